@@ -1,0 +1,95 @@
+#ifndef PASSERELLE_CMICROHTTPD_SHIM_H
+#define PASSERELLE_CMICROHTTPD_SHIM_H
+/*
+ * libmicrohttpd for Swift. Variadic C functions are not imported into Swift, so the
+ * calls that need them are wrapped here in small static inline functions.
+ */
+#include <stdint.h>
+#include <stddef.h>
+#include <string.h>
+#include <sys/types.h>
+#include <sys/socket.h>
+#include <netinet/in.h>
+#include <arpa/inet.h>
+#include <microhttpd.h>
+
+/* Starts a daemon with an internal epoll thread pool bound to `addr`. */
+static inline struct MHD_Daemon *passerelle_mhd_start(
+    const struct sockaddr *addr,
+    int ipv6,
+    MHD_AccessHandlerCallback handler,
+    void *handler_cls,
+    MHD_RequestCompletedCallback completed,
+    unsigned int thread_pool_size,
+    size_t connection_memory_limit,
+    unsigned int connection_limit,
+    unsigned int connection_timeout_seconds)
+{
+    unsigned int flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL | MHD_USE_ITC;
+    if (ipv6) flags |= MHD_USE_IPv6;
+    return MHD_start_daemon(flags, 0, NULL, NULL, handler, handler_cls,
+        MHD_OPTION_SOCK_ADDR, addr,
+        MHD_OPTION_NOTIFY_COMPLETED, completed, handler_cls,
+        MHD_OPTION_THREAD_POOL_SIZE, thread_pool_size,
+        MHD_OPTION_CONNECTION_MEMORY_LIMIT, connection_memory_limit,
+        MHD_OPTION_CONNECTION_LIMIT, connection_limit,
+        MHD_OPTION_CONNECTION_TIMEOUT, connection_timeout_seconds,
+        /* Never share the port with another process (no SO_REUSEPORT). */
+        MHD_OPTION_LISTENING_ADDRESS_REUSE, (unsigned int)0,
+        MHD_OPTION_END);
+}
+
+/* The port the daemon is listening on (useful after binding port 0); 0 if unknown. */
+static inline uint16_t passerelle_mhd_bound_port(struct MHD_Daemon *daemon)
+{
+    const union MHD_DaemonInfo *info = MHD_get_daemon_info(daemon, MHD_DAEMON_INFO_BIND_PORT);
+    return info ? info->port : 0;
+}
+
+/* Writes the peer's numeric address into `buffer`; returns 0 on success. */
+static inline int passerelle_mhd_peer_address(struct MHD_Connection *connection, char *buffer, size_t size)
+{
+    const union MHD_ConnectionInfo *info =
+        MHD_get_connection_info(connection, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
+    if (info == NULL || info->client_addr == NULL || size == 0) return -1;
+    const struct sockaddr *sa = info->client_addr;
+    if (sa->sa_family == AF_INET) {
+        const struct sockaddr_in *in4 = (const struct sockaddr_in *)sa;
+        return inet_ntop(AF_INET, &in4->sin_addr, buffer, (socklen_t)size) ? 0 : -1;
+    }
+    if (sa->sa_family == AF_INET6) {
+        const struct sockaddr_in6 *in6 = (const struct sockaddr_in6 *)sa;
+        return inet_ntop(AF_INET6, &in6->sin6_addr, buffer, (socklen_t)size) ? 0 : -1;
+    }
+    return -1;
+}
+
+/* Builds a socket address from a numeric host; returns the address family or -1. */
+static inline int passerelle_make_sockaddr(const char *host, uint16_t port,
+                                           struct sockaddr_storage *storage)
+{
+    memset(storage, 0, sizeof(*storage));
+    struct sockaddr_in *in4 = (struct sockaddr_in *)storage;
+    if (inet_pton(AF_INET, host, &in4->sin_addr) == 1) {
+        in4->sin_family = AF_INET;
+        in4->sin_port = htons(port);
+        return AF_INET;
+    }
+    struct sockaddr_in6 *in6 = (struct sockaddr_in6 *)storage;
+    if (inet_pton(AF_INET6, host, &in6->sin6_addr) == 1) {
+        in6->sin6_family = AF_INET6;
+        in6->sin6_port = htons(port);
+        return AF_INET6;
+    }
+    return -1;
+}
+
+/* A response holding its own copy of `size` bytes. */
+static inline struct MHD_Response *passerelle_mhd_response_copy(size_t size, const void *bytes)
+{
+    return MHD_create_response_from_buffer(size, (void *)bytes, MHD_RESPMEM_MUST_COPY);
+}
+
+static inline enum MHD_Result passerelle_mhd_yes(void) { return MHD_YES; }
+static inline enum MHD_Result passerelle_mhd_no(void) { return MHD_NO; }
+#endif

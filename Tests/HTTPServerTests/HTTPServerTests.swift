@@ -1,0 +1,180 @@
+import Foundation
+import Testing
+@testable import HTTPServer
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// Echoes the request as JSON, so that tests can see what the server parsed.
+private func echo(_ request: HTTPRequest) -> HTTPResponse {
+    if request.path == "/body" {
+        return HTTPResponse(status: 200, body: .bytes(request.body))
+    }
+    let object: [String: Any] = [
+        "method": request.method,
+        "path": request.path,
+        "query": Dictionary(request.query.map { ($0.name, $0.value) }, uniquingKeysWith: { a, _ in a }),
+        "header": request.header("X-Test") ?? "",
+        "cookie": request.cookies["flavour"] ?? "",
+        "peer": request.peerAddress,
+    ]
+    return .json(try! JSONSerialization.data(withJSONObject: object, options: [.sortedKeys]))
+}
+
+private func startServer(
+    _ handler: @escaping HTTPServer.Handler = echo, configure: (inout HTTPServer.Configuration) -> Void = { _ in }
+) throws -> HTTPServer {
+    var configuration = HTTPServer.Configuration()
+    configuration.port = 0
+    configuration.threads = 4
+    configure(&configuration)
+    let server = HTTPServer(configuration: configuration, handler: handler)
+    try server.start()
+    return server
+}
+
+@Suite struct HTTPServerTests {
+    @Test func getWithQueryHeadersAndCookies() throws {
+        let server = try startServer()
+        defer { server.stop() }
+        #expect(server.port > 0)
+        let client = try RawHTTPClient(port: server.port)
+        let response = try client.request(
+            "GET", "/hello%20world?name=Lou%C3%AFse&empty=&x=1",
+            headers: ["X-Test": "valeur", "Cookie": "flavour=vanille; other=1"])
+        #expect(response.status == 200)
+        #expect(response.headers["content-type"] == "application/json; charset=utf-8")
+        let object = try JSONSerialization.jsonObject(with: Data(response.body)) as! [String: Any]
+        #expect(object["method"] as? String == "GET")
+        #expect(object["path"] as? String == "/hello world")
+        #expect(object["header"] as? String == "valeur")
+        #expect(object["cookie"] as? String == "vanille")
+        #expect(object["peer"] as? String == "127.0.0.1")
+        let query = object["query"] as! [String: String]
+        #expect(query == ["name": "Louïse", "empty": "", "x": "1"])
+    }
+
+    @Test(arguments: [1, 64 * 1024, 1 << 20])
+    func postBodiesAreEchoedIntact(size: Int) throws {
+        let server = try startServer()
+        defer { server.stop() }
+        var generator = SystemRandomNumberGenerator()
+        let body = (0..<size).map { _ in UInt8.random(in: 0...255, using: &generator) }
+        let client = try RawHTTPClient(port: server.port)
+        let response = try client.request("POST", "/body", body: body)
+        #expect(response.status == 200)
+        #expect(response.body.count == size)
+        #expect(response.body == body)
+    }
+
+    @Test func bodyAboveTheLimitGets413() throws {
+        let server = try startServer()
+        defer { server.stop() }
+        let client = try RawHTTPClient(port: server.port)
+        let response = try client.request("POST", "/body", body: [UInt8](repeating: 65, count: (1 << 20) + 1))
+        #expect(response.status == 413)
+    }
+
+    @Test func chunkedBodyAboveTheLimitGets413() throws {
+        let server = try startServer(configure: { $0.maxBodySize = 1000 })
+        defer { server.stop() }
+        let client = try RawHTTPClient(port: server.port)
+        var raw = "POST /body HTTP/1.1\r\nHost: localhost\r\nTransfer-Encoding: chunked\r\n\r\n"
+        for _ in 0..<3 { raw += "1f4\r\n" + String(repeating: "a", count: 500) + "\r\n" }
+        raw += "0\r\n\r\n"
+        try client.send(Array(raw.utf8))
+        #expect(try client.readResponse().status == 413)
+
+        let small = try RawHTTPClient(port: server.port)
+        try small.send(Array(("POST /body HTTP/1.1\r\nHost: localhost\r\nTransfer-Encoding: chunked\r\n\r\n"
+            + "5\r\nhello\r\n0\r\n\r\n").utf8))
+        let ok = try small.readResponse()
+        #expect(ok.status == 200)
+        #expect(ok.text == "hello")
+    }
+
+    @Test func twoThousandRequestsOverThirtyTwoConnections() throws {
+        let server = try startServer()
+        defer { server.stop() }
+        let port = server.port
+        let failures = Counter()
+        DispatchQueue.concurrentPerform(iterations: 32) { connection in
+            do {
+                let client = try RawHTTPClient(port: port)
+                for i in 0..<63 {  // 32 x 63 = 2,016 requests
+                    let tag = "c\(connection)-r\(i)"
+                    let response = try client.request("GET", "/n?tag=\(tag)", headers: ["X-Test": tag])
+                    let object = try JSONSerialization.jsonObject(with: Data(response.body)) as? [String: Any]
+                    let query = object?["query"] as? [String: String]
+                    if response.status != 200 || query?["tag"] != tag || object?["header"] as? String != tag {
+                        failures.increment()
+                    }
+                }
+            } catch {
+                failures.increment()
+            }
+        }
+        #expect(failures.value == 0)
+    }
+
+    @Test func stopFreesThePortAndIsIdempotent() throws {
+        let server = try startServer()
+        let port = server.port
+        server.stop()
+        server.stop()
+        #expect(throws: (any Error).self) { _ = try RawHTTPClient(port: port) }
+        var configuration = HTTPServer.Configuration()
+        configuration.port = port
+        let again = HTTPServer(configuration: configuration, handler: echo)
+        #expect(try again.start() == port)
+        again.stop()
+    }
+
+    @Test func stopLetsARequestInProgressFinish() throws {
+        let server = try startServer { request in
+            usleep(300_000)
+            return .text("fini")
+        }
+        let client = try RawHTTPClient(port: server.port)
+        try client.send(Array("GET /slow HTTP/1.1\r\nHost: localhost\r\n\r\n".utf8))
+        usleep(100_000)  // the handler is now running
+        server.stop()
+        let response = try client.readResponse()
+        #expect(response.status == 200)
+        #expect(response.text == "fini")
+    }
+
+    @Test func invalidHostAndBusyPortAreReported() throws {
+        var configuration = HTTPServer.Configuration()
+        configuration.host = "pas-une-adresse"
+        #expect(throws: HTTPServerError.invalidHost("pas-une-adresse")) {
+            try HTTPServer(configuration: configuration, handler: echo).start()
+        }
+        let first = try startServer()
+        defer { first.stop() }
+        configuration.host = "127.0.0.1"
+        configuration.port = first.port
+        let second = HTTPServer(configuration: configuration, handler: echo)
+        #expect(throws: HTTPServerError.cannotListen(host: "127.0.0.1", port: first.port)) {
+            try second.start()
+        }
+    }
+
+    @Test func formBodiesAreDecoded() {
+        let request = HTTPRequest(
+            method: "POST", path: "/", headers: [HTTPField(name: "Content-Type",
+                                                            value: "application/x-www-form-urlencoded")],
+            body: Array("code=AB+CD&nom=%C3%89lise&vide=".utf8))
+        #expect(request.formValue("code") == "AB CD")
+        #expect(request.formValue("nom") == "Élise")
+        #expect(request.formValue("vide") == "")
+        #expect(request.formValue("absent") == nil)
+    }
+}
+
+final class Counter: @unchecked Sendable {
+    private let lock = NSLock()
+    private var count = 0
+    func increment() { lock.lock(); count += 1; lock.unlock() }
+    var value: Int { lock.lock(); defer { lock.unlock() }; return count }
+}
