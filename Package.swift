@@ -48,14 +48,15 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
-        .testTarget(name: "HTTPServerTests", dependencies: ["HTTPServer"]),
+        .target(name: "TestSupport", path: "Tests/TestSupport"),
+        .testTarget(name: "HTTPServerTests", dependencies: ["HTTPServer", "TestSupport"]),
         .testTarget(name: "PasserelleCoreTests", dependencies: ["PasserelleCore"]),
         .testTarget(name: "PasserelleContentTests", dependencies: ["PasserelleContent"]),
         .testTarget(name: "PasserelleStoreTests", dependencies: ["PasserelleStore"]),
         .testTarget(
             name: "PasserelleWebTests",
-            dependencies: ["PasserelleWeb", "HTTPServer", "PasserelleStore", "PasserelleContent"]
+            dependencies: ["PasserelleWeb", "HTTPServer", "PasserelleStore", "PasserelleContent", "TestSupport"]
         ),
-        .testTarget(name: "CLITests", dependencies: []),
+        .testTarget(name: "CLITests", dependencies: ["TestSupport"]),
     ]
 )

@@ -125,25 +125,36 @@ public final class HTTPServer: @unchecked Sendable {
         context = nil
         boundPort = 0
     }
+}
 
-    /// Blocks the calling thread until SIGINT or SIGTERM arrives; returns the signal number.
-    public static func waitForTerminationSignal() -> Int32 {
-        let semaphore = DispatchSemaphore(value: 0)
-        let received = SignalBox()
-        var sources: [DispatchSourceSignal] = []
+/// Catches SIGINT and SIGTERM from the moment it is created, so that a signal sent as soon as the
+/// server says it is listening is not lost. `wait()` blocks until one arrives.
+public final class TerminationSignals: @unchecked Sendable {
+    private let semaphore = DispatchSemaphore(value: 0)
+    private let received = SignalBox()
+    private var sources: [DispatchSourceSignal] = []
+
+    public init() {
         for sig in [SIGINT, SIGTERM] {
             signal(sig, SIG_IGN)
             let source = DispatchSource.makeSignalSource(signal: sig, queue: .global())
-            source.setEventHandler {
+            source.setEventHandler { [received, semaphore] in
                 received.set(sig)
                 semaphore.signal()
             }
             source.resume()
             sources.append(source)
         }
+    }
+
+    /// Blocks until SIGINT or SIGTERM arrives (or has arrived); returns the signal number.
+    public func wait() -> Int32 {
         semaphore.wait()
-        sources.forEach { $0.cancel() }
         return received.value
+    }
+
+    deinit {
+        sources.forEach { $0.cancel() }
     }
 }
 
@@ -289,12 +300,10 @@ private func peerAddress(_ connection: OpaquePointer) -> String {
 
 private func queue(_ response: HTTPResponse, on connection: OpaquePointer) -> MHD_Result {
     var mhdResponse: OpaquePointer?
-    var status = response.status
+    var response = response
     switch response.body {
     case .bytes(let bytes):
-        mhdResponse = bytes.withUnsafeBytes { raw in
-            passerelle_mhd_response_copy(raw.count, raw.baseAddress)
-        }
+        mhdResponse = bytes.withUnsafeBytes { passerelle_mhd_response_copy($0.count, $0.baseAddress) }
     case .file(let path):
         let fd = open(path, O_RDONLY | O_CLOEXEC)
         var info = stat()
@@ -302,18 +311,17 @@ private func queue(_ response: HTTPResponse, on connection: OpaquePointer) -> MH
             mhdResponse = MHD_create_response_from_fd(Int(info.st_size), fd)
             if mhdResponse == nil { close(fd) }
         } else {
+            // The file went away between the handler's check and now.
             if fd >= 0 { close(fd) }
-            status = 404
+            response = HTTPResponse.text("Page introuvable.\n", status: 404)
             let text = Array("Page introuvable.\n".utf8)
-            mhdResponse = text.withUnsafeBytes { raw in
-                passerelle_mhd_response_copy(raw.count, raw.baseAddress)
-            }
+            mhdResponse = text.withUnsafeBytes { passerelle_mhd_response_copy($0.count, $0.baseAddress) }
         }
     }
     guard let mhdResponse else { return passerelle_mhd_no() }
     defer { MHD_destroy_response(mhdResponse) }
-    for field in response.headers where !(status == 404 && field.name.lowercased() == "content-type") {
+    for field in response.headers {
         _ = MHD_add_response_header(mhdResponse, field.name, field.value)
     }
-    return MHD_queue_response(connection, UInt32(status), mhdResponse)
+    return MHD_queue_response(connection, UInt32(response.status), mhdResponse)
 }

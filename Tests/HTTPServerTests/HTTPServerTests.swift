@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 @testable import HTTPServer
+import TestSupport
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -170,11 +171,4 @@ private func startServer(
         #expect(request.formValue("vide") == "")
         #expect(request.formValue("absent") == nil)
     }
-}
-
-final class Counter: @unchecked Sendable {
-    private let lock = NSLock()
-    private var count = 0
-    func increment() { lock.lock(); count += 1; lock.unlock() }
-    var value: Int { lock.lock(); defer { lock.unlock() }; return count }
 }

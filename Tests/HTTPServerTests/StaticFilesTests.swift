@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 @testable import HTTPServer
+import TestSupport
 
 /// A temporary Web root with a file, a subfolder, a hidden file, a secret beside the root and a
 /// symbolic link that points out of the root.

@@ -5,20 +5,20 @@ import Glibc
 
 /// A deliberately simple blocking HTTP/1.1 client over a raw socket, so that tests control the exact
 /// bytes sent (no path normalisation, keep-alive reuse, chunked bodies).
-final class RawHTTPClient {
-    struct Response {
-        var status: Int
-        var headers: [String: String]
-        var body: [UInt8]
-        var text: String { String(decoding: body, as: UTF8.self) }
+public final class RawHTTPClient {
+    public struct Response: Sendable {
+        public var status: Int
+        public var headers: [String: String]
+        public var body: [UInt8]
+        public var text: String { String(decoding: body, as: UTF8.self) }
     }
 
-    enum Failure: Error { case connect(Int32), io(String) }
+    public enum Failure: Error { case connect(Int32), io(String) }
 
     private let fd: Int32
     private var buffer: [UInt8] = []
 
-    init(port: UInt16, host: String = "127.0.0.1") throws {
+    public init(port: UInt16, host: String = "127.0.0.1") throws {
         fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
         guard fd >= 0 else { throw Failure.connect(errno) }
         var timeout = timeval(tv_sec: 20, tv_usec: 0)
@@ -37,7 +37,7 @@ final class RawHTTPClient {
 
     deinit { close(fd) }
 
-    func send(_ bytes: [UInt8]) throws {
+    public func send(_ bytes: [UInt8]) throws {
         var offset = 0
         while offset < bytes.count {
             let n = bytes[offset...].withUnsafeBytes { write(fd, $0.baseAddress, $0.count) }
@@ -47,7 +47,7 @@ final class RawHTTPClient {
     }
 
     /// Sends one request and reads its response.
-    func request(
+    public func request(
         _ method: String, _ target: String, headers: [String: String] = [:], body: [UInt8] = []
     ) throws -> Response {
         var head = "\(method) \(target) HTTP/1.1\r\nHost: localhost\r\n"
@@ -58,7 +58,7 @@ final class RawHTTPClient {
         return try readResponse(method: method)
     }
 
-    func readResponse(method: String = "GET") throws -> Response {
+    public func readResponse(method: String = "GET") throws -> Response {
         while findHeaderEnd() == nil { try fill() }
         let end = findHeaderEnd()!
         let head = String(decoding: buffer[0..<end], as: UTF8.self)
@@ -95,4 +95,13 @@ final class RawHTTPClient {
         guard n > 0 else { throw Failure.io("connection closed or timed out") }
         buffer.append(contentsOf: chunk[0..<n])
     }
+}
+
+/// Counts from several threads.
+public final class Counter: @unchecked Sendable {
+    private let lock = NSLock()
+    private var count = 0
+    public init() {}
+    public func increment() { lock.lock(); count += 1; lock.unlock() }
+    public var value: Int { lock.lock(); defer { lock.unlock() }; return count }
 }

@@ -1,0 +1,53 @@
+# Passerelle: the two commands that do everything on a fresh Debian 12 machine with Swift.
+#   make demo   installs missing system packages, builds, serves the demo on http://127.0.0.1:8080
+#   make test   installs missing system packages, builds, runs every test (Swift, then browser)
+
+SWIFT        ?= swift
+PYTHON       ?= python3
+VENV         := .venv
+# System packages the build and the tests need (Debian names).
+BUILD_PACKAGES   := pkg-config libmicrohttpd-dev libsqlite3-dev libsodium-dev libcmark-dev
+BROWSER_PACKAGES := chromium python3-venv
+PIP_PACKAGES     := pytest==9.0.3 playwright axe-playwright-python
+SUDO := $(shell [ "$$(id -u)" = "0" ] || echo sudo)
+
+.PHONY: all deps browser-deps build test test-swift test-browser demo bench clean
+
+all: build
+
+# Installs whatever of $(1) dpkg does not list as installed.
+define apt_install
+	@missing=""; for p in $(1); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
+	if [ -n "$$missing" ]; then \
+	  echo "Installing system packages:$$missing"; \
+	  $(SUDO) apt-get update -qq && \
+	  $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $$missing; \
+	fi
+endef
+
+deps:
+	$(call apt_install,$(BUILD_PACKAGES))
+
+browser-deps:
+	$(call apt_install,$(BROWSER_PACKAGES))
+	@[ -x $(VENV)/bin/python ] || $(PYTHON) -m venv $(VENV)
+	@$(VENV)/bin/python -c "import playwright, axe_playwright_python, pytest" 2>/dev/null || \
+	  $(VENV)/bin/pip install -q --disable-pip-version-check $(PIP_PACKAGES)
+
+build: deps
+	$(SWIFT) build
+
+test: test-swift test-browser
+
+test-swift: deps
+	$(SWIFT) build --build-tests
+	$(SWIFT) test --skip-build
+
+test-browser: build browser-deps
+	PASSERELLE_BIN=$$($(SWIFT) build --show-bin-path)/passerelle $(VENV)/bin/python -m pytest -q tests/browser
+
+demo: build
+	$$($(SWIFT) build --show-bin-path)/passerelle demo --root .
+
+clean:
+	rm -rf .build $(VENV) passerelle-demo.sqlite passerelle-demo.sqlite-wal passerelle-demo.sqlite-shm

@@ -1,0 +1,128 @@
+import Foundation
+import PasserelleCore
+import Yams
+
+/// Everything the content folders hold, once validated.
+public struct ContentCatalog: Sendable {
+    public var frameworks: [Framework]
+
+    public init(frameworks: [Framework] = []) {
+        self.frameworks = frameworks
+    }
+
+    public func framework(id: String) -> Framework? {
+        frameworks.first { $0.id == id }
+    }
+}
+
+/// Reads and validates the content folders. Every problem is reported with its file and line.
+public enum ContentLoader {
+    /// Loads the catalog; throws a `ContentError` listing every problem when there is any.
+    public static func load(_ root: ContentRoot) throws -> ContentCatalog {
+        let (catalog, diagnostics) = check(root)
+        guard diagnostics.isEmpty else { throw ContentError(diagnostics) }
+        return catalog
+    }
+
+    /// Loads what can be loaded and lists every problem found.
+    public static func check(_ root: ContentRoot) -> (ContentCatalog, [Diagnostic]) {
+        var diagnostics: [Diagnostic] = []
+        var catalog = ContentCatalog()
+
+        let frameworkFolder = root.assessments.appendingPathComponent("frameworks")
+        for file in files(in: frameworkFolder, extensions: ["yaml", "yml"]) {
+            let name = root.relative(file)
+            guard let text = read(file, name, &diagnostics) else { continue }
+            let (framework, problems) = FrameworkLoader.load(text: text, file: name)
+            diagnostics += problems
+            guard let framework else { continue }
+            if let other = catalog.frameworks.first(where: { $0.id == framework.id }) {
+                diagnostics.append(Diagnostic(
+                    file: name, line: 1,
+                    message: "le référentiel « \(framework.id) » est déjà défini (titre : \(other.title))"))
+                continue
+            }
+            catalog.frameworks.append(framework)
+        }
+
+        // Every other YAML file must at least be well-formed until its format is checked in full.
+        let checked = Set(files(in: frameworkFolder, extensions: ["yaml", "yml"]).map(\.path))
+        for folder in [root.assessments, root.curriculum] {
+            for file in files(in: folder, extensions: ["yaml", "yml"]) where !checked.contains(file.path) {
+                let name = root.relative(file)
+                guard let text = read(file, name, &diagnostics) else { continue }
+                let reader = YAMLReader(file: name)
+                _ = reader.parse(text)
+                diagnostics += reader.diagnostics
+            }
+            for file in files(in: folder, extensions: ["md"]) where file.lastPathComponent != "README.md" {
+                let name = root.relative(file)
+                guard let text = read(file, name, &diagnostics) else { continue }
+                diagnostics += FrontMatter.check(text, file: name)
+            }
+        }
+        return (catalog, diagnostics)
+    }
+
+    /// Regular files below `folder` with one of the extensions, sorted by path.
+    static func files(in folder: URL, extensions: Set<String>) -> [URL] {
+        guard let enumerator = FileManager.default.enumerator(
+            at: folder, includingPropertiesForKeys: [.isRegularFileKey], options: [.skipsHiddenFiles]) else {
+            return []
+        }
+        var found: [URL] = []
+        for case let url as URL in enumerator where extensions.contains(url.pathExtension.lowercased()) {
+            if (try? url.resourceValues(forKeys: [.isRegularFileKey]).isRegularFile) == true {
+                found.append(url)
+            }
+        }
+        return found.sorted { $0.path < $1.path }
+    }
+
+    private static func read(_ url: URL, _ name: String, _ diagnostics: inout [Diagnostic]) -> String? {
+        guard let data = try? Data(contentsOf: url) else {
+            diagnostics.append(Diagnostic(file: name, line: 0, message: "fichier illisible"))
+            return nil
+        }
+        guard let text = String(data: data, encoding: .utf8) else {
+            diagnostics.append(Diagnostic(file: name, line: 0, message: "le fichier n'est pas encodé en UTF-8"))
+            return nil
+        }
+        return text
+    }
+}
+
+/// The YAML block that may open a Markdown file, between two `---` lines.
+enum FrontMatter {
+    /// Splits a Markdown text into its front matter (if any) and body, with the body's first line.
+    static func split(_ text: String) -> (yaml: String?, body: String, bodyLine: Int) {
+        let lines = text.split(separator: "\n", omittingEmptySubsequences: false)
+        guard lines.first?.trimmingCharacters(in: .whitespaces) == "---" else { return (nil, text, 1) }
+        guard let end = lines.dropFirst().firstIndex(where: { $0.trimmingCharacters(in: .whitespaces) == "---" }) else {
+            return ("", text, 1)
+        }
+        let yaml = lines[1..<end].joined(separator: "\n")
+        let body = lines[(end + 1)...].joined(separator: "\n")
+        return (yaml, body, end + 2)
+    }
+
+    static func check(_ text: String, file: String) -> [Diagnostic] {
+        let lines = text.split(separator: "\n", omittingEmptySubsequences: false)
+        guard lines.first?.trimmingCharacters(in: .whitespaces) == "---" else { return [] }
+        guard lines.dropFirst().contains(where: { $0.trimmingCharacters(in: .whitespaces) == "---" }) else {
+            return [Diagnostic(file: file, line: 1, message: "l'en-tête YAML ouvert par « --- » n'est jamais fermé")]
+        }
+        let (yaml, _, _) = split(text)
+        let reader = YAMLReader(file: file)
+        do {
+            _ = try Yams.compose(yaml: yaml ?? "")
+        } catch let error as YamlError {
+            let (mark, problem) = YAMLReader.locate(error)
+            // The front matter starts on line 2 of the file.
+            reader.report(line: (mark?.line ?? 0) + 1, column: mark?.column ?? 0, "en-tête YAML invalide : \(problem)")
+        } catch {
+            reader.report(line: 1, "en-tête YAML illisible")
+        }
+        return reader.diagnostics
+    }
+}

@@ -1,0 +1,238 @@
+import GRDB
+
+/// The schema, as an ordered list of migrations.
+///
+/// A migration that has shipped is never edited: every later change is a new migration appended
+/// here, and none of them may erase learner data.
+enum Migrations {
+    static func migrator() -> DatabaseMigrator {
+        var migrator = DatabaseMigrator()
+        migrator.registerMigration("v1-data-model", migrate: createDataModel)
+        return migrator
+    }
+
+    /// The first data model: accounts, cohorts, assignments, learning records and audit.
+    private static func createDataModel(_ db: Database) throws {
+        try db.execute(sql: """
+            CREATE TABLE settings (
+                key TEXT PRIMARY KEY NOT NULL,
+                value TEXT NOT NULL
+            ) STRICT;
+
+            CREATE TABLE organisations (
+                id INTEGER PRIMARY KEY,
+                name TEXT NOT NULL CHECK (length(trim(name)) > 0),
+                is_demo INTEGER NOT NULL DEFAULT 0 CHECK (is_demo IN (0, 1)),
+                created_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ', 'now'))
+            ) STRICT;
+
+            -- Staff: administrators and trainers. Passwords are argon2id hashes (libsodium strings).
+            CREATE TABLE users (
+                id INTEGER PRIMARY KEY,
+                organisation_id INTEGER NOT NULL REFERENCES organisations(id) ON DELETE CASCADE,
+                username TEXT NOT NULL UNIQUE COLLATE NOCASE CHECK (length(trim(username)) > 0),
+                display_name TEXT NOT NULL,
+                role TEXT NOT NULL CHECK (role IN ('admin', 'trainer')),
+                password_hash TEXT NOT NULL,
+                created_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ', 'now')),
+                disabled_at TEXT
+            ) STRICT;
+
+            CREATE TABLE cohorts (
+                id INTEGER PRIMARY KEY,
+                organisation_id INTEGER NOT NULL REFERENCES organisations(id) ON DELETE CASCADE,
+                name TEXT NOT NULL CHECK (length(trim(name)) > 0),
+                year INTEGER,
+                description TEXT NOT NULL DEFAULT '',
+                created_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ', 'now')),
+                archived_at TEXT,
+                UNIQUE (organisation_id, name)
+            ) STRICT;
+
+            -- Trainers who own or share a cohort.
+            CREATE TABLE cohort_trainers (
+                cohort_id INTEGER NOT NULL REFERENCES cohorts(id) ON DELETE CASCADE,
+                user_id INTEGER NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+                access TEXT NOT NULL DEFAULT 'owner' CHECK (access IN ('owner', 'shared')),
+                PRIMARY KEY (cohort_id, user_id)
+            ) STRICT;
+
+            -- Learners sign in with an access code: a unique public selector and a hashed secret.
+            CREATE TABLE learners (
+                id INTEGER PRIMARY KEY,
+                cohort_id INTEGER NOT NULL REFERENCES cohorts(id) ON DELETE CASCADE,
+                first_name TEXT NOT NULL DEFAULT '',
+                last_name TEXT NOT NULL DEFAULT '',
+                external_id TEXT,
+                attributes TEXT NOT NULL DEFAULT '{}' CHECK (json_valid(attributes)),
+                access_code_selector TEXT UNIQUE,
+                access_code_hash TEXT,
+                created_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ', 'now')),
+                archived_at TEXT,
+                CHECK (length(trim(first_name || last_name)) > 0),
+                CHECK ((access_code_selector IS NULL) = (access_code_hash IS NULL))
+            ) STRICT;
+            CREATE UNIQUE INDEX learners_external_id ON learners(cohort_id, external_id)
+                WHERE external_id IS NOT NULL;
+
+            -- What a trainer gives to do: a module, an assessment or a questionnaire, to a cohort
+            -- (optionally one group of it) or to one learner.
+            CREATE TABLE assignments (
+                id INTEGER PRIMARY KEY,
+                cohort_id INTEGER REFERENCES cohorts(id) ON DELETE CASCADE,
+                learner_id INTEGER REFERENCES learners(id) ON DELETE CASCADE,
+                group_name TEXT,
+                kind TEXT NOT NULL CHECK (kind IN ('module', 'assessment', 'questionnaire')),
+                content_id TEXT NOT NULL,
+                settings TEXT NOT NULL DEFAULT '{}' CHECK (json_valid(settings)),
+                due_date TEXT,
+                created_by INTEGER REFERENCES users(id) ON DELETE SET NULL,
+                created_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ', 'now')),
+                CHECK ((cohort_id IS NULL) <> (learner_id IS NULL)),
+                CHECK (group_name IS NULL OR cohort_id IS NOT NULL)
+            ) STRICT;
+            CREATE INDEX assignments_cohort ON assignments(cohort_id);
+            CREATE INDEX assignments_learner ON assignments(learner_id);
+
+            -- Where a learner is in a lesson, and whether it was read to the end.
+            CREATE TABLE lesson_progress (
+                learner_id INTEGER NOT NULL REFERENCES learners(id) ON DELETE CASCADE,
+                module_id TEXT NOT NULL,
+                lesson_id TEXT NOT NULL,
+                position TEXT NOT NULL DEFAULT '',
+                completed_at TEXT,
+                updated_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ', 'now')),
+                PRIMARY KEY (learner_id, module_id, lesson_id)
+            ) STRICT;
+
+            -- Every answer to a module activity. Progress and mastery are computed from these rows.
+            CREATE TABLE activity_attempts (
+                id INTEGER PRIMARY KEY,
+                learner_id INTEGER NOT NULL REFERENCES learners(id) ON DELETE CASCADE,
+                module_id TEXT NOT NULL,
+                activity_set_id TEXT NOT NULL,
+                activity_id TEXT NOT NULL,
+                answer TEXT NOT NULL CHECK (json_valid(answer)),
+                result TEXT NOT NULL CHECK (result IN ('correct', 'incorrect', 'partial', 'submitted')),
+                score REAL,
+                time_spent_ms INTEGER NOT NULL DEFAULT 0 CHECK (time_spent_ms >= 0),
+                created_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ', 'now'))
+            ) STRICT;
+            CREATE INDEX activity_attempts_learner ON activity_attempts(learner_id, module_id, activity_set_id);
+
+            -- Free-text answers being written, saved while the learner types.
+            CREATE TABLE activity_drafts (
+                learner_id INTEGER NOT NULL REFERENCES learners(id) ON DELETE CASCADE,
+                module_id TEXT NOT NULL,
+                activity_id TEXT NOT NULL,
+                content TEXT NOT NULL CHECK (json_valid(content)),
+                updated_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ', 'now')),
+                PRIMARY KEY (learner_id, module_id, activity_id)
+            ) STRICT;
+
+            -- A trainer's review of a submitted observation grid or reflection.
+            CREATE TABLE attempt_reviews (
+                id INTEGER PRIMARY KEY,
+                attempt_id INTEGER NOT NULL REFERENCES activity_attempts(id) ON DELETE CASCADE,
+                reviewer_id INTEGER REFERENCES users(id) ON DELETE SET NULL,
+                comment TEXT NOT NULL,
+                created_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ', 'now'))
+            ) STRICT;
+
+            -- A trainer lifting a module's prerequisite lock for one learner.
+            CREATE TABLE module_unlocks (
+                learner_id INTEGER NOT NULL REFERENCES learners(id) ON DELETE CASCADE,
+                module_id TEXT NOT NULL,
+                unlocked_by INTEGER REFERENCES users(id) ON DELETE SET NULL,
+                created_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ', 'now')),
+                PRIMARY KEY (learner_id, module_id)
+            ) STRICT;
+
+            -- One adaptive skills assessment taken by a learner.
+            CREATE TABLE assessments (
+                id INTEGER PRIMARY KEY,
+                learner_id INTEGER NOT NULL REFERENCES learners(id) ON DELETE CASCADE,
+                assignment_id INTEGER REFERENCES assignments(id) ON DELETE SET NULL,
+                framework_id TEXT NOT NULL,
+                algorithm TEXT NOT NULL,
+                target_profile TEXT CHECK (target_profile IS NULL OR json_valid(target_profile)),
+                purpose TEXT NOT NULL DEFAULT 'free' CHECK (purpose IN ('initial', 'final', 'free')),
+                seed INTEGER NOT NULL,
+                state TEXT NOT NULL DEFAULT 'started' CHECK (state IN ('started', 'completed', 'abandoned')),
+                started_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ', 'now')),
+                completed_at TEXT
+            ) STRICT;
+            CREATE INDEX assessments_learner ON assessments(learner_id);
+
+            CREATE TABLE assessment_answers (
+                id INTEGER PRIMARY KEY,
+                assessment_id INTEGER NOT NULL REFERENCES assessments(id) ON DELETE CASCADE,
+                item_id TEXT NOT NULL,
+                skill_id TEXT NOT NULL,
+                answer TEXT NOT NULL CHECK (json_valid(answer)),
+                result TEXT NOT NULL CHECK (result IN ('ok', 'ko', 'skipped', 'partially')),
+                time_spent_ms INTEGER NOT NULL DEFAULT 0 CHECK (time_spent_ms >= 0),
+                created_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ', 'now'))
+            ) STRICT;
+            CREATE INDEX assessment_answers_assessment ON assessment_answers(assessment_id);
+
+            -- Knowledge elements: append-only, the single source of truth of a learner's skills.
+            CREATE TABLE knowledge_elements (
+                id INTEGER PRIMARY KEY,
+                learner_id INTEGER NOT NULL REFERENCES learners(id) ON DELETE CASCADE,
+                assessment_id INTEGER NOT NULL REFERENCES assessments(id) ON DELETE CASCADE,
+                answer_id INTEGER REFERENCES assessment_answers(id) ON DELETE CASCADE,
+                skill_id TEXT NOT NULL,
+                tube_id TEXT NOT NULL,
+                competence_id TEXT NOT NULL,
+                status TEXT NOT NULL CHECK (status IN ('validated', 'invalidated', 'reset')),
+                source TEXT NOT NULL CHECK (source IN ('direct', 'inferred')),
+                earned_pix REAL NOT NULL DEFAULT 0 CHECK (earned_pix >= 0),
+                created_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ', 'now'))
+            ) STRICT;
+            CREATE INDEX knowledge_elements_learner ON knowledge_elements(learner_id, skill_id);
+            CREATE INDEX knowledge_elements_assessment ON knowledge_elements(assessment_id);
+            CREATE TRIGGER knowledge_elements_append_only BEFORE UPDATE ON knowledge_elements
+            BEGIN
+                SELECT RAISE(ABORT, 'knowledge elements are append-only');
+            END;
+
+            -- Answers to questionnaires (e.g. self-assessment on a 1-8 scale), per administration.
+            CREATE TABLE questionnaire_responses (
+                id INTEGER PRIMARY KEY,
+                learner_id INTEGER NOT NULL REFERENCES learners(id) ON DELETE CASCADE,
+                assignment_id INTEGER REFERENCES assignments(id) ON DELETE SET NULL,
+                questionnaire_id TEXT NOT NULL,
+                administration TEXT NOT NULL DEFAULT 'unique',
+                statement_id TEXT NOT NULL,
+                value_number REAL,
+                value_text TEXT,
+                created_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ', 'now')),
+                UNIQUE (learner_id, questionnaire_id, administration, statement_id)
+            ) STRICT;
+
+            -- Signed-in sessions. Only a hash of the session token is stored.
+            CREATE TABLE sessions (
+                id INTEGER PRIMARY KEY,
+                token_hash TEXT NOT NULL UNIQUE,
+                user_id INTEGER REFERENCES users(id) ON DELETE CASCADE,
+                learner_id INTEGER REFERENCES learners(id) ON DELETE CASCADE,
+                created_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ', 'now')),
+                expires_at TEXT NOT NULL,
+                CHECK ((user_id IS NULL) <> (learner_id IS NULL))
+            ) STRICT;
+
+            -- Who did what, without learner content (no answers, no codes, no passwords).
+            CREATE TABLE audit_log (
+                id INTEGER PRIMARY KEY,
+                at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ', 'now')),
+                actor_user_id INTEGER REFERENCES users(id) ON DELETE SET NULL,
+                actor_learner_id INTEGER REFERENCES learners(id) ON DELETE SET NULL,
+                action TEXT NOT NULL,
+                target_type TEXT,
+                target_id TEXT,
+                details TEXT NOT NULL DEFAULT '{}' CHECK (json_valid(details))
+            ) STRICT;
+            """)
+    }
+}

@@ -1,0 +1,108 @@
+import Foundation
+import GRDB
+import PasserelleCore
+
+/// Errors of the store, described in French for the people who meet them.
+public enum StoreError: Error, LocalizedError, Equatable {
+    case cannotOpen(path: String, reason: String)
+    case duplicate(String)
+    case notFound(String)
+    case invalid(String)
+
+    public var errorDescription: String? {
+        switch self {
+        case .cannotOpen(let path, let reason):
+            return "impossible d'ouvrir la base de données « \(path) » : \(reason)"
+        case .duplicate(let what): return "\(what) existe déjà"
+        case .notFound(let what): return "\(what) est introuvable"
+        case .invalid(let what): return what
+        }
+    }
+}
+
+/// The database of one Passerelle installation: one SQLite file in WAL mode, with foreign keys on
+/// and `synchronous = FULL`, so that an answer the server acknowledged survives a crash or a power cut.
+/// This is the only place in Passerelle that speaks SQL.
+public final class Store: Sendable {
+    public let path: String
+    let pool: DatabasePool
+
+    /// Opens (creating if needed) and migrates the database at `path`.
+    public init(path: String) throws {
+        self.path = path
+        let directory = (path as NSString).deletingLastPathComponent
+        if !directory.isEmpty {
+            var isDirectory: ObjCBool = false
+            guard FileManager.default.fileExists(atPath: directory, isDirectory: &isDirectory),
+                  isDirectory.boolValue else {
+                throw StoreError.cannotOpen(path: path, reason: "le dossier « \(directory) » n'existe pas")
+            }
+        }
+        var configuration = Configuration()
+        configuration.foreignKeysEnabled = true
+        configuration.busyMode = .timeout(10)
+        configuration.prepareDatabase { db in
+            try db.execute(sql: "PRAGMA synchronous = FULL")
+        }
+        do {
+            pool = try DatabasePool(path: path, configuration: configuration)
+            // GRDB sets `synchronous = NORMAL` on the writer when it enables WAL, after
+            // `prepareDatabase`: put FULL back, so that every acknowledged commit is on disk.
+            try pool.writeWithoutTransaction { try $0.execute(sql: "PRAGMA synchronous = FULL") }
+            try Migrations.migrator().migrate(pool)
+        } catch let error as DatabaseError {
+            throw StoreError.cannotOpen(path: path, reason: Store.describe(error))
+        }
+    }
+
+    /// Names of the migrations applied to this file, in order.
+    public func appliedMigrations() throws -> [String] {
+        try pool.read { try Migrations.migrator().appliedMigrations($0) }
+    }
+
+    /// True when the database answers a query.
+    public func isHealthy() -> Bool {
+        (try? pool.read { try Int.fetchOne($0, sql: "SELECT 1") }) == 1
+    }
+
+    /// The value of a pragma as SQLite reports it on a writer connection (for checks and tests).
+    public func pragma(_ name: String) throws -> String? {
+        guard name.allSatisfy({ $0.isLetter || $0 == "_" }) else { throw StoreError.invalid("pragma \(name)") }
+        return try pool.write { try String.fetchOne($0, sql: "PRAGMA \(name)") }
+    }
+
+    static func describe(_ error: DatabaseError) -> String {
+        switch error.resultCode {
+        case .SQLITE_NOTADB: return "ce fichier n'est pas une base de données Passerelle"
+        case .SQLITE_CANTOPEN: return "le fichier ne peut pas être ouvert (droits d'accès ?)"
+        case .SQLITE_READONLY: return "le fichier est en lecture seule"
+        case .SQLITE_FULL: return "le disque est plein"
+        default: return error.message ?? "\(error.resultCode)"
+        }
+    }
+
+    /// Runs a write, turning constraint failures into clear errors.
+    func write<T>(_ duplicateMessage: String = "cet élément", _ body: (Database) throws -> T) throws -> T {
+        do {
+            return try pool.write(body)
+        } catch let error as DatabaseError where error.extendedResultCode == .SQLITE_CONSTRAINT_UNIQUE
+            || error.extendedResultCode == .SQLITE_CONSTRAINT_PRIMARYKEY {
+            throw StoreError.duplicate(duplicateMessage)
+        } catch let error as DatabaseError where error.resultCode == .SQLITE_CONSTRAINT {
+            throw StoreError.invalid("donnée refusée par la base : \(error.message ?? "contrainte")")
+        }
+    }
+
+    func read<T>(_ body: (Database) throws -> T) throws -> T {
+        try pool.read(body)
+    }
+}
+
+/// Timestamps as SQLite writes them (`strftime('%Y-%m-%dT%H:%M:%fZ')`), so that text order is time order.
+enum Timestamp {
+    static func string(_ date: Date) -> String {
+        let formatter = ISO8601DateFormatter()
+        formatter.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
+        return formatter.string(from: date)
+    }
+}

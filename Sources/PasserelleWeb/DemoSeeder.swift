@@ -1,0 +1,91 @@
+import Foundation
+import PasserelleCore
+import PasserelleStore
+
+/// Creates, or takes up again, the demo organisation: one trainer and a cohort of twelve learners.
+///
+/// Secrets are stored hashed, so they cannot be read back: each run gives the trainer a new password
+/// and every demo learner a new access code, and returns them to be printed. Work already recorded
+/// in the demo (attempts, assessments) is kept.
+public enum DemoSeeder {
+    public static let trainerUsername = "formatrice"
+    public static let cohortName = "Cohorte de démonstration"
+
+    public struct Credentials: Sendable {
+        public var organisation: Organisation
+        public var cohort: Cohort
+        public var trainerUsername: String
+        public var trainerPassword: String
+        public var learners: [(name: String, code: AccessCode)]
+        public var created: Bool
+    }
+
+    /// Fictional learners of the demo cohort, with the attributes trainers group them by.
+    static let people: [(first: String, last: String, structure: String)] = [
+        ("Amina", "Benali", "CCAS"), ("Bruno", "Carpentier", "Maison France Services"),
+        ("Chloé", "Dumas", "Centre social"), ("David", "Essaid", "CCAS"),
+        ("Émilie", "Fabre", "Médiathèque"), ("Farid", "Garnier", "Centre social"),
+        ("Gaëlle", "Hoarau", "Maison France Services"), ("Hugo", "Imbert", "CCAS"),
+        ("Inès", "Joly", "Médiathèque"), ("Jonathan", "Klein", "Centre social"),
+        ("Karima", "Lambert", "Maison France Services"), ("Lucas", "Moreau", "CCAS"),
+    ]
+
+    public static func seed(_ store: Store) throws -> Credentials {
+        var created = false
+        let organisation: Organisation
+        if let existing = try store.demoOrganisation() {
+            organisation = existing
+        } else {
+            organisation = try store.createOrganisation(name: "Organisation de démonstration", isDemo: true)
+            created = true
+        }
+
+        let password = PasserelleWeb.Credentials.newPassword()
+        let hash = try PasserelleWeb.Credentials.hashPassword(password)
+        let trainer: StaffUser
+        if let existing = try store.staffCredentials(username: trainerUsername) {
+            guard existing.user.organisationID == organisation.id else {
+                throw StoreError.invalid(
+                    "le compte « \(trainerUsername) » appartient à une autre organisation que celle de démonstration")
+            }
+            trainer = existing.user
+            try store.setPasswordHash(userID: trainer.id, hash: hash)
+        } else {
+            trainer = try store.createUser(organisationID: organisation.id, username: trainerUsername,
+                                           displayName: "Claire Martin", role: .trainer, passwordHash: hash)
+        }
+
+        let cohort = try store.cohort(named: cohortName, organisationID: organisation.id)
+            ?? store.createCohort(organisationID: organisation.id, name: cohortName,
+                                  year: Calendar(identifier: .gregorian).component(.year, from: Date()),
+                                  description: "Cohorte fictive pour découvrir Passerelle.", ownerID: trainer.id)
+
+        var existing = try store.learners(cohortID: cohort.id)
+        for person in people where !existing.contains(where: { $0.firstName == person.first && $0.lastName == person.last }) {
+            existing.append(try store.createLearner(
+                cohortID: cohort.id, firstName: person.first, lastName: person.last,
+                attributes: ["structure": person.structure], codeSelector: nil, codeHash: nil))
+        }
+        var learners: [(name: String, code: AccessCode)] = []
+        for learner in try store.learners(cohortID: cohort.id) {
+            learners.append((learner.displayName, try giveNewCode(to: learner, in: store)))
+        }
+        return Credentials(organisation: organisation, cohort: cohort, trainerUsername: trainer.username,
+                           trainerPassword: password, learners: learners, created: created)
+    }
+
+    /// Draws a new access code for a learner, drawing again on the rare clash of selectors.
+    public static func giveNewCode(to learner: Learner, in store: Store) throws -> AccessCode {
+        for _ in 0..<20 {
+            let code = PasserelleWeb.Credentials.newAccessCode()
+            let hash = try PasserelleWeb.Credentials.hashPassword(code.secret)
+            do {
+                try store.setAccessCode(learnerID: learner.id, selector: code.selector, hash: hash)
+                return code
+            } catch StoreError.duplicate {
+                continue
+            }
+        }
+        throw StoreError.invalid("impossible de tirer un code d'accès libre ; réessayez")
+    }
+}

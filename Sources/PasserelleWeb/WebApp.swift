@@ -1,0 +1,250 @@
+import Foundation
+import HTTPServer
+import PasserelleContent
+import PasserelleCore
+import PasserelleStore
+
+/// Routes HTTP requests to pages and to the JSON API. Pure request-to-response: the server, the
+/// database and the content are given to it.
+public final class WebApp: Sendable {
+    let store: Store
+    let catalog: ContentCatalog
+    let templates: Templates
+    let staticFiles: StaticFiles
+    let auth: Authenticator
+    let log: (@Sendable (String) -> Void)?
+
+    public init(
+        store: Store, catalog: ContentCatalog, root: ContentRoot, throttle: SignInThrottle = SignInThrottle(),
+        log: (@Sendable (String) -> Void)? = nil
+    ) throws {
+        self.store = store
+        self.catalog = catalog
+        self.templates = try Templates(folder: root.web.appendingPathComponent("templates"))
+        self.staticFiles = try StaticFiles(root: root.web.appendingPathComponent("static").path)
+        self.auth = Authenticator(store: store, throttle: throttle)
+        self.log = log
+    }
+
+    /// The handler to give to `HTTPServer`.
+    public func handle(_ request: HTTPRequest) -> HTTPResponse {
+        let start = Date()
+        let response = WebApp.secured(route(request))
+        if let log {
+            // Method, path and status only: never the query, the body or the cookies.
+            let milliseconds = Int(Date().timeIntervalSince(start) * 1000)
+            log("\(request.method) \(request.path) \(response.status) \(milliseconds) ms")
+        }
+        return response
+    }
+
+    private func route(_ request: HTTPRequest) -> HTTPResponse {
+        let path = request.path
+        if path.hasPrefix("/static/") {
+            return staticFiles.response(for: request, relativePath: String(path.dropFirst("/static/".count)))
+        }
+        if request.method != "GET" && request.method != "HEAD" && !WebApp.sameOrigin(request) {
+            return errorResponse(request, status: 403,
+                                 message: "Cette action doit venir d'une page de Passerelle.")
+        }
+        switch (request.method, path) {
+        case ("GET", "/api/health"), ("HEAD", "/api/health"):
+            return health()
+        case ("POST", "/api/session"):
+            return apiSignIn(request)
+        case ("DELETE", "/api/session"):
+            auth.signOut(request)
+            return HTTPResponse(status: 204).with(header: "Set-Cookie", Authenticator.clearedCookie)
+        case ("GET", "/api/me"):
+            guard let principal = auth.principal(for: request) else {
+                return apiError(401, "Vous n'êtes pas connecté.")
+            }
+            return json(["role": principal.role.rawValue, "name": WebApp.name(of: principal)])
+        case ("GET", "/"), ("HEAD", "/"):
+            guard let principal = auth.principal(for: request) else { return .redirect(to: "/connexion") }
+            return .redirect(to: WebApp.home(of: principal))
+        case ("GET", "/connexion"), ("HEAD", "/connexion"):
+            if let principal = auth.principal(for: request) { return .redirect(to: WebApp.home(of: principal)) }
+            return signInPage()
+        case ("POST", "/connexion/apprenant"):
+            return formSignIn(request, learner: true)
+        case ("POST", "/connexion/formateur"):
+            return formSignIn(request, learner: false)
+        case ("POST", "/deconnexion"):
+            auth.signOut(request)
+            return HTTPResponse.redirect(to: "/connexion").with(header: "Set-Cookie", Authenticator.clearedCookie)
+        case ("GET", "/apprenant"), ("HEAD", "/apprenant"):
+            guard case .learner(let learner)? = auth.principal(for: request) else { return .redirect(to: "/connexion") }
+            return learnerHome(learner)
+        case ("GET", "/formateur"), ("HEAD", "/formateur"):
+            guard case .staff(let user)? = auth.principal(for: request) else { return .redirect(to: "/connexion") }
+            return staffHome(user)
+        default:
+            return errorResponse(request, status: WebApp.knownPaths.contains(path) ? 405 : 404,
+                                 message: WebApp.knownPaths.contains(path)
+                                     ? "Cette adresse n'accepte pas cette méthode."
+                                     : "Cette page n'existe pas. Vérifiez l'adresse ou revenez à l'accueil.")
+        }
+    }
+
+    static let knownPaths: Set<String> = [
+        "/", "/connexion", "/connexion/apprenant", "/connexion/formateur", "/deconnexion", "/apprenant",
+        "/formateur", "/api/health", "/api/session", "/api/me",
+    ]
+
+    // MARK: Pages
+
+    private func signInPage(error: String? = nil, username: String = "", status: Int = 200) -> HTTPResponse {
+        var context: [String: Any] = ["title": "Connexion", "username": username]
+        if let error { context["error"] = error }
+        return .html(templates.render("connexion", context), status: status)
+    }
+
+    private func formSignIn(_ request: HTTPRequest, learner: Bool) -> HTTPResponse {
+        let outcome: Authenticator.Outcome
+        do {
+            if learner {
+                outcome = try auth.signInLearner(code: request.formValue("code") ?? "", from: request.peerAddress)
+            } else {
+                outcome = try auth.signInStaff(username: request.formValue("identifiant") ?? "",
+                                               password: request.formValue("mot_de_passe") ?? "",
+                                               from: request.peerAddress)
+            }
+        } catch {
+            return errorResponse(request, status: 500, message: WebApp.serverTrouble)
+        }
+        switch outcome {
+        case .signedIn(let principal, let token):
+            return HTTPResponse.redirect(to: WebApp.home(of: principal))
+                .with(header: "Set-Cookie", Authenticator.sessionCookie(token))
+        case .rejected:
+            return signInPage(error: learner ? WebApp.unknownCode : WebApp.wrongPassword,
+                              username: learner ? "" : request.formValue("identifiant") ?? "", status: 401)
+        case .throttled:
+            return signInPage(error: WebApp.tooManyTries, status: 429)
+        }
+    }
+
+    private func learnerHome(_ learner: Learner) -> HTTPResponse {
+        .html(templates.render("apprenant", ["title": "Mon espace", "name": learner.displayName,
+                                             "firstName": learner.firstName.isEmpty ? learner.displayName : learner.firstName]))
+    }
+
+    private func staffHome(_ user: StaffUser) -> HTTPResponse {
+        let cohorts = (try? store.cohorts(visibleTo: user)) ?? []
+        let rows: [[String: Any]] = cohorts.map { cohort in
+            let count = (try? store.learnerCount(cohortID: cohort.id)) ?? 0
+            return ["name": cohort.name, "year": cohort.year.map(String.init) ?? "",
+                    "learners": count == 1 ? "1 apprenant" : "\(count) apprenants"]
+        }
+        return .html(templates.render("formateur", [
+            "title": "Espace formateur", "name": user.displayName, "role": user.role.label,
+            "cohorts": rows, "hasCohorts": !rows.isEmpty,
+        ]))
+    }
+
+    private func errorResponse(_ request: HTTPRequest, status: Int, message: String) -> HTTPResponse {
+        if request.path.hasPrefix("/api/") { return apiError(status, message) }
+        let title = status == 404 ? "Page introuvable" : "Action impossible"
+        return .html(templates.render("erreur", ["title": title, "message": message]), status: status)
+    }
+
+    // MARK: JSON API
+
+    private func health() -> HTTPResponse {
+        let healthy = store.isHealthy()
+        return json(["status": healthy ? "ok" : "degraded", "version": Passerelle.version,
+                     "database": healthy ? "ok" : "error"], status: healthy ? 200 : 503)
+    }
+
+    private func apiSignIn(_ request: HTTPRequest) -> HTTPResponse {
+        guard let object = try? JSONSerialization.jsonObject(with: Data(request.body)) as? [String: Any] else {
+            return apiError(400, "Requête invalide : un objet JSON avec « code », ou « username » et « password », est attendu.")
+        }
+        let outcome: Authenticator.Outcome
+        do {
+            if let code = object["code"] as? String {
+                outcome = try auth.signInLearner(code: code, from: request.peerAddress)
+            } else if let username = object["username"] as? String, let password = object["password"] as? String {
+                outcome = try auth.signInStaff(username: username, password: password, from: request.peerAddress)
+            } else {
+                return apiError(400, "Requête invalide : indiquez « code », ou « username » et « password ».")
+            }
+        } catch {
+            return apiError(500, WebApp.serverTrouble)
+        }
+        switch outcome {
+        case .signedIn(let principal, let token):
+            return json(["role": principal.role.rawValue, "name": WebApp.name(of: principal),
+                         "home": WebApp.home(of: principal)])
+                .with(header: "Set-Cookie", Authenticator.sessionCookie(token))
+        case .rejected:
+            return apiError(401, object["code"] != nil ? WebApp.unknownCode : WebApp.wrongPassword)
+        case .throttled:
+            return apiError(429, WebApp.tooManyTries)
+        }
+    }
+
+    private func json(_ object: [String: Any], status: Int = 200) -> HTTPResponse {
+        let data = (try? JSONSerialization.data(withJSONObject: object, options: [.sortedKeys])) ?? Data("{}".utf8)
+        return .json(data, status: status)
+    }
+
+    private func apiError(_ status: Int, _ message: String) -> HTTPResponse {
+        json(["error": message], status: status)
+    }
+
+    // MARK: Helpers
+
+    static let unknownCode = "Ce code d'accès n'est pas reconnu. Vérifiez chaque caractère, ou demandez votre code à votre formateur."
+    static let wrongPassword = "Identifiant ou mot de passe incorrect."
+    static let tooManyTries = "Trop d'essais en peu de temps. Attendez quelques minutes, puis réessayez."
+    static let serverTrouble = "Le serveur a rencontré un problème. Réessayez dans un instant ; si cela continue, prévenez votre formateur."
+
+    static func home(of principal: Principal) -> String {
+        switch principal {
+        case .learner: return "/apprenant"
+        case .staff: return "/formateur"
+        }
+    }
+
+    static func name(of principal: Principal) -> String {
+        switch principal {
+        case .learner(let learner): return learner.displayName
+        case .staff(let user): return user.displayName
+        }
+    }
+
+    /// A state-changing request must come from our own pages: when the browser says where it comes
+    /// from (`Sec-Fetch-Site`, else `Origin`), that must be this server.
+    static func sameOrigin(_ request: HTTPRequest) -> Bool {
+        if let site = request.header("sec-fetch-site") {
+            return site == "same-origin" || site == "none"
+        }
+        guard let origin = request.header("origin") else { return true }
+        guard let host = request.header("host") else { return false }
+        return origin == "http://\(host)" || origin == "https://\(host)"
+    }
+
+    /// Headers every response carries: no external resource can load, no framing, no sniffing.
+    static func secured(_ response: HTTPResponse) -> HTTPResponse {
+        var secured = response
+        let present = Set(response.headers.map { $0.name.lowercased() })
+        let defaults = [
+            ("Content-Security-Policy",
+             "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; "
+                + "object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'"),
+            ("X-Content-Type-Options", "nosniff"),
+            ("Referrer-Policy", "same-origin"),
+            ("X-Frame-Options", "DENY"),
+        ]
+        for (name, value) in defaults where !present.contains(name.lowercased()) {
+            secured.headers.append(HTTPField(name: name, value: value))
+        }
+        if response.header("Content-Type")?.hasPrefix("text/html") == true || response.header("Content-Type")?
+            .hasPrefix("application/json") == true, !present.contains("cache-control") {
+            secured.headers.append(HTTPField(name: "Cache-Control", value: "no-store"))
+        }
+        return secured
+    }
+}

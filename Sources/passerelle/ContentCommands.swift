@@ -1,0 +1,49 @@
+import ArgumentParser
+import Foundation
+import PasserelleContent
+
+struct Content: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Outils pour le contenu (référentiels, questions, modules).",
+        subcommands: [Check.self])
+
+    struct Check: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Vérifie tout le contenu et signale chaque erreur avec son fichier et sa ligne.")
+
+        @OptionGroup var root: RootOptions
+
+        @Flag(help: "Résultat au format JSON.")
+        var json = false
+
+        func run() throws {
+            let contentRoot = try root.locate()
+            let (catalog, diagnostics) = ContentLoader.check(contentRoot)
+            if json {
+                let report = Report(root: contentRoot.url.path, valid: diagnostics.isEmpty,
+                                    frameworks: catalog.frameworks.map(\.id), errors: diagnostics)
+                let encoder = JSONEncoder()
+                encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+                say(String(decoding: try encoder.encode(report), as: UTF8.self))
+            } else {
+                for diagnostic in diagnostics { say("\(diagnostic.file):\(diagnostic.line):\(diagnostic.column): erreur : \(diagnostic.message)") }
+                if diagnostics.isEmpty {
+                    let competences = catalog.frameworks.reduce(0) { $0 + $1.competences.count }
+                    let skills = catalog.frameworks.reduce(0) { $0 + $1.skills.count }
+                    say("Contenu valide : \(catalog.frameworks.count) référentiel(s), \(competences) compétence(s), "
+                          + "\(skills) acquis.")
+                } else {
+                    say("\(diagnostics.count) erreur(s) dans le contenu.")
+                }
+            }
+            if !diagnostics.isEmpty { throw ExitCode.failure }
+        }
+
+        struct Report: Encodable {
+            var root: String
+            var valid: Bool
+            var frameworks: [String]
+            var errors: [Diagnostic]
+        }
+    }
+}

@@ -1,0 +1,61 @@
+import ArgumentParser
+import Foundation
+import PasserelleCore
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// Exit statuses: 0 success, 1 failure, 2 usage error. Messages are in French, without stack traces.
+@main
+enum Main {
+    static func main() {
+        do {
+            var command = try PasserelleCommand.parseAsRoot()
+            try command.run()
+            exit(0)
+        } catch let error as CommandFailure {
+            printError(error.message)
+            exit(1)
+        } catch {
+            let code = PasserelleCommand.exitCode(for: error)
+            if code == .success {
+                print(PasserelleCommand.fullMessage(for: error))
+                exit(0)
+            }
+            if error is ExitCode || error is CleanExit {
+                exit(code.rawValue == 0 ? 0 : 1)
+            }
+            if code == .validationFailure {
+                printError(PasserelleCommand.fullMessage(for: error))
+                exit(2)
+            }
+            printError((error as? LocalizedError)?.errorDescription ?? "\(error)")
+            exit(1)
+        }
+    }
+
+    static func printError(_ message: String) {
+        FileHandle.standardError.write(Data("passerelle : \(message)\n".utf8))
+    }
+}
+
+/// A failure to report to the user as it is, with exit status 1.
+struct CommandFailure: Error {
+    var message: String
+    init(_ message: String) { self.message = message }
+}
+
+struct PasserelleCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "passerelle",
+        abstract: "Passerelle : formation et positionnement en médiation sociale numérique.",
+        version: Passerelle.version,
+        subcommands: [Init.self, Serve.self, Demo.self, Content.self]
+    )
+}
+
+/// Writes a line to standard output at once (unbuffered), so that a supervisor or a test reading a
+/// pipe sees it while the server runs.
+func say(_ line: String = "") {
+    FileHandle.standardOutput.write(Data((line + "\n").utf8))
+}

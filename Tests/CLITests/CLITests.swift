@@ -1,0 +1,191 @@
+import Foundation
+import Testing
+import TestSupport
+#if canImport(Glibc)
+import Glibc
+#endif
+
+let repositoryRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
+    .deletingLastPathComponent().deletingLastPathComponent()
+
+/// The built `passerelle` executable: PASSERELLE_BIN, else beside the test bundle.
+let passerelleBinary: String = {
+    if let path = ProcessInfo.processInfo.environment["PASSERELLE_BIN"], !path.isEmpty { return path }
+    let testBinary = (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe"))
+        ?? CommandLine.arguments[0]
+    return URL(fileURLWithPath: testBinary).deletingLastPathComponent().appendingPathComponent("passerelle").path
+}()
+
+struct Run {
+    var status: Int32
+    var output: String
+    var error: String
+}
+
+/// Runs the CLI to completion.
+func passerelle(_ arguments: [String], environment: [String: String] = [:], in directory: URL? = nil) throws -> Run {
+    let process = Process()
+    process.executableURL = URL(fileURLWithPath: passerelleBinary)
+    process.arguments = arguments
+    var env = ProcessInfo.processInfo.environment
+    env.removeValue(forKey: "PASSERELLE_DB")
+    env.removeValue(forKey: "PASSERELLE_ROOT")
+    process.environment = env.merging(environment) { _, new in new }
+    if let directory { process.currentDirectoryURL = directory }
+    let out = Pipe(), err = Pipe()
+    process.standardOutput = out
+    process.standardError = err
+    try process.run()
+    let output = out.fileHandleForReading.readDataToEndOfFile()
+    let error = err.fileHandleForReading.readDataToEndOfFile()
+    process.waitUntilExit()
+    return Run(status: process.terminationStatus, output: String(decoding: output, as: UTF8.self),
+               error: String(decoding: error, as: UTF8.self))
+}
+
+func temporaryFolder() throws -> URL {
+    let url = FileManager.default.temporaryDirectory.appendingPathComponent("cli-\(UUID().uuidString)")
+    try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
+    return url
+}
+
+@Suite struct CLITests {
+    @Test func helpListsTheSubcommands() throws {
+        let run = try passerelle(["--help"])
+        #expect(run.status == 0)
+        for command in ["init", "serve", "demo", "content"] {
+            #expect(run.output.contains("  \(command) "), "help lists \(command)")
+        }
+        let content = try passerelle(["content", "--help"])
+        #expect(content.status == 0)
+        #expect(content.output.contains("check"))
+        for command in ["init", "serve", "demo"] {
+            let sub = try passerelle([command, "--help"])
+            #expect(sub.status == 0)
+            #expect(sub.output.contains("--root"))
+        }
+    }
+
+    @Test func versionAndUsageErrors() throws {
+        let version = try passerelle(["--version"])
+        #expect(version.status == 0)
+        #expect(version.output.trimmingCharacters(in: .whitespacesAndNewlines).split(separator: ".").count == 3)
+        let unknown = try passerelle(["envoler"])
+        #expect(unknown.status == 2)
+        #expect(!unknown.error.isEmpty)
+        let badPort = try passerelle(["serve", "--port", "quatre"])
+        #expect(badPort.status == 2)
+        let badThreads = try passerelle(["serve", "--threads", "0"])
+        #expect(badThreads.status == 2)
+    }
+
+    @Test func contentCheckPassesOnTheBundledContent() throws {
+        let run = try passerelle(["content", "check", "--root", repositoryRoot.path])
+        #expect(run.status == 0, "\(run.output)\(run.error)")
+        #expect(run.output.contains("Contenu valide"))
+        let json = try passerelle(["content", "check", "--json", "--root", repositoryRoot.path])
+        let report = try JSONSerialization.jsonObject(with: Data(json.output.utf8)) as? [String: Any]
+        #expect(report?["valid"] as? Bool == true)
+    }
+
+    @Test func contentCheckOnABrokenFileExitsOneAndNamesFileAndLine() throws {
+        let root = try temporaryFolder()
+        defer { try? FileManager.default.removeItem(at: root) }
+        for folder in ["Curriculum", "Web", "Assessments/frameworks"] {
+            try FileManager.default.createDirectory(at: root.appendingPathComponent(folder),
+                                                    withIntermediateDirectories: true)
+        }
+        try """
+            id: casse
+            title: Référentiel cassé
+            domains:
+              - id: "1"
+                title: Domaine
+                competences:
+                  - id: "1.1"
+                    title: Compétence
+                    tubes:
+                      - id: t
+                        title: Tube
+                        skills:
+                          - { id: "@t1", level: 12, title: Trop haut }
+            """.write(to: root.appendingPathComponent("Assessments/frameworks/casse.yaml"), atomically: true,
+                      encoding: .utf8)
+        let run = try passerelle(["content", "check", "--root", root.path])
+        #expect(run.status == 1)
+        #expect(run.output.contains("Assessments/frameworks/casse.yaml:13:"), "\(run.output)")
+        #expect(run.output.contains("hors de l'échelle 1 à 8"))
+        let json = try passerelle(["content", "check", "--json", "--root", root.path])
+        #expect(json.status == 1)
+        let report = try JSONSerialization.jsonObject(with: Data(json.output.utf8)) as? [String: Any]
+        let errors = report?["errors"] as? [[String: Any]]
+        #expect(errors?.first?["line"] as? Int == 13)
+    }
+
+    @Test func aMissingRootIsNamed() throws {
+        let run = try passerelle(["content", "check", "--root", "/nulle/part"])
+        #expect(run.status == 1)
+        #expect(run.error.contains("/nulle/part"))
+        #expect(!run.error.contains("Fatal error"))
+    }
+
+    @Test func initCreatesTheDatabaseOnceAndReportsBadPaths() throws {
+        let folder = try temporaryFolder()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let db = folder.appendingPathComponent("p.sqlite").path
+        let first = try passerelle(["init", "--db", db, "--root", repositoryRoot.path,
+                                    "--organisation", "CCAS d'essai", "--admin", "direction"])
+        #expect(first.status == 0, "\(first.error)")
+        #expect(first.output.contains("Mot de passe provisoire"))
+        let again = try passerelle(["init", "--root", repositoryRoot.path], environment: ["PASSERELLE_DB": db])
+        #expect(again.status == 0)
+        #expect(again.output.contains(db))
+        let duplicate = try passerelle(["init", "--db", db, "--root", repositoryRoot.path,
+                                        "--organisation", "Autre", "--admin", "direction"])
+        #expect(duplicate.status == 1)
+        #expect(duplicate.error.contains("existe déjà"))
+        let nowhere = try passerelle(["init", "--db", "/nulle/part/p.sqlite", "--root", repositoryRoot.path])
+        #expect(nowhere.status == 1)
+        #expect(nowhere.error.contains("/nulle/part/p.sqlite"))
+        let half = try passerelle(["init", "--db", db, "--admin", "seul"])
+        #expect(half.status == 2)
+    }
+
+    @Test func serveOnPortZeroAnswersAndStopsCleanlyOnSIGTERM() throws {
+        let folder = try temporaryFolder()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: passerelleBinary)
+        process.arguments = ["serve", "--port", "0", "--quiet", "--db", folder.appendingPathComponent("s.sqlite").path,
+                             "--root", repositoryRoot.path]
+        let out = Pipe()
+        process.standardOutput = out
+        process.standardError = FileHandle.nullDevice
+        try process.run()
+        var seen = ""
+        var port: UInt16?
+        let deadline = Date().addingTimeInterval(30)
+        while port == nil && Date() < deadline {
+            let chunk = out.fileHandleForReading.availableData
+            if chunk.isEmpty { break }
+            seen += String(decoding: chunk, as: UTF8.self)
+            if let range = seen.range(of: #"http://127\.0\.0\.1:(\d+)/"#, options: .regularExpression) {
+                port = UInt16(seen[range].split(separator: ":").last!.dropLast())
+            }
+        }
+        let bound = try #require(port, "no address printed: \(seen)")
+        let health = try RawHTTPClient(port: bound).request("GET", "/api/health")
+        #expect(health.status == 200)
+        #expect(health.text.contains("\"status\":\"ok\""))
+        kill(process.processIdentifier, SIGTERM)
+        let stopDeadline = Date().addingTimeInterval(30)
+        while process.isRunning && Date() < stopDeadline { usleep(20_000) }
+        if process.isRunning {
+            Issue.record("the server did not stop within 30 s of SIGTERM")
+            kill(process.processIdentifier, SIGKILL)
+        }
+        process.waitUntilExit()
+        #expect(process.terminationStatus == 0)
+        #expect(throws: (any Error).self) { _ = try RawHTTPClient(port: bound) }
+    }
+}
