@@ -46,6 +46,11 @@ test-swift: deps
 test-browser: build browser-deps
 	PASSERELLE_BIN=$$($(SWIFT) build --show-bin-path)/passerelle $(VENV)/bin/python -m pytest -q tests/browser
 
+bench: deps
+	$(call apt_install,wrk)
+	$(SWIFT) build -c release
+	bench/http.sh
+
 demo: build
 	$$($(SWIFT) build --show-bin-path)/passerelle demo --root .
 
