@@ -5,13 +5,26 @@ import Yams
 /// Everything the content folders hold, once validated.
 public struct ContentCatalog: Sendable {
     public var frameworks: [Framework]
+    /// Every item of the bank, whatever its status.
+    public var items: [Item]
 
-    public init(frameworks: [Framework] = []) {
+    public init(frameworks: [Framework] = [], items: [Item] = []) {
         self.frameworks = frameworks
+        self.items = items
     }
 
     public func framework(id: String) -> Framework? {
         frameworks.first { $0.id == id }
+    }
+
+    public func item(id: String) -> Item? {
+        items.first { $0.id == id }
+    }
+
+    /// The items of a framework's skills.
+    public func items(of framework: Framework) -> [Item] {
+        let skills = Set(framework.skills.map(\.id))
+        return items.filter { skills.contains($0.skillID) }
     }
 }
 
@@ -45,8 +58,52 @@ public enum ContentLoader {
             catalog.frameworks.append(framework)
         }
 
+        // Tube ids are global: items name skills, and skills belong to exactly one tube.
+        var tubeOwners: [String: String] = [:]
+        for framework in catalog.frameworks {
+            for tube in framework.tubes {
+                if let other = tubeOwners[tube.id] {
+                    diagnostics.append(Diagnostic(
+                        file: "Assessments/frameworks", line: 0,
+                        message: "le tube « \(tube.id) » est défini dans « \(other) » et dans « \(framework.id) »"))
+                }
+                tubeOwners[tube.id] = framework.id
+            }
+        }
+
+        let itemFolder = root.assessments.appendingPathComponent("items")
+        let skills = SkillIndex(catalog.frameworks)
+        var firstPlace: [String: String] = [:]
+        for file in files(in: itemFolder, extensions: ["yaml", "yml"]) {
+            let name = root.relative(file)
+            guard let text = read(file, name, &diagnostics) else { continue }
+            let (items, problems) = ItemLoader.load(text: text, file: name)
+            diagnostics += problems
+            for located in items {
+                let item = located.item
+                if let first = firstPlace[item.id] {
+                    diagnostics.append(Diagnostic(file: name, line: located.line,
+                                                  message: "question \(item.id) : identifiant déjà utilisé (\(first))"))
+                    continue
+                }
+                firstPlace[item.id] = "\(name):\(located.line)"
+                guard skills[item.skillID] != nil else {
+                    diagnostics.append(Diagnostic(file: name, line: located.line,
+                                                  message: "question \(item.id) : acquis inconnu « \(item.skillID) »"))
+                    continue
+                }
+                if let image = item.image,
+                   !FileManager.default.fileExists(atPath: root.assessments.appendingPathComponent(image.src).path) {
+                    diagnostics.append(Diagnostic(file: name, line: located.line,
+                                                  message: "question \(item.id) : image introuvable « \(image.src) »"))
+                }
+                catalog.items.append(item)
+            }
+        }
+
         // Every other YAML file must at least be well-formed until its format is checked in full.
-        let checked = Set(files(in: frameworkFolder, extensions: ["yaml", "yml"]).map(\.path))
+        let checked = Set((files(in: frameworkFolder, extensions: ["yaml", "yml"])
+            + files(in: itemFolder, extensions: ["yaml", "yml"])).map(\.path))
         for folder in [root.assessments, root.curriculum] {
             for file in files(in: folder, extensions: ["yaml", "yml"]) where !checked.contains(file.path) {
                 let name = root.relative(file)

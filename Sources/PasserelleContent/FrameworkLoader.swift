@@ -26,11 +26,22 @@ enum FrameworkLoader {
         guard let root = reader.parse(text), let top = reader.mapping(root, "référentiel") else {
             return (nil, reader.diagnostics)
         }
-        reader.rejectUnknownKeys(top, allowed: ["id", "title", "description", "sources", "domains"],
+        reader.rejectUnknownKeys(top, allowed: ["id", "title", "description", "sources", "domains", "cut_scores"],
                                  in: "référentiel")
         let id = reader.string(top, "id", in: "référentiel", at: root)
         let title = reader.string(top, "title", in: "référentiel", at: root)
         let description = reader.optionalString(top, "description", in: "référentiel")
+        var cutScores: [Double]?
+        if let cutNode = top["cut_scores"] {
+            let values = reader.sequence(top, "cut_scores", in: "référentiel", at: root).map { node -> Double? in node.float.map { Double($0) } }
+            if values.contains(where: { $0 == nil }) || values.isEmpty || values.count > 8 {
+                reader.report(at: cutNode, "référentiel : « cut_scores » est une liste de 1 à 8 nombres")
+            } else if zip(values, values.dropFirst()).contains(where: { $0! >= $1! }) {
+                reader.report(at: cutNode, "référentiel : « cut_scores » doit être strictement croissante")
+            } else {
+                cutScores = values.map { $0! }
+            }
+        }
         var seen: [String: Int] = [:]  // every id in the file, with the line where it first appears
 
         func unique(_ value: String?, _ node: Node?, _ what: String) {
@@ -79,7 +90,9 @@ enum FrameworkLoader {
             }
         }
         guard let id, let title, reader.diagnostics.isEmpty else { return (nil, reader.diagnostics) }
-        return (Framework(id: id, title: title, description: description, domains: domains), reader.diagnostics)
+        var framework = Framework(id: id, title: title, description: description, domains: domains)
+        framework.cutScores = cutScores
+        return (framework, reader.diagnostics)
     }
 
     private static func loadTubes(
@@ -112,6 +125,9 @@ enum FrameworkLoader {
                     } else {
                         level = value
                     }
+                }
+                if let skillID, let tubeID, let level, skillID != "@\(tubeID)\(level)" {
+                    reader.report(at: skill["id"], "\(skillWhat) : l'identifiant doit être « @\(tubeID)\(level) » (tube et niveau)")
                 }
                 if let skillID, let title, let level {
                     skills.append(Skill(id: skillID, level: level, title: title,

@@ -6,6 +6,8 @@ public struct Framework: Sendable, Equatable, Identifiable {
     public var title: String
     public var description: String
     public var domains: [Domain]
+    /// IRT ability needed for levels 1, 2, … (ascending); nil: the default cut scores.
+    public var cutScores: [Double]?
 
     public init(id: String, title: String, description: String, domains: [Domain]) {
         self.id = id
@@ -17,6 +19,8 @@ public struct Framework: Sendable, Equatable, Identifiable {
     public var competences: [Competence] { domains.flatMap(\.competences) }
     public var tubes: [Tube] { competences.flatMap(\.tubes) }
     public var skills: [Skill] { tubes.flatMap(\.skills) }
+
+    public func competence(id: String) -> Competence? { competences.first { $0.id == id } }
 
     public static let levels = 1...8
 }

@@ -21,7 +21,8 @@ struct Content: ParsableCommand {
             let (catalog, diagnostics) = ContentLoader.check(contentRoot)
             if json {
                 let report = Report(root: contentRoot.url.path, valid: diagnostics.isEmpty,
-                                    frameworks: catalog.frameworks.map(\.id), errors: diagnostics)
+                                    frameworks: catalog.frameworks.map(\.id), items: catalog.items.count,
+                                    errors: diagnostics)
                 let encoder = JSONEncoder()
                 encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
                 say(String(decoding: try encoder.encode(report), as: UTF8.self))
@@ -30,8 +31,9 @@ struct Content: ParsableCommand {
                 if diagnostics.isEmpty {
                     let competences = catalog.frameworks.reduce(0) { $0 + $1.competences.count }
                     let skills = catalog.frameworks.reduce(0) { $0 + $1.skills.count }
+                    let validated = catalog.items.filter(\.isPlayable).count
                     say("Contenu valide : \(catalog.frameworks.count) référentiel(s), \(competences) compétence(s), "
-                          + "\(skills) acquis.")
+                          + "\(skills) acquis, \(catalog.items.count) question(s) dont \(validated) validée(s).")
                 } else {
                     say("\(diagnostics.count) erreur(s) dans le contenu.")
                 }
@@ -43,6 +45,7 @@ struct Content: ParsableCommand {
             var root: String
             var valid: Bool
             var frameworks: [String]
+            var items: Int
             var errors: [Diagnostic]
         }
     }
