@@ -1,0 +1,224 @@
+import Foundation
+
+/// The parameters of an item under the two-parameter logistic (2PL) model.
+public struct ItemParameters: Sendable, Equatable, Codable {
+    /// Location `b` on the ability scale: the ability with a 50 % chance of success.
+    public var difficulty: Double
+    /// Slope `a`: how sharply the item separates abilities around its difficulty.
+    public var discrimination: Double
+
+    public init(difficulty: Double, discrimination: Double) {
+        self.difficulty = difficulty
+        self.discrimination = discrimination
+    }
+}
+
+/// The 2PL item response model: P(correct | theta) = 1 / (1 + exp(-a (theta - b))).
+public enum IRT {
+    /// The probability of a correct answer at ability `theta`.
+    public static func probability(theta: Double, _ p: ItemParameters) -> Double {
+        logistic(p.discrimination * (theta - p.difficulty))
+    }
+
+    /// The Fisher information of the item at ability `theta`: a^2 P (1 - P).
+    public static func information(theta: Double, _ p: ItemParameters) -> Double {
+        let probability = probability(theta: theta, p)
+        return p.discrimination * p.discrimination * probability * (1 - probability)
+    }
+
+    /// Default parameters for an uncalibrated item of a skill level 1...8: b = (level - 3.5) * 0.9, a = 1.
+    public static func defaultParameters(level: Int) -> ItemParameters {
+        ItemParameters(difficulty: (Double(level) - 3.5) * 0.9, discrimination: 1)
+    }
+
+    /// Default cut scores for levels 1...8: the default difficulty of each level.
+    public static let defaultCutScores: [Double] = (1...8).map { defaultParameters(level: $0).difficulty }
+
+    /// Level reached with ability theta: the number of cut scores <= theta, capped at maxLevel (0 if below the first).
+    public static func level(theta: Double, cutScores: [Double], maxLevel: Int) -> Int {
+        let reached = cutScores.reduce(0) { $1 <= theta ? $0 + 1 : $0 }
+        return max(0, min(reached, maxLevel))
+    }
+
+    /// A logistic function that neither overflows nor loses precision in the tails.
+    @inline(__always)
+    static func logistic(_ x: Double) -> Double {
+        if x >= 0 {
+            return 1 / (1 + exp(-x))
+        }
+        let e = exp(x)
+        return e / (1 + e)
+    }
+
+    /// log(logistic(x)), stable for large |x|.
+    @inline(__always)
+    static func logLogistic(_ x: Double) -> Double {
+        x >= 0 ? -log1p(exp(-x)) : x - log1p(exp(x))
+    }
+}
+
+/// An ability estimate on the IRT scale with its standard error.
+public struct AbilityEstimate: Sendable, Equatable {
+    public var theta: Double
+    public var standardError: Double
+
+    public init(theta: Double, standardError: Double) {
+        self.theta = theta
+        self.standardError = standardError
+    }
+}
+
+/// Expected a posteriori on a fixed grid (default -6...6 in 121 points) with a N(0,1) prior; SE = posterior SD.
+public struct EAPEstimator: Sendable {
+    /// The quadrature points.
+    public let grid: [Double]
+    /// log of the (unnormalised) N(0,1) prior density at each grid point.
+    let logPrior: [Double]
+
+    public init(gridMin: Double = -6, gridMax: Double = 6, points: Int = 121) {
+        precondition(points >= 2 && gridMax > gridMin, "EAPEstimator needs at least two points on a non-empty range")
+        let step = (gridMax - gridMin) / Double(points - 1)
+        grid = (0..<points).map { gridMin + Double($0) * step }
+        logPrior = grid.map { -0.5 * $0 * $0 }
+    }
+
+    public func estimate(_ responses: [(parameters: ItemParameters, correct: Bool)]) -> AbilityEstimate {
+        // Log posterior (up to a constant) at every grid point; logs avoid underflow on long tests.
+        var logPosterior = logPrior
+        for response in responses {
+            let a = response.parameters.discrimination
+            let b = response.parameters.difficulty
+            for index in grid.indices {
+                let z = a * (grid[index] - b)
+                logPosterior[index] += IRT.logLogistic(response.correct ? z : -z)
+            }
+        }
+        let top = logPosterior.max() ?? 0
+        var total = 0.0
+        var sum = 0.0
+        var weights = [Double](repeating: 0, count: grid.count)
+        for index in grid.indices {
+            let weight = exp(logPosterior[index] - top)
+            weights[index] = weight
+            total += weight
+            sum += weight * grid[index]
+        }
+        let mean = sum / total
+        var variance = 0.0
+        for index in grid.indices {
+            let deviation = grid[index] - mean
+            variance += weights[index] * deviation * deviation
+        }
+        return AbilityEstimate(theta: mean, standardError: (variance / total).squareRoot())
+    }
+}
+
+/// An item that the adaptive engine may give.
+public struct IRTCandidate: Sendable, Equatable {
+    public var itemID: String
+    public var competenceID: String
+    public var parameters: ItemParameters
+
+    public init(itemID: String, competenceID: String, parameters: ItemParameters) {
+        self.itemID = itemID
+        self.competenceID = competenceID
+        self.parameters = parameters
+    }
+}
+
+/// An answer given during an adaptive assessment.
+public struct IRTResponse: Sendable, Equatable {
+    public var itemID: String
+    public var correct: Bool
+
+    public init(itemID: String, correct: Bool) {
+        self.itemID = itemID
+        self.correct = correct
+    }
+}
+
+/// Adaptive selection: ability per competence by EAP; the next item maximises Fisher information at the current
+/// estimate among unanswered items of the competences whose SE is still above `targetStandardError`; exposure
+/// control: draw uniformly among the `topK` (default 5) most informative; stop (nil) when every targeted competence
+/// has SE <= target or has no item left, or when `maxLength` answers were given.
+///
+/// The engine is stateless: everything derives from the responses. Responses to items that are not candidates are
+/// ignored (they count neither for the estimates nor for `maxLength`); a candidate listed twice counts once (the
+/// first listing wins). Given the same responses and a generator in the same state, `nextItem` returns the same
+/// item, so an assessment can be resumed by seeding the generator from, say, the assessment id and the number of
+/// answers (`SeededRandom(text: "\(id)#\(responses.count)")`).
+public struct IRTEngine: Sendable {
+    public let candidates: [IRTCandidate]
+    public let targetStandardError: Double
+    public let maxLength: Int
+    public let topK: Int
+    /// Competence ids in order of first appearance among the candidates.
+    public let competenceIDs: [String]
+    private let candidateIndex: [String: Int]
+    private let estimator = EAPEstimator()
+
+    public init(candidates: [IRTCandidate], targetStandardError: Double = 0.3, maxLength: Int = 40, topK: Int = 5) {
+        var unique: [IRTCandidate] = []
+        var index: [String: Int] = [:]
+        var competences: [String] = []
+        var seenCompetences = Set<String>()
+        for candidate in candidates where index[candidate.itemID] == nil {
+            index[candidate.itemID] = unique.count
+            unique.append(candidate)
+            if seenCompetences.insert(candidate.competenceID).inserted {
+                competences.append(candidate.competenceID)
+            }
+        }
+        self.candidates = unique
+        self.candidateIndex = index
+        self.competenceIDs = competences
+        self.targetStandardError = targetStandardError
+        self.maxLength = maxLength
+        self.topK = max(1, topK)
+    }
+
+    /// The responses that concern candidates, in order.
+    private func knownResponses(_ responses: [IRTResponse]) -> [(candidate: IRTCandidate, correct: Bool)] {
+        responses.compactMap { response in
+            candidateIndex[response.itemID].map { (candidates[$0], response.correct) }
+        }
+    }
+
+    /// Ability estimate per competence id (competences with no answer: the prior, about (0, 1)).
+    public func estimates(_ responses: [IRTResponse]) -> [String: AbilityEstimate] {
+        var byCompetence: [String: [(parameters: ItemParameters, correct: Bool)]] = [:]
+        for (candidate, correct) in knownResponses(responses) {
+            byCompetence[candidate.competenceID, default: []].append((candidate.parameters, correct))
+        }
+        var result: [String: AbilityEstimate] = [:]
+        for competence in competenceIDs {
+            result[competence] = estimator.estimate(byCompetence[competence] ?? [])
+        }
+        return result
+    }
+
+    /// The next item to give, or nil when the assessment is over.
+    public func nextItem<G: RandomNumberGenerator>(after responses: [IRTResponse], using generator: inout G) -> IRTCandidate? {
+        let known = knownResponses(responses)
+        if known.count >= maxLength {
+            return nil
+        }
+        let answered = Set(known.map(\.candidate.itemID))
+        let current = estimates(responses)
+        var ranked: [(information: Double, order: Int)] = []
+        for (order, candidate) in candidates.enumerated() where !answered.contains(candidate.itemID) {
+            guard let estimate = current[candidate.competenceID],
+                estimate.standardError > targetStandardError
+            else { continue }
+            ranked.append((IRT.information(theta: estimate.theta, candidate.parameters), order))
+        }
+        if ranked.isEmpty {
+            return nil
+        }
+        // Most informative first; ties by candidate order, so the ranking is deterministic.
+        ranked.sort { $0.information != $1.information ? $0.information > $1.information : $0.order < $1.order }
+        let pool = min(topK, ranked.count)
+        let pick = pool == 1 ? 0 : Int(generator.next(upperBound: UInt64(pool)))
+        return candidates[ranked[pick].order]
+    }
+}

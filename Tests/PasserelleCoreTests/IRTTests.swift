@@ -1,0 +1,287 @@
+import Foundation
+import Testing
+@testable import PasserelleCore
+
+@Suite struct IRTModelTests {
+    @Test func probabilityAndInformationByHand() {
+        // P = 1 / (1 + exp(-a (theta - b))), I = a^2 P (1 - P); values computed independently.
+        let cases: [(theta: Double, b: Double, a: Double, p: Double, info: Double)] = [
+            (0, 0, 1, 0.5, 0.25),
+            (1, 0, 2, 0.8807970779778823, 0.41997434161402647),
+            (-1, 0.5, 1.5, 0.09534946489910949, 0.1940803749957667),
+            (3, -1, 0.5, 0.8807970779778823, 0.026248396350876654),
+        ]
+        for c in cases {
+            let parameters = ItemParameters(difficulty: c.b, discrimination: c.a)
+            #expect(abs(IRT.probability(theta: c.theta, parameters) - c.p) < 1e-12, "P at \(c)")
+            #expect(abs(IRT.information(theta: c.theta, parameters) - c.info) < 1e-12, "I at \(c)")
+        }
+        // Tails neither overflow nor produce NaN.
+        let steep = ItemParameters(difficulty: 0, discrimination: 4)
+        #expect(IRT.probability(theta: -300, steep) >= 0)
+        #expect(IRT.probability(theta: -300, steep) < 1e-300)
+        #expect(IRT.probability(theta: 300, steep) == 1)
+        #expect(IRT.information(theta: 300, steep) == 0)
+    }
+
+    @Test func defaultParametersAndCutScores() {
+        let expected = [-2.25, -1.35, -0.45, 0.45, 1.35, 2.25, 3.15, 4.05]
+        for level in 1...8 {
+            let parameters = IRT.defaultParameters(level: level)
+            #expect(abs(parameters.difficulty - expected[level - 1]) < 1e-12, "level \(level)")
+            #expect(parameters.discrimination == 1)
+        }
+        #expect(IRT.defaultCutScores.count == 8)
+        for (cut, value) in zip(IRT.defaultCutScores, expected) {
+            #expect(abs(cut - value) < 1e-12)
+        }
+    }
+
+    @Test func levelFromTheta() {
+        let cuts = IRT.defaultCutScores
+        #expect(IRT.level(theta: -3, cutScores: cuts, maxLevel: 8) == 0, "below the first cut")
+        #expect(IRT.level(theta: cuts[0], cutScores: cuts, maxLevel: 8) == 1, "exactly on the first cut")
+        #expect(IRT.level(theta: cuts[3], cutScores: cuts, maxLevel: 8) == 4, "exactly on the fourth cut")
+        #expect(IRT.level(theta: cuts[3].nextDown, cutScores: cuts, maxLevel: 8) == 3, "just below the fourth cut")
+        #expect(IRT.level(theta: 0, cutScores: cuts, maxLevel: 8) == 3)
+        #expect(IRT.level(theta: 10, cutScores: cuts, maxLevel: 8) == 8)
+        #expect(IRT.level(theta: 10, cutScores: cuts, maxLevel: 6) == 6, "capped at maxLevel")
+        #expect(IRT.level(theta: 2, cutScores: cuts, maxLevel: 5) == 5, "capped at maxLevel")
+        #expect(IRT.level(theta: 2, cutScores: [], maxLevel: 8) == 0)
+    }
+
+    @Test func itemParametersAreCodable() throws {
+        let parameters = ItemParameters(difficulty: -0.75, discrimination: 1.25)
+        let data = try JSONEncoder().encode(parameters)
+        #expect(try JSONDecoder().decode(ItemParameters.self, from: data) == parameters)
+    }
+}
+
+@Suite struct EAPTests {
+    @Test func threeItemPosteriorComputedByHand() {
+        // Items b = -1, 0, 1 with a = 1, 1.5, 0.8; answers right, right, wrong.
+        let bs = [-1.0, 0.0, 1.0]
+        let as_ = [1.0, 1.5, 0.8]
+        let right = [true, true, false]
+        // Posterior on -6, -5.9, ..., 6 (121 points) with the N(0,1) prior, from the definitions.
+        var weightSum = 0.0
+        var firstMoment = 0.0
+        var secondMoment = 0.0
+        for k in 0...120 {
+            let theta = -6.0 + 0.1 * Double(k)
+            var weight = exp(-theta * theta / 2)
+            for j in 0..<3 {
+                let p = 1.0 / (1.0 + exp(-as_[j] * (theta - bs[j])))
+                weight *= right[j] ? p : 1 - p
+            }
+            weightSum += weight
+            firstMoment += weight * theta
+            secondMoment += weight * theta * theta
+        }
+        let mean = firstMoment / weightSum
+        let sd = (secondMoment / weightSum - mean * mean).squareRoot()
+
+        let estimate = EAPEstimator().estimate([
+            (ItemParameters(difficulty: -1, discrimination: 1), true),
+            (ItemParameters(difficulty: 0, discrimination: 1.5), true),
+            (ItemParameters(difficulty: 1, discrimination: 0.8), false),
+        ])
+        #expect(abs(estimate.theta - mean) < 1e-6, "theta \(estimate.theta) vs \(mean)")
+        #expect(abs(estimate.standardError - sd) < 1e-6, "SE \(estimate.standardError) vs \(sd)")
+        // Sanity: two rights and one wrong pull theta up from the prior mean and shrink the SD.
+        #expect(mean > 0.2 && mean < 1.2)
+        #expect(sd < 0.95)
+    }
+
+    @Test func noResponsesGivesThePrior() {
+        let estimate = EAPEstimator().estimate([])
+        #expect(abs(estimate.theta) < 1e-9)
+        #expect(abs(estimate.standardError - 1) < 1e-3)
+    }
+
+    @Test func longAllCorrectTestDoesNotUnderflow() {
+        let responses = (0..<400).map { _ in (parameters: ItemParameters(difficulty: 0, discrimination: 4), correct: true) }
+        let estimate = EAPEstimator().estimate(responses)
+        #expect(estimate.theta.isFinite && estimate.standardError.isFinite)
+        #expect(estimate.theta > 1.5)
+    }
+}
+
+@Suite struct IRTEngineTests {
+    /// A pool of `perCompetence` items for each competence with varied parameters.
+    static func pool(competences: [String], perCompetence: Int) -> [IRTCandidate] {
+        var generator = SeededRandom(seed: 99)
+        var candidates: [IRTCandidate] = []
+        for competence in competences {
+            for index in 0..<perCompetence {
+                let b = -2.5 + 5 * generator.nextUnit()
+                let a = 0.6 + 1.4 * generator.nextUnit()
+                candidates.append(IRTCandidate(
+                    itemID: "\(competence)-\(index)", competenceID: competence,
+                    parameters: ItemParameters(difficulty: b, discrimination: a)))
+            }
+        }
+        return candidates
+    }
+
+    /// Runs a whole assessment, answering as a simulated person of ability `theta`.
+    static func simulate(
+        _ engine: IRTEngine, theta: Double, seed: UInt64, answerSeed: UInt64 = 1
+    ) -> [IRTResponse] {
+        var generator = SeededRandom(seed: seed)
+        var answers = SeededRandom(seed: answerSeed)
+        var responses: [IRTResponse] = []
+        while let item = engine.nextItem(after: responses, using: &generator) {
+            let correct = answers.nextUnit() < IRT.probability(theta: theta, item.parameters)
+            responses.append(IRTResponse(itemID: item.itemID, correct: correct))
+            if responses.count > 1000 { break }
+        }
+        return responses
+    }
+
+    @Test func topKOnePicksTheMostInformativeItem() {
+        let candidates = [
+            IRTCandidate(itemID: "easy", competenceID: "c", parameters: ItemParameters(difficulty: -2, discrimination: 2)),
+            IRTCandidate(itemID: "flat", competenceID: "c", parameters: ItemParameters(difficulty: 0, discrimination: 0.8)),
+            IRTCandidate(itemID: "sharp", competenceID: "c", parameters: ItemParameters(difficulty: 0.2, discrimination: 1.8)),
+            IRTCandidate(itemID: "hard", competenceID: "c", parameters: ItemParameters(difficulty: 2.5, discrimination: 2.5)),
+        ]
+        let engine = IRTEngine(candidates: candidates, targetStandardError: 0.01, maxLength: 10, topK: 1)
+        var generator = SeededRandom(seed: 1)
+        // At theta = 0: I(sharp) = 3.24 P(1-P) with P = 1/(1+e^0.36) ~ 0.411, i.e. ~0.784, the largest.
+        #expect(engine.nextItem(after: [], using: &generator)?.itemID == "sharp")
+
+        // After some answers, the choice is the argmax of a^2 P (1 - P) at the new estimate, computed here.
+        var responses: [IRTResponse] = []
+        for _ in 0..<3 {
+            let item = engine.nextItem(after: responses, using: &generator)!
+            let theta = engine.estimates(responses)["c"]!.theta
+            let answered = Set(responses.map(\.itemID))
+            var best = ""
+            var bestInformation = -1.0
+            for candidate in candidates where !answered.contains(candidate.itemID) {
+                let a = candidate.parameters.discrimination
+                let p = 1 / (1 + exp(-a * (theta - candidate.parameters.difficulty)))
+                if a * a * p * (1 - p) > bestInformation {
+                    bestInformation = a * a * p * (1 - p)
+                    best = candidate.itemID
+                }
+            }
+            #expect(item.itemID == best, "at theta \(theta)")
+            responses.append(IRTResponse(itemID: item.itemID, correct: true))
+        }
+    }
+
+    @Test func exposureControlDrawsAmongTheTopK() {
+        let candidates = Self.pool(competences: ["c"], perCompetence: 30)
+        let engine = IRTEngine(candidates: candidates, topK: 5)
+        let ranked = candidates.sorted {
+            IRT.information(theta: 0, $0.parameters) > IRT.information(theta: 0, $1.parameters)
+        }
+        let topFive = Set(ranked.prefix(5).map(\.itemID))
+        var seen = Set<String>()
+        for seed in 0..<200 as Range<UInt64> {
+            var generator = SeededRandom(seed: seed)
+            let item = engine.nextItem(after: [], using: &generator)!
+            #expect(topFive.contains(item.itemID))
+            seen.insert(item.itemID)
+        }
+        #expect(seen == topFive, "all five are drawn over 200 seeds")
+    }
+
+    @Test func stopsAtMaxLength() {
+        let engine = IRTEngine(candidates: Self.pool(competences: ["c"], perCompetence: 30), targetStandardError: 0.01, maxLength: 7)
+        let responses = Self.simulate(engine, theta: 0.3, seed: 5)
+        #expect(responses.count == 7)
+        var generator = SeededRandom(seed: 5)
+        #expect(engine.nextItem(after: Array(responses.prefix(6)), using: &generator) != nil)
+        #expect(engine.nextItem(after: responses, using: &generator) == nil)
+    }
+
+    @Test func stopsWhenStandardErrorReachesTarget() {
+        let engine = IRTEngine(candidates: Self.pool(competences: ["c"], perCompetence: 80), targetStandardError: 0.5, maxLength: 80)
+        let responses = Self.simulate(engine, theta: -0.4, seed: 3)
+        let estimate = engine.estimates(responses)["c"]!
+        #expect(estimate.standardError <= 0.5)
+        #expect(responses.count < 80, "stopped on precision, not on length or pool")
+        // One answer fewer and the SE was still above the target (otherwise it would have stopped earlier).
+        #expect(engine.estimates(Array(responses.dropLast()))["c"]!.standardError > 0.5)
+
+        // A target above the prior SD: nothing to ask.
+        let satisfied = IRTEngine(candidates: Self.pool(competences: ["c"], perCompetence: 5), targetStandardError: 1.01)
+        var generator = SeededRandom(seed: 0)
+        #expect(satisfied.nextItem(after: [], using: &generator) == nil)
+    }
+
+    @Test func competenceThatReachedTargetIsNoLongerAsked() {
+        let candidates = Self.pool(competences: ["a", "b"], perCompetence: 40)
+        let engine = IRTEngine(candidates: candidates, targetStandardError: 0.6, maxLength: 200)
+        let responses = Self.simulate(engine, theta: 0.5, seed: 11)
+        let estimates = engine.estimates(responses)
+        #expect(estimates["a"]!.standardError <= 0.6)
+        #expect(estimates["b"]!.standardError <= 0.6)
+        // Once a competence reached the target, no further item of it is asked.
+        let competence = Dictionary(uniqueKeysWithValues: candidates.map { ($0.itemID, $0.competenceID) })
+        for index in responses.indices {
+            let before = engine.estimates(Array(responses.prefix(index)))
+            let asked = competence[responses[index].itemID]!
+            #expect(before[asked]!.standardError > 0.6)
+        }
+    }
+
+    @Test func neverRepeatsAnItemAndStopsWhenThePoolIsExhausted() {
+        let candidates = Self.pool(competences: ["a", "b"], perCompetence: 12)
+        let engine = IRTEngine(candidates: candidates, targetStandardError: 0, maxLength: 100)
+        let responses = Self.simulate(engine, theta: 1, seed: 8)
+        #expect(responses.count == 24, "every item once, then stop")
+        #expect(Set(responses.map(\.itemID)).count == responses.count)
+    }
+
+    @Test func sameSeedGivesTheSameSequence() {
+        let engine = IRTEngine(candidates: Self.pool(competences: ["a", "b", "c"], perCompetence: 20), maxLength: 25)
+        let first = Self.simulate(engine, theta: 0.2, seed: 42)
+        let second = Self.simulate(engine, theta: 0.2, seed: 42)
+        #expect(first == second)
+        #expect(first.count == 25)
+        // Stateless: replaying each prefix with a generator seeded per step gives the same item every time.
+        for length in 0..<first.count {
+            var g1 = SeededRandom(text: "assessment-7#\(length)")
+            var g2 = SeededRandom(text: "assessment-7#\(length)")
+            let prefix = Array(first.prefix(length))
+            #expect(engine.nextItem(after: prefix, using: &g1) == engine.nextItem(after: prefix, using: &g2))
+        }
+        // Different seeds explore different items (exposure control).
+        let others = (43..<48 as Range<UInt64>).map { Self.simulate(engine, theta: 0.2, seed: $0).map(\.itemID) }
+        #expect(others.contains { $0 != first.map(\.itemID) })
+    }
+
+    @Test func restrictedToTheCandidatesGiven() {
+        let candidates = Self.pool(competences: ["a"], perCompetence: 6)
+        let engine = IRTEngine(candidates: candidates, targetStandardError: 0, maxLength: 50)
+        let allowed = Set(candidates.map(\.itemID))
+        // Answers to items outside the pool (another competence, say) are ignored.
+        let foreign = [IRTResponse(itemID: "z-1", correct: true), IRTResponse(itemID: "z-2", correct: false)]
+        #expect(engine.estimates(foreign) == engine.estimates([]))
+        #expect(engine.estimates(foreign).keys.sorted() == ["a"])
+        var generator = SeededRandom(seed: 4)
+        var responses = foreign
+        while let item = engine.nextItem(after: responses, using: &generator) {
+            #expect(allowed.contains(item.itemID))
+            responses.append(IRTResponse(itemID: item.itemID, correct: false))
+        }
+        #expect(responses.count == foreign.count + candidates.count)
+    }
+
+    @Test func estimatesPerCompetenceWithPriorForUnanswered() {
+        let candidates = Self.pool(competences: ["a", "b"], perCompetence: 5)
+        let engine = IRTEngine(candidates: candidates)
+        let responses = [IRTResponse(itemID: "a-0", correct: true), IRTResponse(itemID: "a-1", correct: true)]
+        let estimates = engine.estimates(responses)
+        #expect(estimates.count == 2)
+        #expect(abs(estimates["b"]!.theta) < 1e-9)
+        #expect(abs(estimates["b"]!.standardError - 1) < 1e-3)
+        let expected = EAPEstimator().estimate([(candidates[0].parameters, true), (candidates[1].parameters, true)])
+        #expect(estimates["a"] == expected)
+        #expect(estimates["a"]!.theta > 0)
+    }
+}
