@@ -24,11 +24,16 @@ let package = Package(
             pkgConfig: "libsodium",
             providers: [.apt(["libsodium-dev"])]
         ),
+        .systemLibrary(
+            name: "CCMark",
+            pkgConfig: "libcmark",
+            providers: [.apt(["libcmark-dev"])]
+        ),
         .target(name: "HTTPServer", dependencies: ["CMicroHTTPD"]),
         .target(name: "PasserelleCore"),
         .target(
             name: "PasserelleContent",
-            dependencies: ["PasserelleCore", .product(name: "Yams", package: "Yams")]
+            dependencies: ["PasserelleCore", "CCMark", .product(name: "Yams", package: "Yams")]
         ),
         .target(
             name: "PasserelleStore",

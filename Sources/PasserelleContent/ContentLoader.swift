@@ -92,7 +92,10 @@ public enum ContentLoader {
                                                   message: "question \(item.id) : acquis inconnu « \(item.skillID) »"))
                     continue
                 }
-                if let image = item.image,
+                if let image = item.image, !image.src.hasPrefix("images/") || image.src.contains("..") {
+                    diagnostics.append(Diagnostic(file: name, line: located.line,
+                                                  message: "question \(item.id) : une image se range dans Assessments/images/ (src: images/…)"))
+                } else if let image = item.image,
                    !FileManager.default.fileExists(atPath: root.assessments.appendingPathComponent(image.src).path) {
                     diagnostics.append(Diagnostic(file: name, line: located.line,
                                                   message: "question \(item.id) : image introuvable « \(image.src) »"))

@@ -8,6 +8,7 @@ enum Migrations {
     static func migrator() -> DatabaseMigrator {
         var migrator = DatabaseMigrator()
         migrator.registerMigration("v1-data-model", migrate: createDataModel)
+        migrator.registerMigration("v2-assessment-runs", migrate: addAssessmentRuns)
         return migrator
     }
 
@@ -232,6 +233,31 @@ enum Migrations {
                 target_type TEXT,
                 target_id TEXT,
                 details TEXT NOT NULL DEFAULT '{}' CHECK (json_valid(details))
+            ) STRICT;
+            """)
+    }
+
+    /// What running and sharing an assessment needs, and calibrated item parameters.
+    private static func addAssessmentRuns(_ db: Database) throws {
+        try db.execute(sql: """
+            -- The settings the assessment was opened with (algorithm, profile, maximum level...).
+            ALTER TABLE assessments ADD COLUMN settings TEXT NOT NULL DEFAULT '{}' CHECK (json_valid(settings));
+            -- The item shown to the learner now: an answer to any other item is refused.
+            ALTER TABLE assessments ADD COLUMN current_item_id TEXT;
+            -- Results shared with the trainer: a snapshot taken when the learner shares.
+            ALTER TABLE assessments ADD COLUMN shared_at TEXT;
+            ALTER TABLE assessments ADD COLUMN shared_result TEXT CHECK (shared_result IS NULL OR json_valid(shared_result));
+            CREATE INDEX assessments_assignment ON assessments(assignment_id, learner_id);
+
+            -- Item parameters estimated by `passerelle calibrate`; the IRT mode reads them first.
+            CREATE TABLE item_parameters (
+                item_id TEXT PRIMARY KEY NOT NULL,
+                difficulty REAL NOT NULL,
+                discrimination REAL NOT NULL CHECK (discrimination > 0),
+                answer_count INTEGER NOT NULL CHECK (answer_count >= 0),
+                model TEXT,
+                fit REAL,
+                calibrated_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ', 'now'))
             ) STRICT;
             """)
     }

@@ -10,6 +10,8 @@ import PasserelleStore
 public enum DemoSeeder {
     public static let trainerUsername = "formatrice"
     public static let cohortName = "Cohorte de démonstration"
+    /// The framework of the demo's initial positioning.
+    public static let demoFramework = "numerique"
 
     public struct Credentials: Sendable {
         public var organisation: Organisation
@@ -59,6 +61,13 @@ public enum DemoSeeder {
             ?? store.createCohort(organisationID: organisation.id, name: cohortName,
                                   year: Calendar(identifier: .gregorian).component(.year, from: Date()),
                                   description: "Cohorte fictive pour découvrir Passerelle.", ownerID: trainer.id)
+
+        if try store.assignments(cohortID: cohort.id, kind: .assessment).isEmpty {
+            let chosen = AssessmentAssignment(settings: AssessmentSettings(frameworkID: demoFramework), purpose: .initial)
+            try store.createAssignment(
+                cohortID: cohort.id, kind: .assessment, contentID: demoFramework,
+                settings: String(decoding: try JSONEncoder.sorted.encode(chosen), as: UTF8.self), createdBy: trainer.id)
+        }
 
         var existing = try store.learners(cohortID: cohort.id)
         for person in people where !existing.contains(where: { $0.firstName == person.first && $0.lastName == person.last }) {

@@ -21,7 +21,9 @@ public struct Templates: Sendable {
         }
     }
 
-    public static let required = ["layout", "connexion", "apprenant", "formateur", "erreur"]
+    public static let required = [
+        "layout", "connexion", "apprenant", "formateur", "erreur", "question", "resultat", "formateur-positionnement",
+    ]
 
     public init(folder: URL) throws {
         var library = MustacheLibrary()

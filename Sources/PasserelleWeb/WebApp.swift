@@ -11,18 +11,24 @@ public final class WebApp: Sendable {
     let catalog: ContentCatalog
     let templates: Templates
     let staticFiles: StaticFiles
+    /// Item images: only `Assessments/images/` is ever served, never the item files themselves.
+    let contentImages: StaticFiles?
     let auth: Authenticator
+    let assessments: AssessmentService
     let log: (@Sendable (String) -> Void)?
 
     public init(
         store: Store, catalog: ContentCatalog, root: ContentRoot, throttle: SignInThrottle = SignInThrottle(),
-        log: (@Sendable (String) -> Void)? = nil
+        log: (@Sendable (String) -> Void)? = nil,
+        newSeed: @escaping @Sendable () -> Int64 = { Int64.random(in: 1...Int64(Int32.max)) }
     ) throws {
         self.store = store
         self.catalog = catalog
         self.templates = try Templates(folder: root.web.appendingPathComponent("templates"))
         self.staticFiles = try StaticFiles(root: root.web.appendingPathComponent("static").path)
+        self.contentImages = try? StaticFiles(root: root.assessments.appendingPathComponent("images").path)
         self.auth = Authenticator(store: store, throttle: throttle)
+        self.assessments = AssessmentService(store: store, catalog: catalog, newSeed: newSeed)
         self.log = log
     }
 
@@ -43,10 +49,15 @@ public final class WebApp: Sendable {
         if path.hasPrefix("/static/") {
             return staticFiles.response(for: request, relativePath: String(path.dropFirst("/static/".count)))
         }
+        if path.hasPrefix("/contenu/images/") {
+            guard let contentImages else { return errorResponse(request, status: 404, message: "Image introuvable.") }
+            return contentImages.response(for: request, relativePath: String(path.dropFirst("/contenu/images/".count)))
+        }
         if request.method != "GET" && request.method != "HEAD" && !WebApp.sameOrigin(request) {
             return errorResponse(request, status: 403,
                                  message: "Cette action doit venir d'une page de Passerelle.")
         }
+        if let response = assessmentRoute(request) { return response }
         switch (request.method, path) {
         case ("GET", "/api/health"), ("HEAD", "/api/health"):
             return health()
@@ -126,16 +137,52 @@ public final class WebApp: Sendable {
     }
 
     private func learnerHome(_ learner: Learner) -> HTTPResponse {
-        .html(templates.render("apprenant", ["title": "Mon espace", "name": learner.displayName,
-                                             "firstName": learner.firstName.isEmpty ? learner.displayName : learner.firstName]))
+        let runs = (try? store.assessments(learnerID: learner.id)) ?? []
+        let assigned: [[String: Any]] = ((try? store.assignments(for: learner, kind: .assessment)) ?? []).map { assignment in
+            let chosen = try? JSONDecoder().decode(AssessmentAssignment.self, from: Data(assignment.settings.utf8))
+            let run = runs.first { $0.assignmentID == assignment.id && $0.state != .abandoned }
+            var entry: [String: Any] = [
+                "assignmentID": assignment.id,
+                "title": assessments.title(frameworkID: assignment.contentID),
+                "purpose": chosen?.purposeLabel ?? "positionnement",
+                "due": assignment.dueDate.map { "À faire avant le \($0)" } ?? "",
+            ]
+            switch run?.state {
+            case nil:
+                entry["state"] = "À commencer"
+                entry["notStarted"] = true
+            case .started?:
+                let answered = (try? store.answers(assessmentID: run!.id).count) ?? 0
+                entry["state"] = answered == 0 ? "Commencé" : "En cours : \(answered) réponse(s) enregistrée(s)"
+                entry["inProgress"] = true
+                entry["runID"] = run!.id
+            case .completed?, .abandoned?:
+                entry["state"] = run!.sharedAt == nil ? "Terminé" : "Terminé et partagé avec votre formateur"
+                entry["done"] = true
+                entry["runID"] = run!.id
+            }
+            return entry
+        }
+        return .html(templates.render("apprenant", [
+            "title": "Mon espace", "name": learner.displayName,
+            "firstName": learner.firstName.isEmpty ? learner.displayName : learner.firstName,
+            "assessments": assigned, "hasAssessments": !assigned.isEmpty,
+        ]))
     }
 
     private func staffHome(_ user: StaffUser) -> HTTPResponse {
         let cohorts = (try? store.cohorts(visibleTo: user)) ?? []
+        let frameworks: [[String: Any]] = catalog.frameworks.map { ["id": $0.id, "title": $0.title] }
         let rows: [[String: Any]] = cohorts.map { cohort in
             let count = (try? store.learnerCount(cohortID: cohort.id)) ?? 0
-            return ["name": cohort.name, "year": cohort.year.map(String.init) ?? "",
-                    "learners": count == 1 ? "1 apprenant" : "\(count) apprenants"]
+            let opened: [[String: Any]] = ((try? store.assignments(cohortID: cohort.id, kind: .assessment)) ?? []).map {
+                let chosen = try? JSONDecoder().decode(AssessmentAssignment.self, from: Data($0.settings.utf8))
+                return ["id": $0.id, "title": assessments.title(frameworkID: $0.contentID),
+                        "purpose": chosen?.purposeLabel ?? "", "date": String($0.createdAt.prefix(10))]
+            }
+            return ["id": cohort.id, "name": cohort.name, "year": cohort.year.map(String.init) ?? "",
+                    "learners": count == 1 ? "1 apprenant" : "\(count) apprenants",
+                    "assessments": opened, "hasAssessments": !opened.isEmpty, "frameworks": frameworks]
         }
         return .html(templates.render("formateur", [
             "title": "Espace formateur", "name": user.displayName, "role": user.role.label,
@@ -143,7 +190,7 @@ public final class WebApp: Sendable {
         ]))
     }
 
-    private func errorResponse(_ request: HTTPRequest, status: Int, message: String) -> HTTPResponse {
+    func errorResponse(_ request: HTTPRequest, status: Int, message: String) -> HTTPResponse {
         if request.path.hasPrefix("/api/") { return apiError(status, message) }
         let title = status == 404 ? "Page introuvable" : "Action impossible"
         return .html(templates.render("erreur", ["title": title, "message": message]), status: status)
@@ -185,12 +232,12 @@ public final class WebApp: Sendable {
         }
     }
 
-    private func json(_ object: [String: Any], status: Int = 200) -> HTTPResponse {
+    func json(_ object: [String: Any], status: Int = 200) -> HTTPResponse {
         let data = (try? JSONSerialization.data(withJSONObject: object, options: [.sortedKeys])) ?? Data("{}".utf8)
         return .json(data, status: status)
     }
 
-    private func apiError(_ status: Int, _ message: String) -> HTTPResponse {
+    func apiError(_ status: Int, _ message: String) -> HTTPResponse {
         json(["error": message], status: status)
     }
 

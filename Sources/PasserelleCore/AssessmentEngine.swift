@@ -1,0 +1,175 @@
+import Foundation
+
+public enum AssessmentAlgorithm: String, Sendable, Codable, CaseIterable {
+    case smartRandom = "smart-random"
+    case irt
+
+    public var label: String {
+        switch self {
+        case .smartRandom: return "adaptatif (smart random)"
+        case .irt: return "adaptatif calibré (IRT)"
+        }
+    }
+}
+
+/// How an assessment is run: chosen by the trainer when opening it.
+public struct AssessmentSettings: Sendable, Equatable, Codable {
+    public var frameworkID: String
+    public var algorithm: AssessmentAlgorithm
+    public var profile: TargetProfile?
+    /// Highest level a learner can reach (Pix: 5, then 6, then 7).
+    public var maxLevel: Int
+    /// IRT mode: most questions asked, and the standard error to reach per competence.
+    public var maxLength: Int
+    public var targetStandardError: Double
+
+    public init(frameworkID: String, algorithm: AssessmentAlgorithm = .smartRandom, profile: TargetProfile? = nil,
+                maxLevel: Int = 6, maxLength: Int = 40, targetStandardError: Double = 0.3) {
+        self.frameworkID = frameworkID
+        self.algorithm = algorithm
+        self.profile = profile
+        self.maxLevel = maxLevel
+        self.maxLength = maxLength
+        self.targetStandardError = targetStandardError
+    }
+}
+
+/// A learner's result on one competence.
+public struct CompetenceResult: Sendable, Equatable, Codable {
+    public var competenceID: String
+    public var title: String
+    public var level: Int
+    /// Smart random: pix earned. IRT: nil.
+    public var pix: Int?
+    /// IRT: estimated ability and its standard error.
+    public var theta: Double?
+    public var standardError: Double?
+    /// Questions answered on this competence.
+    public var answered: Int
+}
+
+public struct AssessmentResult: Sendable, Equatable, Codable {
+    public var frameworkID: String
+    public var algorithm: AssessmentAlgorithm
+    public var maxLevel: Int
+    public var competences: [CompetenceResult]
+    public var totalPix: Int?
+    /// Share of the target profile's skills validated, when there is a profile.
+    public var mastery: Double?
+}
+
+/// Runs one assessment: which item comes next, what an answer adds to the knowledge elements, and the
+/// result. Pure and deterministic given the answers and the seed, so that an interrupted assessment
+/// resumes exactly where it was.
+public struct AssessmentEngine: Sendable {
+    public let framework: Framework
+    public let settings: AssessmentSettings
+    let items: [String: Item]
+    let index: SkillIndex
+    let smartRandom: SmartRandom
+    let scoring: Scoring
+    let parameters: [String: ItemParameters]
+
+    /// `items`: the bank (only validated items of this framework are used); `calibrated`: item parameters
+    /// from calibration, which win over those in the item files.
+    public init(framework: Framework, items: [Item], settings: AssessmentSettings,
+                calibrated: [String: ItemParameters] = [:]) {
+        self.framework = framework
+        self.settings = settings
+        index = SkillIndex([framework])
+        let playable = items.filter { $0.isPlayable && SkillIndex([framework])[$0.skillID] != nil }
+        self.items = Dictionary(playable.map { ($0.id, $0) }, uniquingKeysWith: { a, _ in a })
+        smartRandom = SmartRandom(framework: framework, items: playable, profile: settings.profile)
+        scoring = Scoring(framework: framework, activeSkills: Set(playable.map(\.skillID)), maxLevel: settings.maxLevel)
+        var parameters: [String: ItemParameters] = [:]
+        for item in playable {
+            let level = SkillIndex([framework])[item.skillID]!.skill.level
+            let fallback = IRT.defaultParameters(level: level)
+            parameters[item.id] = calibrated[item.id] ?? ItemParameters(
+                difficulty: item.difficulty ?? fallback.difficulty,
+                discrimination: item.discrimination ?? fallback.discrimination)
+        }
+        self.parameters = parameters
+    }
+
+    public func item(_ id: String) -> Item? { items[id] }
+
+    public func parameters(of itemID: String) -> ItemParameters? { parameters[itemID] }
+
+    /// The skills in scope (profile, playable items).
+    public var scope: Set<String> { smartRandom.scope }
+
+    var irtEngine: IRTEngine {
+        let candidates = items.values.filter { smartRandom.scope.contains($0.skillID) }.sorted { $0.id < $1.id }.map {
+            IRTCandidate(itemID: $0.id, competenceID: index[$0.skillID]!.competenceID, parameters: parameters[$0.id]!)
+        }
+        return IRTEngine(candidates: candidates, targetStandardError: settings.targetStandardError,
+                         maxLength: settings.maxLength)
+    }
+
+    /// The next item, or nil when the assessment is over.
+    public func nextItem(answers: [AnsweredItem], elements: [KnowledgeElement], seed: String) -> Item? {
+        switch settings.algorithm {
+        case .smartRandom:
+            return smartRandom.nextItem(answers: answers, elements: elements, seed: seed)
+        case .irt:
+            var random = SeededRandom(text: "\(seed)#\(answers.count)")
+            let responses = answers.map { IRTResponse(itemID: $0.itemID, correct: $0.correct) }
+            return irtEngine.nextItem(after: responses, using: &random).flatMap { items[$0.itemID] }
+        }
+    }
+
+    /// An honest upper bound of the questions left.
+    public func remainingAtMost(answers: [AnsweredItem], elements: [KnowledgeElement]) -> Int {
+        let untested = smartRandom.remainingAtMost(answers: answers, elements: elements)
+        switch settings.algorithm {
+        case .smartRandom: return untested
+        case .irt:
+            let unanswered = items.values.filter { scope.contains($0.skillID) }.count - answers.count
+            return max(0, min(settings.maxLength - answers.count, unanswered))
+        }
+    }
+
+    /// The knowledge elements an answer adds (with Pix's inference in smart random mode).
+    public func elements(forAnswerOn item: Item, correct: Bool, existing: [KnowledgeElement]) -> [KnowledgeElement] {
+        let added = KnowledgeElements.elements(
+            forAnswerOn: item.skillID, correct: correct, existing: existing, index: index, scope: scope,
+            pixValue: scoring.pixValue)
+        return settings.algorithm == .smartRandom ? added : Array(added.prefix(1))
+    }
+
+    public func result(answers: [AnsweredItem], elements: [KnowledgeElement]) -> AssessmentResult {
+        var answeredPerCompetence: [String: Int] = [:]
+        for answer in answers {
+            if let place = index[answer.skillID] { answeredPerCompetence[place.competenceID, default: 0] += 1 }
+        }
+        let mastery = settings.profile.map { scoring.mastery(elements, profile: $0) }
+        switch settings.algorithm {
+        case .smartRandom:
+            let scores = Dictionary(uniqueKeysWithValues: scoring.scores(elements).map { ($0.competenceID, $0) })
+            let competences = framework.competences.map { competence in
+                CompetenceResult(competenceID: competence.id, title: competence.title,
+                                 level: scores[competence.id]?.level ?? 0, pix: scores[competence.id]?.pix ?? 0,
+                                 theta: nil, standardError: nil, answered: answeredPerCompetence[competence.id] ?? 0)
+            }
+            return AssessmentResult(frameworkID: framework.id, algorithm: .smartRandom, maxLevel: settings.maxLevel,
+                                    competences: competences, totalPix: competences.compactMap(\.pix).reduce(0, +),
+                                    mastery: mastery)
+        case .irt:
+            let estimates = irtEngine.estimates(answers.map { IRTResponse(itemID: $0.itemID, correct: $0.correct) })
+            let cuts = framework.cutScores ?? IRT.defaultCutScores
+            let competences = framework.competences.map { competence in
+                let answered = answeredPerCompetence[competence.id] ?? 0
+                let estimate = estimates[competence.id]
+                return CompetenceResult(
+                    competenceID: competence.id, title: competence.title,
+                    level: answered == 0 ? 0 : IRT.level(theta: estimate?.theta ?? 0, cutScores: cuts,
+                                                         maxLevel: settings.maxLevel),
+                    pix: nil, theta: answered == 0 ? nil : estimate?.theta,
+                    standardError: answered == 0 ? nil : estimate?.standardError, answered: answered)
+            }
+            return AssessmentResult(frameworkID: framework.id, algorithm: .irt, maxLevel: settings.maxLevel,
+                                    competences: competences, totalPix: nil, mastery: mastery)
+        }
+    }
+}

@@ -1,0 +1,280 @@
+import Foundation
+import GRDB
+import PasserelleCore
+
+/// A trainer's assignment of a module, an assessment or a questionnaire.
+public struct AssignmentRecord: Sendable, Equatable {
+    public enum Kind: String, Sendable { case module, assessment, questionnaire }
+
+    public var id: Int64
+    public var cohortID: Int64?
+    public var learnerID: Int64?
+    public var kind: Kind
+    public var contentID: String
+    /// JSON settings (for an assessment: `AssessmentSettings` plus its purpose).
+    public var settings: String
+    public var dueDate: String?
+    public var createdAt: String
+}
+
+/// One learner's run of an assessment.
+public struct AssessmentRecord: Sendable, Equatable {
+    public enum State: String, Sendable { case started, completed, abandoned }
+    public enum Purpose: String, Sendable, CaseIterable { case initial, final, free }
+
+    public var id: Int64
+    public var learnerID: Int64
+    public var assignmentID: Int64?
+    public var frameworkID: String
+    public var algorithm: String
+    public var settings: String
+    public var purpose: Purpose
+    public var seed: Int64
+    public var state: State
+    public var currentItemID: String?
+    public var startedAt: String
+    public var completedAt: String?
+    public var sharedAt: String?
+    public var sharedResult: String?
+}
+
+/// A stored answer.
+public struct AnswerRecord: Sendable, Equatable {
+    public var itemID: String
+    public var skillID: String
+    public var answer: String
+    public var correct: Bool
+}
+
+public enum AssessmentConflict: Error, Equatable {
+    /// The item answered is not the one being shown (a duplicate, late or forged answer).
+    case notCurrentItem
+    /// The assessment is over.
+    case finished
+}
+
+extension Store {
+    // MARK: Assignments
+
+    @discardableResult
+    public func createAssignment(
+        cohortID: Int64?, learnerID: Int64? = nil, kind: AssignmentRecord.Kind, contentID: String,
+        settings: String = "{}", dueDate: String? = nil, createdBy: Int64? = nil
+    ) throws -> Int64 {
+        try write {
+            try $0.execute(sql: """
+                INSERT INTO assignments (cohort_id, learner_id, kind, content_id, settings, due_date, created_by)
+                VALUES (?, ?, ?, ?, ?, ?, ?)
+                """, arguments: [cohortID, learnerID, kind.rawValue, contentID, settings, dueDate, createdBy])
+            return $0.lastInsertedRowID
+        }
+    }
+
+    /// Assignments that concern a learner: their cohort's and their own, oldest first.
+    public func assignments(for learner: Learner, kind: AssignmentRecord.Kind? = nil) throws -> [AssignmentRecord] {
+        try read { db in
+            try Row.fetchAll(db, sql: """
+                SELECT * FROM assignments
+                WHERE (cohort_id = ? OR learner_id = ?) AND (? IS NULL OR kind = ?)
+                ORDER BY id
+                """, arguments: [learner.cohortID, learner.id, kind?.rawValue, kind?.rawValue]).map(Store.assignment)
+        }
+    }
+
+    public func assignments(cohortID: Int64, kind: AssignmentRecord.Kind? = nil) throws -> [AssignmentRecord] {
+        try read { db in
+            try Row.fetchAll(db, sql: """
+                SELECT * FROM assignments WHERE cohort_id = ? AND (? IS NULL OR kind = ?) ORDER BY id
+                """, arguments: [cohortID, kind?.rawValue, kind?.rawValue]).map(Store.assignment)
+        }
+    }
+
+    public func assignment(id: Int64) throws -> AssignmentRecord? {
+        try read { try Row.fetchOne($0, sql: "SELECT * FROM assignments WHERE id = ?", arguments: [id]).map(Store.assignment) }
+    }
+
+    static func assignment(_ row: Row) -> AssignmentRecord {
+        AssignmentRecord(id: row["id"], cohortID: row["cohort_id"], learnerID: row["learner_id"],
+                         kind: AssignmentRecord.Kind(rawValue: row["kind"]) ?? .module, contentID: row["content_id"],
+                         settings: row["settings"], dueDate: row["due_date"], createdAt: row["created_at"])
+    }
+
+    // MARK: Assessments
+
+    /// Starts a learner's run, showing `firstItemID` first.
+    public func createAssessment(
+        learnerID: Int64, assignmentID: Int64?, frameworkID: String, algorithm: String, settings: String,
+        purpose: AssessmentRecord.Purpose, seed: Int64, firstItemID: String?
+    ) throws -> AssessmentRecord {
+        try write { db in
+            try db.execute(sql: """
+                INSERT INTO assessments (learner_id, assignment_id, framework_id, algorithm, settings, purpose, seed,
+                                         current_item_id, state, completed_at)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, CASE WHEN ? IS NULL THEN strftime('%Y-%m-%dT%H:%M:%fZ', 'now') END)
+                """, arguments: [learnerID, assignmentID, frameworkID, algorithm, settings, purpose.rawValue, seed,
+                                 firstItemID, firstItemID == nil ? "completed" : "started", firstItemID])
+            return try Row.fetchOne(db, sql: "SELECT * FROM assessments WHERE id = ?",
+                                    arguments: [db.lastInsertedRowID]).map(Store.assessment)!
+        }
+    }
+
+    public func assessment(id: Int64) throws -> AssessmentRecord? {
+        try read { try Row.fetchOne($0, sql: "SELECT * FROM assessments WHERE id = ?", arguments: [id]).map(Store.assessment) }
+    }
+
+    /// A learner's runs, newest first.
+    public func assessments(learnerID: Int64) throws -> [AssessmentRecord] {
+        try read {
+            try Row.fetchAll($0, sql: "SELECT * FROM assessments WHERE learner_id = ? ORDER BY id DESC",
+                             arguments: [learnerID]).map(Store.assessment)
+        }
+    }
+
+    /// Every run of an assignment (one per learner who started it).
+    public func assessments(assignmentID: Int64) throws -> [AssessmentRecord] {
+        try read {
+            try Row.fetchAll($0, sql: "SELECT * FROM assessments WHERE assignment_id = ? ORDER BY id",
+                             arguments: [assignmentID]).map(Store.assessment)
+        }
+    }
+
+    public func answers(assessmentID: Int64) throws -> [AnswerRecord] {
+        try read { db in
+            try Row.fetchAll(db, sql: """
+                SELECT item_id, skill_id, answer, result FROM assessment_answers WHERE assessment_id = ? ORDER BY id
+                """, arguments: [assessmentID]).map {
+                AnswerRecord(itemID: $0["item_id"], skillID: $0["skill_id"], answer: $0["answer"],
+                             correct: ($0["result"] as String) == "ok")
+            }
+        }
+    }
+
+    public func knowledgeElements(assessmentID: Int64) throws -> [KnowledgeElement] {
+        try read { db in
+            try Row.fetchAll(db, sql: "SELECT * FROM knowledge_elements WHERE assessment_id = ? ORDER BY id",
+                             arguments: [assessmentID]).map {
+                KnowledgeElement(skillID: $0["skill_id"], tubeID: $0["tube_id"], competenceID: $0["competence_id"],
+                                 status: KnowledgeElement.Status(rawValue: $0["status"]) ?? .reset,
+                                 source: KnowledgeElement.Source(rawValue: $0["source"]) ?? .direct,
+                                 earnedPix: $0["earned_pix"])
+            }
+        }
+    }
+
+    /// Records an answer to the item being shown, its knowledge elements and the next item, in one
+    /// transaction: either all of it is on disk when this returns, or none of it.
+    public func recordAnswer(
+        assessmentID: Int64, itemID: String, skillID: String, answer: String, correct: Bool, timeSpentMs: Int,
+        elements: [KnowledgeElement], nextItemID: String?
+    ) throws {
+        try write { db in
+            guard let row = try Row.fetchOne(db, sql: "SELECT learner_id, state, current_item_id FROM assessments WHERE id = ?",
+                                             arguments: [assessmentID]) else {
+                throw StoreError.notFound("l'évaluation \(assessmentID)")
+            }
+            guard (row["state"] as String) == "started" else { throw AssessmentConflict.finished }
+            guard (row["current_item_id"] as String?) == itemID else { throw AssessmentConflict.notCurrentItem }
+            let learnerID: Int64 = row["learner_id"]
+            try db.execute(sql: """
+                INSERT INTO assessment_answers (assessment_id, item_id, skill_id, answer, result, time_spent_ms)
+                VALUES (?, ?, ?, ?, ?, ?)
+                """, arguments: [assessmentID, itemID, skillID, answer, correct ? "ok" : "ko", max(0, timeSpentMs)])
+            let answerID = db.lastInsertedRowID
+            for element in elements {
+                try db.execute(sql: """
+                    INSERT INTO knowledge_elements (learner_id, assessment_id, answer_id, skill_id, tube_id,
+                                                    competence_id, status, source, earned_pix)
+                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+                    """, arguments: [learnerID, assessmentID, answerID, element.skillID, element.tubeID,
+                                     element.competenceID, element.status.rawValue, element.source.rawValue,
+                                     element.earnedPix])
+            }
+            if let nextItemID {
+                try db.execute(sql: "UPDATE assessments SET current_item_id = ? WHERE id = ?",
+                               arguments: [nextItemID, assessmentID])
+            } else {
+                try db.execute(sql: """
+                    UPDATE assessments SET current_item_id = NULL, state = 'completed',
+                           completed_at = strftime('%Y-%m-%dT%H:%M:%fZ', 'now') WHERE id = ?
+                    """, arguments: [assessmentID])
+            }
+        }
+    }
+
+    /// Shares a completed run's result with the trainer (once; sharing again changes nothing).
+    public func shareAssessment(id: Int64, result: String) throws {
+        try write { db in
+            try db.execute(sql: """
+                UPDATE assessments SET shared_at = strftime('%Y-%m-%dT%H:%M:%fZ', 'now'), shared_result = ?
+                WHERE id = ? AND state = 'completed' AND shared_at IS NULL
+                """, arguments: [result, id])
+        }
+    }
+
+    static func assessment(_ row: Row) -> AssessmentRecord {
+        AssessmentRecord(
+            id: row["id"], learnerID: row["learner_id"], assignmentID: row["assignment_id"],
+            frameworkID: row["framework_id"], algorithm: row["algorithm"], settings: row["settings"],
+            purpose: AssessmentRecord.Purpose(rawValue: row["purpose"]) ?? .free, seed: row["seed"],
+            state: AssessmentRecord.State(rawValue: row["state"]) ?? .started, currentItemID: row["current_item_id"],
+            startedAt: row["started_at"], completedAt: row["completed_at"], sharedAt: row["shared_at"],
+            sharedResult: row["shared_result"])
+    }
+
+    // MARK: Calibration
+
+    /// Every stored answer, as (run, item, right or wrong), for calibration.
+    public func allAnswers() throws -> [(assessmentID: Int64, itemID: String, correct: Bool)] {
+        try read { db in
+            try Row.fetchAll(db, sql: "SELECT assessment_id, item_id, result FROM assessment_answers").map {
+                (assessmentID: $0["assessment_id"], itemID: $0["item_id"], correct: ($0["result"] as String) == "ok")
+            }
+        }
+    }
+
+    public struct StoredItemParameters: Sendable, Equatable {
+        public var itemID: String
+        public var difficulty: Double
+        public var discrimination: Double
+        public var answerCount: Int
+        public var model: String?
+        public var fit: Double?
+
+        public init(itemID: String, difficulty: Double, discrimination: Double, answerCount: Int, model: String?,
+                    fit: Double?) {
+            self.itemID = itemID
+            self.difficulty = difficulty
+            self.discrimination = discrimination
+            self.answerCount = answerCount
+            self.model = model
+            self.fit = fit
+        }
+    }
+
+    /// Replaces the calibrated parameters of the given items.
+    public func saveItemParameters(_ parameters: [StoredItemParameters]) throws {
+        try write { db in
+            for p in parameters {
+                try db.execute(sql: """
+                    INSERT INTO item_parameters (item_id, difficulty, discrimination, answer_count, model, fit)
+                    VALUES (?, ?, ?, ?, ?, ?)
+                    ON CONFLICT (item_id) DO UPDATE SET difficulty = excluded.difficulty,
+                        discrimination = excluded.discrimination, answer_count = excluded.answer_count,
+                        model = excluded.model, fit = excluded.fit,
+                        calibrated_at = strftime('%Y-%m-%dT%H:%M:%fZ', 'now')
+                    """, arguments: [p.itemID, p.difficulty, p.discrimination, p.answerCount, p.model, p.fit])
+            }
+        }
+    }
+
+    /// Calibrated parameters by item id (only items calibrated from data, not defaults).
+    public func calibratedParameters() throws -> [String: ItemParameters] {
+        try read { db in
+            var result: [String: ItemParameters] = [:]
+            for row in try Row.fetchAll(db, sql: "SELECT * FROM item_parameters WHERE model IS NOT NULL") {
+                result[row["item_id"]] = ItemParameters(difficulty: row["difficulty"], discrimination: row["discrimination"])
+            }
+            return result
+        }
+    }
+}

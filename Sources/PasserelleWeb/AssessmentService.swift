@@ -1,0 +1,250 @@
+import Foundation
+import PasserelleContent
+import PasserelleCore
+import PasserelleStore
+
+/// What a trainer chose when opening an assessment, stored with the assignment.
+public struct AssessmentAssignment: Codable, Sendable, Equatable {
+    public var settings: AssessmentSettings
+    public var purpose: String
+
+    public init(settings: AssessmentSettings, purpose: AssessmentRecord.Purpose) {
+        self.settings = settings
+        self.purpose = purpose.rawValue
+    }
+
+    public var purposeValue: AssessmentRecord.Purpose { AssessmentRecord.Purpose(rawValue: purpose) ?? .free }
+
+    public var purposeLabel: String {
+        switch purposeValue {
+        case .initial: return "positionnement initial"
+        case .final: return "positionnement final"
+        case .free: return "positionnement libre"
+        }
+    }
+}
+
+/// An item as the browser sees it: never its solution.
+public struct ItemView: Sendable, Equatable, Codable {
+    public struct Option: Sendable, Equatable, Codable {
+        public var id: String
+        public var html: String
+        public var text: String
+    }
+
+    public var id: String
+    public var type: String
+    public var promptHTML: String
+    /// The prompt and options as plain text, for reading aloud.
+    public var spokenText: String
+    public var image: ItemImage?
+    /// QCU, QCM: the choices; ordering: the steps, shuffled.
+    public var options: [Option]
+    /// QROC, QROCM: the fields to fill.
+    public var fields: [Option]
+    /// Matching: left elements in order, right elements shuffled (an option id is a pair id).
+    public var left: [Option]
+    public var right: [Option]
+
+    init(_ item: Item, seed: String) {
+        var random = SeededRandom(text: "\(seed)/\(item.id)")
+        func option(_ id: String, _ markdown: String) -> Option {
+            Option(id: id, html: Markdown.html(markdown), text: Markdown.plainText(markdown))
+        }
+        func shuffled<T: Equatable>(_ values: [T]) -> [T] {
+            guard values.count > 1 else { return values }
+            var result = values
+            for _ in 0..<5 where result == values { result.shuffle(using: &random) }
+            return result
+        }
+        id = item.id
+        type = item.type.rawValue
+        promptHTML = Markdown.html(item.prompt)
+        image = item.image
+        switch item.type {
+        case .qcu, .qcm: options = item.choices.map { option($0.id, $0.text) }
+        case .ordering: options = shuffled(item.choices.map { option($0.id, $0.text) })
+        default: options = []
+        }
+        fields = item.fields.map { Option(id: $0.id, html: Markdown.html($0.label), text: Markdown.plainText($0.label)) }
+        left = item.type == .matching ? item.pairs.map { option($0.id, $0.left) } : []
+        right = item.type == .matching ? shuffled(item.pairs.map { option($0.id, $0.right) }) : []
+        spokenText = ([Markdown.plainText(item.prompt)] + options.map(\.text) + left.map(\.text)).joined(separator: ". ")
+    }
+}
+
+/// Where a learner is in a run.
+public struct AssessmentView: Sendable {
+    public var record: AssessmentRecord
+    public var title: String
+    public var item: Item?
+    public var itemView: ItemView?
+    /// Number of the question shown (answered + 1).
+    public var questionNumber: Int
+    public var answered: Int
+    public var remainingAtMost: Int
+}
+
+/// Runs assessments for learners: start or resume, show the current item, take an answer, give the result.
+public struct AssessmentService: Sendable {
+    let store: Store
+    let catalog: ContentCatalog
+    let newSeed: @Sendable () -> Int64
+
+    public enum Failure: Error, Equatable {
+        case notFound
+        case conflict(String)
+        case invalidAnswer(String)
+        case unavailable(String)
+    }
+
+    public init(store: Store, catalog: ContentCatalog,
+                newSeed: @escaping @Sendable () -> Int64 = { Int64.random(in: 1...Int64(Int32.max)) }) {
+        self.store = store
+        self.catalog = catalog
+        self.newSeed = newSeed
+    }
+
+    static func seedText(_ seed: Int64) -> String { "passerelle-\(seed)" }
+
+    func settings(_ record: AssessmentRecord) throws -> AssessmentSettings {
+        guard let settings = try? JSONDecoder().decode(AssessmentSettings.self, from: Data(record.settings.utf8)) else {
+            throw Failure.unavailable("les réglages de cette évaluation sont illisibles")
+        }
+        return settings
+    }
+
+    func engine(_ settings: AssessmentSettings) throws -> AssessmentEngine {
+        guard let framework = catalog.framework(id: settings.frameworkID) else {
+            throw Failure.unavailable("le référentiel « \(settings.frameworkID) » n'est plus disponible")
+        }
+        return AssessmentEngine(framework: framework, items: catalog.items(of: framework), settings: settings,
+                                calibrated: (try? store.calibratedParameters()) ?? [:])
+    }
+
+    public func title(frameworkID: String) -> String {
+        catalog.framework(id: frameworkID)?.title ?? frameworkID
+    }
+
+    /// A learner's run of an assignment: the one in progress or done, or a new one.
+    public func start(learner: Learner, assignmentID: Int64) throws -> AssessmentRecord {
+        guard let assignment = try store.assignment(id: assignmentID), assignment.kind == .assessment,
+              assignment.cohortID == learner.cohortID || assignment.learnerID == learner.id else {
+            throw Failure.notFound
+        }
+        if let existing = try store.assessments(learnerID: learner.id).first(where: {
+            $0.assignmentID == assignmentID && $0.state != .abandoned
+        }) {
+            return existing
+        }
+        guard let chosen = try? JSONDecoder().decode(AssessmentAssignment.self, from: Data(assignment.settings.utf8)) else {
+            throw Failure.unavailable("les réglages de cette évaluation sont illisibles")
+        }
+        let engine = try engine(chosen.settings)
+        let seed = newSeed()
+        let settingsJSON = String(decoding: try JSONEncoder.sorted.encode(chosen.settings), as: UTF8.self)
+        let first = engine.nextItem(answers: [], elements: [], seed: AssessmentService.seedText(seed))
+        let record = try store.createAssessment(
+            learnerID: learner.id, assignmentID: assignmentID, frameworkID: chosen.settings.frameworkID,
+            algorithm: chosen.settings.algorithm.rawValue, settings: settingsJSON, purpose: chosen.purposeValue,
+            seed: seed, firstItemID: first?.id)
+        try store.audit(AuditEntry(action: "assessment-start", actorLearnerID: learner.id, targetType: "assessment",
+                                   targetID: String(record.id)))
+        return record
+    }
+
+    /// A learner's own run, or `notFound` (other people's runs do not exist for them).
+    public func run(_ id: Int64, of learner: Learner) throws -> AssessmentRecord {
+        guard let record = try store.assessment(id: id), record.learnerID == learner.id else { throw Failure.notFound }
+        return record
+    }
+
+    func history(_ record: AssessmentRecord) throws -> ([AnsweredItem], [KnowledgeElement]) {
+        let answers = try store.answers(assessmentID: record.id).map {
+            AnsweredItem(itemID: $0.itemID, skillID: $0.skillID, correct: $0.correct)
+        }
+        return (answers, try store.knowledgeElements(assessmentID: record.id))
+    }
+
+    public func view(_ record: AssessmentRecord) throws -> AssessmentView {
+        let engine = try engine(try settings(record))
+        let (answers, elements) = try history(record)
+        let item = record.currentItemID.flatMap(engine.item)
+        return AssessmentView(
+            record: record, title: title(frameworkID: record.frameworkID), item: item,
+            itemView: item.map { ItemView($0, seed: AssessmentService.seedText(record.seed)) },
+            questionNumber: answers.count + 1, answered: answers.count,
+            remainingAtMost: record.state == .started ? max(1, engine.remainingAtMost(answers: answers, elements: elements)) : 0)
+    }
+
+    /// Records the answer to the current item and moves on. Nothing changes when the item is not the
+    /// current one (`conflict`) or the answer is malformed (`invalidAnswer`).
+    @discardableResult
+    public func answer(_ record: AssessmentRecord, itemID: String, answer: ItemAnswer, timeSpentMs: Int) throws -> AnswerCheck {
+        guard record.state == .started else {
+            throw Failure.conflict("Cette évaluation est terminée : la réponse n'a pas été enregistrée.")
+        }
+        guard record.currentItemID == itemID else {
+            throw Failure.conflict("Cette question n'est plus celle en cours (réponse en double ou trop tardive) : "
+                                   + "elle n'a pas été enregistrée. Reprenez à la question affichée.")
+        }
+        let engine = try engine(try settings(record))
+        guard let item = engine.item(itemID) else { throw Failure.unavailable("cette question n'existe plus") }
+        let check: AnswerCheck
+        do {
+            check = try AnswerChecker.check(answer, against: item)
+        } catch let error as AnswerCheckError {
+            throw Failure.invalidAnswer(error.localizedDescription)
+        }
+        let (answers, elements) = try history(record)
+        let added = engine.elements(forAnswerOn: item, correct: check.correct, existing: elements)
+        let next = engine.nextItem(
+            answers: answers + [AnsweredItem(itemID: item.id, skillID: item.skillID, correct: check.correct)],
+            elements: elements + added, seed: AssessmentService.seedText(record.seed))
+        let json = String(decoding: try JSONEncoder.sorted.encode(answer), as: UTF8.self)
+        do {
+            try store.recordAnswer(assessmentID: record.id, itemID: itemID, skillID: item.skillID, answer: json,
+                                   correct: check.correct, timeSpentMs: timeSpentMs, elements: added, nextItemID: next?.id)
+        } catch AssessmentConflict.notCurrentItem {
+            throw Failure.conflict("Cette question a déjà reçu une réponse : la nouvelle réponse n'a pas été enregistrée.")
+        } catch AssessmentConflict.finished {
+            throw Failure.conflict("Cette évaluation est terminée : la réponse n'a pas été enregistrée.")
+        }
+        return check
+    }
+
+    public struct Missed: Sendable {
+        public var item: Item
+        public var promptHTML: String
+        public var feedbackHTML: String
+    }
+
+    public func result(_ record: AssessmentRecord) throws -> (AssessmentResult, [Missed]) {
+        let engine = try engine(try settings(record))
+        let (answers, elements) = try history(record)
+        let missed = answers.filter { !$0.correct }.compactMap { answer -> Missed? in
+            guard let item = engine.item(answer.itemID) ?? catalog.item(id: answer.itemID) else { return nil }
+            return Missed(item: item, promptHTML: Markdown.html(item.prompt), feedbackHTML: Markdown.html(item.feedback))
+        }
+        return (engine.result(answers: answers, elements: elements), missed)
+    }
+
+    /// Shares a finished run with the trainer: a snapshot of the result at this moment.
+    public func share(_ record: AssessmentRecord) throws {
+        guard record.state == .completed else {
+            throw Failure.conflict("Terminez l'évaluation avant de partager vos résultats.")
+        }
+        let (result, _) = try result(record)
+        try store.shareAssessment(id: record.id, result: String(decoding: try JSONEncoder.sorted.encode(result), as: UTF8.self))
+        try store.audit(AuditEntry(action: "assessment-share", actorLearnerID: record.learnerID,
+                                   targetType: "assessment", targetID: String(record.id)))
+    }
+}
+
+extension JSONEncoder {
+    static var sorted: JSONEncoder {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys]
+        return encoder
+    }
+}

@@ -1,0 +1,362 @@
+import Foundation
+import HTTPServer
+import PasserelleContent
+import PasserelleCore
+import PasserelleStore
+
+/// Assessment pages and their JSON API.
+///
+/// Learner pages: `POST /positionnements/{assignment}/commencer`, `GET /positionnement/{run}`,
+/// `POST /positionnement/{run}/reponse`, `GET /positionnement/{run}/resultat`,
+/// `POST /positionnement/{run}/partager`. Trainer pages: `POST /formateur/cohortes/{cohort}/positionnements`,
+/// `GET /formateur/positionnements/{assignment}`. API: `GET|POST /api/assessments`,
+/// `GET /api/assessments/{run}`, `POST /api/assessments/{run}/answers`, `GET /api/assessments/{run}/result`,
+/// `POST /api/assessments/{run}/share`.
+extension WebApp {
+    func assessmentRoute(_ request: HTTPRequest) -> HTTPResponse? {
+        let parts = request.path.split(separator: "/").map(String.init)
+        guard let head = parts.first, ["api", "positionnement", "positionnements", "formateur"].contains(head) else {
+            return nil
+        }
+        let method = request.method == "HEAD" ? "GET" : request.method
+        let principal = auth.principal(for: request)
+        /// The `*` parts of `pattern` when the method and path match it.
+        func match(_ verb: String, _ pattern: String) -> [String]? {
+            let wanted = pattern.split(separator: "/").map(String.init)
+            guard verb == method, wanted.count == parts.count else { return nil }
+            var captured: [String] = []
+            for (want, part) in zip(wanted, parts) {
+                if want == "*" { captured.append(part) } else if want != part { return nil }
+            }
+            return captured
+        }
+
+        // JSON API (learners)
+        let api = ["GET api/assessments", "POST api/assessments", "GET api/assessments/*",
+                   "POST api/assessments/*/answers", "GET api/assessments/*/result", "POST api/assessments/*/share"]
+        if api.contains(where: { entry in
+            let pieces = entry.split(separator: " ")
+            return match(String(pieces[0]), String(pieces[1])) != nil
+        }) {
+            guard case .learner(let learner)? = principal else {
+                return apiError(401, "Connectez-vous avec votre code d'accès pour passer une évaluation.")
+            }
+            return apiAssessment(request, learner: learner, method: method, parts: parts)
+        }
+
+        // Learner pages
+        if let captured = match("POST", "positionnements/*/commencer") {
+            guard case .learner(let learner)? = principal else { return .redirect(to: "/connexion") }
+            return failurePage(request) {
+                guard let id = Int64(captured[0]) else { throw AssessmentService.Failure.notFound }
+                let run = try assessments.start(learner: learner, assignmentID: id)
+                return .redirect(to: "/positionnement/\(run.id)")
+            }
+        }
+        for (verb, pattern, action) in [("GET", "positionnement/*", ""), ("POST", "positionnement/*/reponse", "reponse"),
+                                        ("GET", "positionnement/*/resultat", "resultat"),
+                                        ("POST", "positionnement/*/partager", "partager")] {
+            guard let captured = match(verb, pattern) else { continue }
+            guard case .learner(let learner)? = principal else { return .redirect(to: "/connexion") }
+            return failurePage(request) {
+                guard let id = Int64(captured[0]) else { throw AssessmentService.Failure.notFound }
+                let record = try assessments.run(id, of: learner)
+                switch action {
+                case "reponse": return try answerFromForm(request, record)
+                case "resultat": return try resultPage(record)
+                case "partager":
+                    try assessments.share(record)
+                    return .redirect(to: "/positionnement/\(record.id)/resultat")
+                default: return try questionPage(record)
+                }
+            }
+        }
+
+        // Trainer pages
+        if let captured = match("POST", "formateur/cohortes/*/positionnements") ?? match("GET", "formateur/positionnements/*") {
+            guard case .staff(let user)? = principal else { return .redirect(to: "/connexion") }
+            return failurePage(request) {
+                guard let id = Int64(captured[0]) else { throw AssessmentService.Failure.notFound }
+                return method == "POST" ? try openAssessment(request, cohortID: id, user: user)
+                    : try trainerAssessmentPage(assignmentID: id, user: user)
+            }
+        }
+        return nil
+    }
+
+    // MARK: API
+
+    private func apiAssessment(_ request: HTTPRequest, learner: Learner, method: String, parts: [String]) -> HTTPResponse {
+        do {
+            if parts.count == 2 {
+                if method == "GET" {
+                    let runs = try store.assessments(learnerID: learner.id)
+                    let list: [[String: Any]] = try store.assignments(for: learner, kind: .assessment).map { assignment in
+                        let run = runs.first { $0.assignmentID == assignment.id }
+                        return ["assignment": assignment.id, "title": assessments.title(frameworkID: assignment.contentID),
+                                "run": run.map { $0.id as Any } ?? NSNull(), "state": run?.state.rawValue ?? "not-started"]
+                    }
+                    return json(["assessments": list])
+                }
+                guard let body = try? JSONSerialization.jsonObject(with: Data(request.body)) as? [String: Any],
+                      let assignment = (body["assignment"] as? NSNumber)?.int64Value else {
+                    return apiError(400, "Requête invalide : indiquez « assignment », le numéro de l'évaluation attribuée.")
+                }
+                let run = try assessments.start(learner: learner, assignmentID: assignment)
+                return json(try viewJSON(assessments.view(run)))
+            }
+            guard let id = Int64(parts[2]) else { return apiError(404, "Évaluation introuvable.") }
+            let record = try assessments.run(id, of: learner)
+            switch parts.count == 3 ? "" : parts[3] {
+            case "answers":
+                guard let body = try? JSONSerialization.jsonObject(with: Data(request.body)) as? [String: Any],
+                      let itemID = body["item"] as? String, let raw = body["answer"],
+                      let answerData = try? JSONSerialization.data(withJSONObject: raw),
+                      let answer = try? JSONDecoder().decode(ItemAnswer.self, from: answerData) else {
+                    return apiError(400, "Requête invalide : indiquez « item » et « answer » (par exemple {\"choice\": \"a\"}).")
+                }
+                let spent = (body["timeSpentMs"] as? NSNumber)?.intValue ?? 0
+                try assessments.answer(record, itemID: itemID, answer: answer, timeSpentMs: spent)
+                return json(try viewJSON(assessments.view(try assessments.run(id, of: learner))))
+            case "result":
+                guard record.state == .completed else {
+                    return apiError(409, "L'évaluation n'est pas terminée : le résultat n'est pas encore disponible.")
+                }
+                let (result, missed) = try assessments.result(record)
+                var object = try JSONSerialization.jsonObject(with: JSONEncoder.sorted.encode(result)) as! [String: Any]
+                object["shared"] = record.sharedAt != nil
+                object["missed"] = missed.map { ["item": $0.item.id, "prompt": $0.promptHTML, "feedback": $0.feedbackHTML] }
+                return json(object)
+            case "share":
+                try assessments.share(record)
+                return json(["shared": true])
+            default:
+                return json(try viewJSON(assessments.view(record)))
+            }
+        } catch let failure as AssessmentService.Failure {
+            switch failure {
+            case .notFound: return apiError(404, "Évaluation introuvable.")
+            case .conflict(let message): return apiError(409, message)
+            case .invalidAnswer(let message): return apiError(400, "Réponse refusée : \(message).")
+            case .unavailable(let message): return apiError(503, "Évaluation indisponible : \(message).")
+            }
+        } catch {
+            return apiError(500, WebApp.serverTrouble)
+        }
+    }
+
+    private func viewJSON(_ view: AssessmentView) throws -> [String: Any] {
+        var object: [String: Any] = [
+            "id": view.record.id, "state": view.record.state.rawValue, "title": view.title,
+            "questionNumber": view.questionNumber, "answered": view.answered, "remainingAtMost": view.remainingAtMost,
+        ]
+        if let item = view.itemView {
+            object["item"] = try JSONSerialization.jsonObject(with: JSONEncoder.sorted.encode(item))
+        }
+        return object
+    }
+
+    // MARK: Learner pages
+
+    /// Runs a page action, turning service failures into French error pages.
+    private func failurePage(_ request: HTTPRequest, _ body: () throws -> HTTPResponse) -> HTTPResponse {
+        do {
+            return try body()
+        } catch let failure as AssessmentService.Failure {
+            switch failure {
+            case .notFound:
+                return errorResponse(request, status: 404, message: "Cette évaluation n'existe pas ou ne vous est pas attribuée.")
+            case .conflict(let message): return errorResponse(request, status: 409, message: message)
+            case .invalidAnswer(let message): return errorResponse(request, status: 400, message: "Réponse refusée : \(message).")
+            case .unavailable(let message):
+                return errorResponse(request, status: 503, message: "Évaluation indisponible : \(message).")
+            }
+        } catch let error as StoreError {
+            return errorResponse(request, status: 400, message: error.localizedDescription)
+        } catch {
+            return errorResponse(request, status: 500, message: WebApp.serverTrouble)
+        }
+    }
+
+    private func questionPage(_ record: AssessmentRecord, error: String? = nil, status: Int = 200) throws -> HTTPResponse {
+        guard record.state == .started else { return .redirect(to: "/positionnement/\(record.id)/resultat") }
+        let view = try assessments.view(record)
+        guard let item = view.itemView else { return .redirect(to: "/positionnement/\(record.id)/resultat") }
+        let total = view.answered + view.remainingAtMost
+        var context: [String: Any] = [
+            "title": "Question \(view.questionNumber) — \(view.title)", "heading": view.title, "runID": record.id,
+            "number": view.questionNumber, "remaining": view.remainingAtMost,
+            "remainingText": view.remainingAtMost <= 1 ? "C'est peut-être la dernière question."
+                : "Il reste au plus \(view.remainingAtMost) questions ; souvent moins.",
+            "progressValue": view.answered, "progressMax": max(total, 1),
+            "itemID": item.id, "promptHTML": item.promptHTML, "spokenText": item.spokenText,
+            "started": Int(Date().timeIntervalSince1970 * 1000),
+        ]
+        if let image = item.image { context["image"] = ["src": "/contenu/\(image.src)", "alt": image.alt] }
+        switch item.type {
+        case "qcu": context["qcu"] = ["options": item.options.map { ["id": $0.id, "text": $0.text] }]
+        case "qcm": context["qcm"] = ["options": item.options.map { ["id": $0.id, "text": $0.text] }]
+        case "qroc", "qrocm-ind", "qrocm-dep":
+            context["text"] = ["fields": item.fields.map { ["id": $0.id, "label": $0.text] }]
+        case "ordering":
+            let positions = (1...item.options.count).map { ["value": $0] }
+            context["ordering"] = ["steps": item.options.map { ["id": $0.id, "text": $0.text, "positions": positions] },
+                                   "count": item.options.count]
+        case "matching":
+            let rights = item.right.map { ["id": $0.id, "text": $0.text] }
+            context["matching"] = ["rows": item.left.map { ["id": $0.id, "text": $0.text, "rights": rights] }]
+        default: break
+        }
+        if let error { context["error"] = error }
+        return .html(templates.render("question", context), status: status)
+    }
+
+    /// Reads the answer form of the current item's type.
+    private func answerFromForm(_ request: HTTPRequest, _ record: AssessmentRecord) throws -> HTTPResponse {
+        let fields = request.formFields()
+        func value(_ name: String) -> String? { fields.first { $0.name == name }?.value }
+        guard let itemID = value("item") else { return try questionPage(record, error: "Réponse incomplète.", status: 400) }
+        let engine = try assessments.engine(try assessments.settings(record))
+        guard let item = engine.item(itemID) else { throw AssessmentService.Failure.conflict("Cette question n'existe plus.") }
+        let answer: ItemAnswer
+        switch item.type {
+        case .qcu:
+            guard let choice = value("choix") else {
+                return try questionPage(record, error: "Choisissez une réponse avant de valider.", status: 400)
+            }
+            answer = .choice(choice)
+        case .qcm:
+            answer = .choices(fields.filter { $0.name == "choix" }.map(\.value))
+        case .qroc, .qrocmInd, .qrocmDep:
+            answer = .fields(Dictionary(item.fields.map { ($0.id, value("champ_\($0.id)") ?? "") }, uniquingKeysWith: { a, _ in a }))
+        case .ordering:
+            let positions = item.choices.map { ($0.id, Int(value("position_\($0.id)") ?? "") ?? 0) }
+            guard Set(positions.map(\.1)) == Set(1...item.choices.count) else {
+                return try questionPage(record, error: "Donnez à chaque étape un numéro différent, de 1 à \(item.choices.count).",
+                                        status: 400)
+            }
+            answer = .order(positions.sorted { $0.1 < $1.1 }.map(\.0))
+        case .matching:
+            var pairs: [String: String] = [:]
+            for pair in item.pairs {
+                guard let chosen = value("paire_\(pair.id)"), !chosen.isEmpty else {
+                    return try questionPage(record, error: "Associez chaque élément avant de valider.", status: 400)
+                }
+                pairs[pair.id] = chosen
+            }
+            answer = .pairs(pairs)
+        }
+        let started = Int(value("debut") ?? "") ?? 0
+        let spent = started > 0 ? max(0, Int(Date().timeIntervalSince1970 * 1000) - started) : 0
+        try assessments.answer(record, itemID: itemID, answer: answer, timeSpentMs: min(spent, 3_600_000))
+        return .redirect(to: "/positionnement/\(record.id)")
+    }
+
+    private func resultPage(_ record: AssessmentRecord) throws -> HTTPResponse {
+        guard record.state == .completed else { return .redirect(to: "/positionnement/\(record.id)") }
+        let (result, missed) = try assessments.result(record)
+        let rows: [[String: Any]] = result.competences.map { competence in
+            var row: [String: Any] = ["id": competence.competenceID, "title": competence.title,
+                                      "level": competence.level, "answered": competence.answered]
+            row["pix"] = competence.pix.map { "\($0)" } ?? "—"
+            return row
+        }
+        return .html(templates.render("resultat", [
+            "title": "Mon profil — \(assessments.title(frameworkID: record.frameworkID))",
+            "heading": assessments.title(frameworkID: record.frameworkID), "runID": record.id,
+            "chart": ProfileChart.svg(result), "rows": rows, "maxLevel": result.maxLevel,
+            "totalPix": result.totalPix.map { "\($0)" } ?? "", "hasPix": result.totalPix != nil,
+            "missed": missed.map { ["prompt": $0.promptHTML, "feedback": $0.feedbackHTML] },
+            "hasMissed": !missed.isEmpty, "shared": record.sharedAt != nil,
+        ]))
+    }
+
+    // MARK: Trainer pages
+
+    private func visibleCohort(_ cohortID: Int64, to user: StaffUser) throws -> Cohort {
+        guard let cohort = try store.cohorts(visibleTo: user).first(where: { $0.id == cohortID }) else {
+            throw AssessmentService.Failure.notFound
+        }
+        return cohort
+    }
+
+    /// Opens an assessment for a whole cohort.
+    private func openAssessment(_ request: HTTPRequest, cohortID: Int64, user: StaffUser) throws -> HTTPResponse {
+        let cohort = try visibleCohort(cohortID, to: user)
+        let frameworkID = request.formValue("referentiel") ?? ""
+        guard catalog.framework(id: frameworkID) != nil else {
+            throw AssessmentService.Failure.invalidAnswer("référentiel inconnu « \(frameworkID) »")
+        }
+        guard let algorithm = AssessmentAlgorithm(rawValue: request.formValue("algorithme") ?? "") else {
+            throw AssessmentService.Failure.invalidAnswer("choisissez un mode d'évaluation")
+        }
+        guard let maxLevel = Int(request.formValue("niveau_max") ?? ""), (1...8).contains(maxLevel) else {
+            throw AssessmentService.Failure.invalidAnswer("le niveau maximal va de 1 à 8")
+        }
+        let purpose = AssessmentRecord.Purpose(rawValue: request.formValue("objet") ?? "") ?? .free
+        let chosen = AssessmentAssignment(
+            settings: AssessmentSettings(frameworkID: frameworkID, algorithm: algorithm, maxLevel: maxLevel),
+            purpose: purpose)
+        let id = try store.createAssignment(
+            cohortID: cohort.id, kind: .assessment, contentID: frameworkID,
+            settings: String(decoding: try JSONEncoder.sorted.encode(chosen), as: UTF8.self), createdBy: user.id)
+        try store.audit(AuditEntry(action: "assessment-open", actorUserID: user.id, targetType: "assignment",
+                                   targetID: String(id)))
+        return .redirect(to: "/formateur/positionnements/\(id)")
+    }
+
+    /// Progress of every learner; results only once shared.
+    private func trainerAssessmentPage(assignmentID: Int64, user: StaffUser) throws -> HTTPResponse {
+        guard let assignment = try store.assignment(id: assignmentID), assignment.kind == .assessment,
+              let cohortID = assignment.cohortID else { throw AssessmentService.Failure.notFound }
+        let cohort = try visibleCohort(cohortID, to: user)
+        let runs = try store.assessments(assignmentID: assignmentID)
+        let framework = catalog.framework(id: assignment.contentID)
+        let rows: [[String: Any]] = try store.learners(cohortID: cohort.id).map { learner in
+            let run = runs.first { $0.learnerID == learner.id }
+            var row: [String: Any] = ["name": learner.displayName]
+            switch run?.state {
+            case nil: row["state"] = "Pas commencé"
+            case .started?: row["state"] = "En cours (\(try store.answers(assessmentID: run!.id).count) réponses)"
+            default: row["state"] = run!.sharedAt == nil ? "Terminé, non partagé" : "Terminé et partagé"
+            }
+            if let shared = run?.sharedResult,
+               let result = try? JSONDecoder().decode(AssessmentResult.self, from: Data(shared.utf8)) {
+                row["levels"] = result.competences.filter { $0.answered > 0 }
+                    .map { "\($0.competenceID) : niveau \($0.level)" }.joined(separator: " · ")
+            }
+            return row
+        }
+        let chosen = try? JSONDecoder().decode(AssessmentAssignment.self, from: Data(assignment.settings.utf8))
+        return .html(templates.render("formateur-positionnement", [
+            "title": "Suivi du positionnement", "cohort": cohort.name, "framework": framework?.title ?? assignment.contentID,
+            "purpose": chosen?.purposeLabel ?? "", "algorithm": chosen?.settings.algorithm.label ?? "",
+            "rows": rows,
+        ]))
+    }
+}
+
+/// The learner's profile as an SVG bar chart (levels per competence). The page also gives a table.
+enum ProfileChart {
+    static func svg(_ result: AssessmentResult) -> String {
+        let barHeight = 22, gap = 10, labelWidth = 60, chartWidth = 260
+        let rows = result.competences
+        let height = rows.count * (barHeight + gap) + 30
+        func escape(_ text: String) -> String {
+            text.replacingOccurrences(of: "&", with: "&amp;").replacingOccurrences(of: "<", with: "&lt;")
+                .replacingOccurrences(of: ">", with: "&gt;").replacingOccurrences(of: "\"", with: "&quot;")
+        }
+        var svg = "<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 \(labelWidth + chartWidth + 40) \(height)\" "
+            + "role=\"img\" aria-labelledby=\"graphique-titre\" class=\"chart\">"
+            + "<title id=\"graphique-titre\">Niveau atteint dans chaque compétence, sur \(result.maxLevel)</title>"
+        for (index, competence) in rows.enumerated() {
+            let y = index * (barHeight + gap) + 10
+            let width = result.maxLevel == 0 ? 0 : chartWidth * competence.level / result.maxLevel
+            svg += "<text x=\"0\" y=\"\(y + 16)\" class=\"chart-label\">\(escape(competence.competenceID))</text>"
+            svg += "<rect x=\"\(labelWidth)\" y=\"\(y)\" width=\"\(chartWidth)\" height=\"\(barHeight)\" class=\"chart-track\"/>"
+            svg += "<rect x=\"\(labelWidth)\" y=\"\(y)\" width=\"\(width)\" height=\"\(barHeight)\" class=\"chart-bar\"/>"
+            svg += "<text x=\"\(labelWidth + chartWidth + 8)\" y=\"\(y + 16)\" class=\"chart-value\">\(competence.level)</text>"
+        }
+        return svg + "</svg>"
+    }
+}

@@ -1,0 +1,178 @@
+import ArgumentParser
+import Foundation
+import PasserelleContent
+import PasserelleCore
+import PasserelleStore
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// A progress bar on standard error, redrawn in place on a terminal, a line every 10 % otherwise.
+final class ProgressBar: @unchecked Sendable {
+    let total: Int
+    let label: String
+    let interactive = isatty(2) == 1
+    private var lastShown = -1
+
+    init(total: Int, label: String) {
+        self.total = max(total, 1)
+        self.label = label
+    }
+
+    func update(_ done: Int) {
+        let percent = done * 100 / total
+        guard percent != lastShown, interactive || percent % 10 == 0 || done == total else { return }
+        lastShown = percent
+        let width = 30
+        let filled = width * done / total
+        let bar = String(repeating: "█", count: filled) + String(repeating: "·", count: width - filled)
+        let line = "\(label) [\(bar)] \(done)/\(total) (\(percent) %)"
+        FileHandle.standardError.write(Data((interactive ? "\r\(line)" : line + "\n").utf8))
+        if interactive && done == total { FileHandle.standardError.write(Data("\n".utf8)) }
+    }
+}
+
+struct Simulate: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Simule des apprenants d'aptitudes connues pour mesurer la précision des algorithmes.",
+        discussion: "Chaque apprenant simulé a, par compétence, une aptitude tirée d'une loi normale N(0, 1) et "
+            + "répond juste avec la probabilité du modèle 2PL. On compare le niveau estimé au vrai niveau.")
+
+    @OptionGroup var root: RootOptions
+
+    @Option(help: ArgumentHelp("Référentiel à évaluer.", valueName: "id"))
+    var framework: String = "numerique"
+
+    @Option(help: ArgumentHelp("smart-random, irt ou both (les deux).", valueName: "algorithme"))
+    var algorithm: String = "both"
+
+    @Option(help: ArgumentHelp("Nombre d'apprenants simulés.", valueName: "n"))
+    var learners: Int = 1000
+
+    @Option(help: ArgumentHelp("Graine du tirage (même graine, mêmes résultats).", valueName: "n"))
+    var seed: UInt64 = 1
+
+    @Option(name: .customLong("max-level"), help: ArgumentHelp("Niveau maximal atteignable.", valueName: "n"))
+    var maxLevel: Int = 6
+
+    @Flag(help: "Résultat au format JSON.")
+    var json = false
+
+    func validate() throws {
+        guard (1...1_000_000).contains(learners) else { throw ValidationError("--learners va de 1 à 1 000 000.") }
+        guard (1...8).contains(maxLevel) else { throw ValidationError("--max-level va de 1 à 8.") }
+        guard algorithm == "both" || AssessmentAlgorithm(rawValue: algorithm) != nil else {
+            throw ValidationError("--algorithm vaut smart-random, irt ou both.")
+        }
+    }
+
+    func run() throws {
+        let (_, catalog) = try root.load()
+        guard let chosen = catalog.framework(id: framework) else {
+            throw CommandFailure("référentiel inconnu « \(framework) » (disponibles : "
+                                 + catalog.frameworks.map(\.id).joined(separator: ", ") + ")")
+        }
+        let items = catalog.items(of: chosen).filter(\.isPlayable)
+        guard !items.isEmpty else { throw CommandFailure("le référentiel « \(framework) » n'a aucune question validée") }
+        let algorithms = algorithm == "both" ? AssessmentAlgorithm.allCases : [AssessmentAlgorithm(rawValue: algorithm)!]
+        var reports: [SimulationReport] = []
+        for algorithm in algorithms {
+            let bar = ProgressBar(total: learners, label: algorithm.rawValue)
+            reports.append(Simulation.run(
+                framework: chosen, items: items, settings: AssessmentSettings(frameworkID: framework, algorithm: algorithm,
+                                                                             maxLevel: maxLevel),
+                learners: learners, seed: seed, progress: bar.update))
+        }
+        if json {
+            let encoder = JSONEncoder()
+            encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
+            say(String(decoding: try encoder.encode(reports), as: UTF8.self))
+            return
+        }
+        say("Simulation : référentiel \(framework), \(items.count) questions validées, \(learners) apprenants, graine \(seed), niveau max \(maxLevel)")
+        func percent(_ value: Double) -> String { String(format: "%.1f %%", value * 100) }
+        say("algorithme      questions (moy. / max)  niveau exact  à un niveau près  RMSE aptitude  choix d'une question")
+        for report in reports {
+            let rmse = report.abilityRMSE.map { String(format: "%.3f", $0) } ?? "—"
+            say(report.algorithm.rawValue.padding(toLength: 16, withPad: " ", startingAt: 0)
+                + String(format: "%.1f / %d", report.meanQuestions, report.maxQuestions).padding(toLength: 24, withPad: " ", startingAt: 0)
+                + percent(report.exactLevelShare).padding(toLength: 14, withPad: " ", startingAt: 0)
+                + percent(report.withinOneLevelShare).padding(toLength: 18, withPad: " ", startingAt: 0)
+                + rmse.padding(toLength: 15, withPad: " ", startingAt: 0)
+                + String(format: "%.0f µs", report.meanSelectionMicroseconds))
+        }
+    }
+}
+
+struct Calibrate: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Estime la difficulté et la discrimination des questions à partir des réponses enregistrées.",
+        discussion: "Modèle 2PL, ou Rasch quand les données sont peu nombreuses. Les questions qui ont moins de "
+            + "--min-count réponses gardent une valeur par défaut tirée du niveau de leur acquis. "
+            + "Les paramètres sont enregistrés dans la base, où le mode IRT les lit.")
+
+    @OptionGroup var database: DatabaseOptions
+    @OptionGroup var root: RootOptions
+
+    @Option(name: .customLong("min-count"), help: ArgumentHelp("Réponses nécessaires pour calibrer une question.", valueName: "n"))
+    var minimumCount: Int = 30
+
+    @Option(help: ArgumentHelp("2pl ou rasch (par défaut : choisi selon la quantité de données).", valueName: "modèle"))
+    var model: String?
+
+    @Flag(help: "Résultat au format JSON.")
+    var json = false
+
+    func validate() throws {
+        if let model, CalibrationModel(rawValue: model) == nil { throw ValidationError("--model vaut 2pl ou rasch.") }
+        guard minimumCount >= 1 else { throw ValidationError("--min-count est au moins 1.") }
+    }
+
+    func run() throws {
+        let (_, catalog) = try root.load()
+        let store = try database.open()
+        let index = SkillIndex(catalog.frameworks)
+        var defaults: [String: ItemParameters] = [:]
+        for item in catalog.items {
+            guard let level = index[item.skillID]?.skill.level else { continue }
+            let fallback = IRT.defaultParameters(level: level)
+            defaults[item.id] = ItemParameters(difficulty: item.difficulty ?? fallback.difficulty,
+                                               discrimination: item.discrimination ?? fallback.discrimination)
+        }
+        let responses = try store.allAnswers().filter { defaults[$0.itemID] != nil }.map {
+            CalibrationResponse(personID: String($0.assessmentID), itemID: $0.itemID, correct: $0.correct)
+        }
+        guard !responses.isEmpty else {
+            throw CommandFailure("aucune réponse enregistrée dans « \(store.path) » : rien à calibrer")
+        }
+        FileHandle.standardError.write(Data("Calibrage de \(Set(responses.map(\.itemID)).count) questions sur \(responses.count) réponses…\n".utf8))
+        let results = Calibration.calibrate(responses, defaults: defaults, minimumCount: minimumCount,
+                                            model: model.flatMap(CalibrationModel.init(rawValue:)))
+        try store.saveItemParameters(results.map {
+            Store.StoredItemParameters(itemID: $0.itemID, difficulty: $0.parameters.difficulty,
+                                       discrimination: $0.parameters.discrimination, answerCount: $0.count,
+                                       model: $0.model?.rawValue, fit: $0.fit)
+        })
+        if json {
+            let rows = results.map { result -> [String: Any] in
+                ["item": result.itemID, "count": result.count, "difficulty": result.parameters.difficulty,
+                 "discrimination": result.parameters.discrimination, "model": result.model?.rawValue ?? NSNull(),
+                 "fit": result.fit ?? NSNull()]
+            }
+            say(String(decoding: try JSONSerialization.data(withJSONObject: ["items": rows], options: [.prettyPrinted, .sortedKeys]),
+                       as: UTF8.self))
+            return
+        }
+        say("question".padding(toLength: 28, withPad: " ", startingAt: 0) + "réponses  difficulté  discrimination  modèle   ajustement")
+        for result in results.sorted(by: { $0.itemID < $1.itemID }) {
+            say(result.itemID.padding(toLength: 28, withPad: " ", startingAt: 0)
+                + "\(result.count)".padding(toLength: 10, withPad: " ", startingAt: 0)
+                + String(format: "%.2f", result.parameters.difficulty).padding(toLength: 12, withPad: " ", startingAt: 0)
+                + String(format: "%.2f", result.parameters.discrimination).padding(toLength: 16, withPad: " ", startingAt: 0)
+                + (result.model?.rawValue ?? "défaut").padding(toLength: 9, withPad: " ", startingAt: 0)
+                + (result.fit.map { String(format: "%.2f", $0) } ?? "—"))
+        }
+        let calibrated = results.filter { $0.model != nil }.count
+        say("\(calibrated) question(s) calibrée(s), \(results.count - calibrated) gardent la valeur par défaut ; enregistré dans \(store.path).")
+    }
+}
