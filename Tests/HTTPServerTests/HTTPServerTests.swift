@@ -144,13 +144,15 @@ private func startServer(
     }
 
     @Test func stopLetsARequestInProgressFinish() throws {
+        let handlerStarted = DispatchSemaphore(value: 0)
         let server = try startServer { request in
+            handlerStarted.signal()
             usleep(300_000)
             return .text("fini")
         }
         let client = try RawHTTPClient(port: server.port)
         try client.send(Array("GET /slow HTTP/1.1\r\nHost: localhost\r\n\r\n".utf8))
-        usleep(100_000)  // the handler is now running
+        #expect(handlerStarted.wait(timeout: .now() + 30) == .success)  // the handler is now running
         server.stop()
         let response = try client.readResponse()
         #expect(response.status == 200)
