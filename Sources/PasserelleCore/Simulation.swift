@@ -12,6 +12,8 @@ public struct SimulationReport: Sendable, Codable, Equatable {
     /// Share of (learner, competence) levels estimated exactly, and within one level.
     public var exactLevelShare: Double
     public var withinOneLevelShare: Double
+    /// Mean of (estimated level - true level): negative when the algorithm underestimates.
+    public var meanLevelError: Double
     /// IRT only: root mean square error of the ability estimates (competences with at least one answer).
     public var abilityRMSE: Double?
     /// Mean time to choose an item, in microseconds.
@@ -34,7 +36,7 @@ public enum Simulation {
         let cuts = framework.cutScores ?? IRT.defaultCutScores
         var random = SeededRandom(seed: seed)
         var questions: [Int] = []
-        var compared = 0, exact = 0, withinOne = 0
+        var compared = 0, exact = 0, withinOne = 0, signedError = 0
         var squaredError = 0.0, estimated = 0
         var selectionTime = Duration.zero, selections = 0
         let clock = ContinuousClock()
@@ -66,6 +68,7 @@ public enum Simulation {
                 compared += 1
                 if competence.level == truth { exact += 1 }
                 if abs(competence.level - truth) <= 1 { withinOne += 1 }
+                signedError += competence.level - truth
                 if let estimate = competence.theta {
                     squaredError += (estimate - theta) * (estimate - theta)
                     estimated += 1
@@ -81,6 +84,7 @@ public enum Simulation {
             maxQuestions: questions.max() ?? 0,
             exactLevelShare: compared == 0 ? 0 : Double(exact) / Double(compared),
             withinOneLevelShare: compared == 0 ? 0 : Double(withinOne) / Double(compared),
+            meanLevelError: compared == 0 ? 0 : Double(signedError) / Double(compared),
             abilityRMSE: estimated == 0 ? nil : (squaredError / Double(estimated)).squareRoot(),
             meanSelectionMicroseconds: selections == 0 ? 0 : selectionSeconds * 1e6 / Double(selections),
             competences: inScope.count)

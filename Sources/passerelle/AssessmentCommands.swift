@@ -3,6 +3,7 @@ import Foundation
 import PasserelleContent
 import PasserelleCore
 import PasserelleStore
+import PasserelleWeb
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -91,13 +92,14 @@ struct Simulate: ParsableCommand {
         }
         say("Simulation : référentiel \(framework), \(items.count) questions validées, \(learners) apprenants, graine \(seed), niveau max \(maxLevel)")
         func percent(_ value: Double) -> String { String(format: "%.1f %%", value * 100) }
-        say("algorithme      questions (moy. / max)  niveau exact  à un niveau près  RMSE aptitude  choix d'une question")
+        say("algorithme      questions (moy. / max)  niveau exact  à un niveau près  écart moyen  RMSE aptitude  choix d'une question")
         for report in reports {
             let rmse = report.abilityRMSE.map { String(format: "%.3f", $0) } ?? "—"
             say(report.algorithm.rawValue.padding(toLength: 16, withPad: " ", startingAt: 0)
                 + String(format: "%.1f / %d", report.meanQuestions, report.maxQuestions).padding(toLength: 24, withPad: " ", startingAt: 0)
                 + percent(report.exactLevelShare).padding(toLength: 14, withPad: " ", startingAt: 0)
                 + percent(report.withinOneLevelShare).padding(toLength: 18, withPad: " ", startingAt: 0)
+                + String(format: "%+.2f", report.meanLevelError).padding(toLength: 13, withPad: " ", startingAt: 0)
                 + rmse.padding(toLength: 15, withPad: " ", startingAt: 0)
                 + String(format: "%.0f µs", report.meanSelectionMicroseconds))
         }
@@ -131,28 +133,15 @@ struct Calibrate: ParsableCommand {
     func run() throws {
         let (_, catalog) = try root.load()
         let store = try database.open()
-        let index = SkillIndex(catalog.frameworks)
-        var defaults: [String: ItemParameters] = [:]
-        for item in catalog.items {
-            guard let level = index[item.skillID]?.skill.level else { continue }
-            let fallback = IRT.defaultParameters(level: level)
-            defaults[item.id] = ItemParameters(difficulty: item.difficulty ?? fallback.difficulty,
-                                               discrimination: item.discrimination ?? fallback.discrimination)
+        FileHandle.standardError.write(Data("Calibrage des questions à partir des réponses enregistrées…\n".utf8))
+        let outcome: ItemCalibration.Outcome
+        do {
+            outcome = try ItemCalibration.run(store: store, catalog: catalog, minimumCount: minimumCount,
+                                              model: model.flatMap(CalibrationModel.init(rawValue:)))
+        } catch let failure as ItemCalibration.Failure {
+            throw CommandFailure(failure.localizedDescription)
         }
-        let responses = try store.allAnswers().filter { defaults[$0.itemID] != nil }.map {
-            CalibrationResponse(personID: String($0.assessmentID), itemID: $0.itemID, correct: $0.correct)
-        }
-        guard !responses.isEmpty else {
-            throw CommandFailure("aucune réponse enregistrée dans « \(store.path) » : rien à calibrer")
-        }
-        FileHandle.standardError.write(Data("Calibrage de \(Set(responses.map(\.itemID)).count) questions sur \(responses.count) réponses…\n".utf8))
-        let results = Calibration.calibrate(responses, defaults: defaults, minimumCount: minimumCount,
-                                            model: model.flatMap(CalibrationModel.init(rawValue:)))
-        try store.saveItemParameters(results.map {
-            Store.StoredItemParameters(itemID: $0.itemID, difficulty: $0.parameters.difficulty,
-                                       discrimination: $0.parameters.discrimination, answerCount: $0.count,
-                                       model: $0.model?.rawValue, fit: $0.fit)
-        })
+        let results = outcome.items
         if json {
             let rows = results.map { result -> [String: Any] in
                 ["item": result.itemID, "count": result.count, "difficulty": result.parameters.difficulty,

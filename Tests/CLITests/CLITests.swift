@@ -189,3 +189,36 @@ func temporaryFolder() throws -> URL {
         #expect(throws: (any Error).self) { _ = try RawHTTPClient(port: bound) }
     }
 }
+
+@Suite struct AssessmentCLITests {
+    @Test func simulateReportsBothAlgorithms() throws {
+        let run = try passerelle(["simulate", "--root", repositoryRoot.path, "--framework", "mediation",
+                                  "--learners", "20", "--seed", "3", "--json"])
+        #expect(run.status == 0, "\(run.error)")
+        let reports = try JSONSerialization.jsonObject(with: Data(run.output.utf8)) as? [[String: Any]]
+        #expect(reports?.map { $0["algorithm"] as? String } == ["smart-random", "irt"])
+        for report in reports ?? [] {
+            #expect((report["meanQuestions"] as? Double ?? 0) > 0)
+            #expect(report["learners"] as? Int == 20)
+        }
+        let again = try passerelle(["simulate", "--root", repositoryRoot.path, "--framework", "mediation",
+                                    "--learners", "20", "--seed", "3", "--json"])
+        let first = reports?.map { $0["exactLevelShare"] as? Double }
+        let second = (try JSONSerialization.jsonObject(with: Data(again.output.utf8)) as? [[String: Any]])?
+            .map { $0["exactLevelShare"] as? Double }
+        #expect(first == second, "same seed, same figures")
+        let unknown = try passerelle(["simulate", "--root", repositoryRoot.path, "--framework", "inconnu"])
+        #expect(unknown.status == 1)
+        #expect(unknown.error.contains("référentiel inconnu"))
+        #expect(try passerelle(["simulate", "--algorithm", "hasard"]).status == 2)
+    }
+
+    @Test func calibrateWithoutAnswersSaysSo() throws {
+        let folder = try temporaryFolder()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let run = try passerelle(["calibrate", "--db", folder.appendingPathComponent("c.sqlite").path,
+                                  "--root", repositoryRoot.path])
+        #expect(run.status == 1)
+        #expect(run.error.contains("rien à calibrer"))
+    }
+}
