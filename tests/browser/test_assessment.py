@@ -51,6 +51,8 @@ def test_a_demo_learner_takes_the_assessment_and_sees_the_profile(demo, page):
     assert page.locator("svg.chart").count() == 1
     assert page.locator("table tbody tr").count() >= 16
     assert_accessible(page)
+    page.set_viewport_size({"width": 360, "height": 740})
+    assert page.evaluate("document.documentElement.scrollWidth") <= 360, "the profile fits a phone"
     page.get_by_role("button", name="Partager mes résultats").click()
     assert "partagés avec votre formateur" in page.locator("[role=status]").inner_text()
 
