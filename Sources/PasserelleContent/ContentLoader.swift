@@ -7,10 +7,16 @@ public struct ContentCatalog: Sendable {
     public var frameworks: [Framework]
     /// Every item of the bank, whatever its status.
     public var items: [Item]
+    public var modules: [Module]
 
-    public init(frameworks: [Framework] = [], items: [Item] = []) {
+    public init(frameworks: [Framework] = [], items: [Item] = [], modules: [Module] = []) {
         self.frameworks = frameworks
         self.items = items
+        self.modules = modules
+    }
+
+    public func module(id: String) -> Module? {
+        modules.first { $0.id == id }
     }
 
     public func framework(id: String) -> Framework? {
@@ -104,18 +110,54 @@ public enum ContentLoader {
             }
         }
 
+        // Modules: one folder each below Curriculum/.
+        var moduleLines: [String: (file: String, prerequisites: [String: Int], competences: [String: Int])] = [:]
+        let folders = ((try? FileManager.default.contentsOfDirectory(at: root.curriculum, includingPropertiesForKeys: [.isDirectoryKey])) ?? [])
+            .filter { (try? $0.resourceValues(forKeys: [.isDirectoryKey]).isDirectory) == true && !$0.lastPathComponent.hasPrefix(".") }
+            .sorted { $0.lastPathComponent < $1.lastPathComponent }
+        let competenceIDs = Set(catalog.frameworks.flatMap { framework in framework.competences.map { "\(framework.id):\($0.id)" } })
+        for folder in folders {
+            let (loaded, problems) = ModuleLoader.load(folder: folder, root: root)
+            diagnostics += problems
+            guard let loaded else { continue }
+            let file = root.relative(folder.appendingPathComponent("module.yaml"))
+            for (competence, line) in loaded.competenceLines where !competenceIDs.contains(competence) {
+                diagnostics.append(Diagnostic(file: file, line: line,
+                                              message: "module : compétence inconnue « \(competence) » (forme : referentiel:competence, par exemple mediation:M4)"))
+            }
+            moduleLines[loaded.module.id] = (file, loaded.prerequisiteLines, loaded.competenceLines)
+            catalog.modules.append(loaded.module)
+        }
+        let moduleIDs = Set(catalog.modules.map(\.id))
+        for module in catalog.modules {
+            for prerequisite in module.prerequisites where !moduleIDs.contains(prerequisite) {
+                diagnostics.append(Diagnostic(file: moduleLines[module.id]!.file, line: moduleLines[module.id]!.prerequisites[prerequisite] ?? 0,
+                                              message: "module : prérequis inconnu « \(prerequisite) »"))
+            }
+        }
+        if let cycle = Mastery.prerequisiteCycle(catalog.modules) {
+            let first = cycle[0]
+            diagnostics.append(Diagnostic(file: moduleLines[first]?.file ?? "Curriculum", line: moduleLines[first]?.prerequisites[cycle[1]] ?? 0,
+                                          message: "prérequis en boucle : \(cycle.joined(separator: " → "))"))
+        }
+        let loadedFolders = folders.filter { folder in catalog.modules.contains { $0.id == folder.lastPathComponent } }
+        let moduleFiles = Set(loadedFolders.flatMap { folder in
+            ((try? FileManager.default.contentsOfDirectory(at: folder, includingPropertiesForKeys: nil)) ?? []).map(\.standardizedFileURL.path)
+        })
+
         // Every other YAML file must at least be well-formed until its format is checked in full.
         let checked = Set((files(in: frameworkFolder, extensions: ["yaml", "yml"])
-            + files(in: itemFolder, extensions: ["yaml", "yml"])).map(\.path))
+            + files(in: itemFolder, extensions: ["yaml", "yml"])).map(\.standardizedFileURL.path)).union(moduleFiles)
         for folder in [root.assessments, root.curriculum] {
-            for file in files(in: folder, extensions: ["yaml", "yml"]) where !checked.contains(file.path) {
+            for file in files(in: folder, extensions: ["yaml", "yml"]) where !checked.contains(file.standardizedFileURL.path) {
                 let name = root.relative(file)
                 guard let text = read(file, name, &diagnostics) else { continue }
                 let reader = YAMLReader(file: name)
                 _ = reader.parse(text)
                 diagnostics += reader.diagnostics
             }
-            for file in files(in: folder, extensions: ["md"]) where file.lastPathComponent != "README.md" {
+            for file in files(in: folder, extensions: ["md"])
+            where file.lastPathComponent != "README.md" && !checked.contains(file.standardizedFileURL.path) {
                 let name = root.relative(file)
                 guard let text = read(file, name, &diagnostics) else { continue }
                 diagnostics += FrontMatter.check(text, file: name)

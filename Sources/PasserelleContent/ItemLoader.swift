@@ -31,13 +31,15 @@ enum ItemLoader {
         return (items, reader.diagnostics)
     }
 
-    private static func loadItem(_ node: Node, _ reader: YAMLReader) -> Item? {
+    /// Reads one item. In a module (`inModule`), an activity has no skill and no status.
+    static func loadItem(_ node: Node, _ reader: YAMLReader, inModule: Bool = false) -> Item? {
         guard let map = reader.mapping(node, "question") else { return nil }
         let before = reader.diagnostics.count
-        reader.rejectUnknownKeys(map, allowed: itemKeys, in: "question")
-        let id = reader.string(map, "id", in: "question", at: node)
-        let what = "question \(id ?? "?")"
-        let skill = reader.string(map, "skill", in: what, at: node)
+        reader.rejectUnknownKeys(map, allowed: inModule ? itemKeys.subtracting(["skill", "status", "difficulty", "discrimination"]) : itemKeys,
+                                 in: inModule ? "activité" : "question")
+        let id = reader.string(map, "id", in: inModule ? "activité" : "question", at: node)
+        let what = "\(inModule ? "activité" : "question") \(id ?? "?")"
+        let skill = inModule ? "" : reader.string(map, "skill", in: what, at: node)
         let typeText = reader.string(map, "type", in: what, at: node)
         let type = typeText.flatMap(ItemType.init(rawValue:))
         if let typeText, type == nil {
@@ -45,7 +47,7 @@ enum ItemLoader {
                           + ItemType.allCases.map(\.rawValue).joined(separator: ", ") + ")")
         }
         let statusText = reader.optionalString(map, "status", in: what)
-        let status = statusText.isEmpty ? ItemStatus.draft : ItemStatus(rawValue: statusText)
+        let status = inModule ? ItemStatus.validated : statusText.isEmpty ? ItemStatus.draft : ItemStatus(rawValue: statusText)
         if status == nil {
             reader.report(at: map["status"], "\(what) : statut inconnu « \(statusText) » (draft, validated, archived)")
         }

@@ -22,6 +22,7 @@ struct Content: ParsableCommand {
             if json {
                 let report = Report(root: contentRoot.url.path, valid: diagnostics.isEmpty,
                                     frameworks: catalog.frameworks.map(\.id), items: catalog.items.count,
+                                    modules: catalog.modules.map(\.id),
                                     errors: diagnostics)
                 let encoder = JSONEncoder()
                 encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
@@ -33,7 +34,8 @@ struct Content: ParsableCommand {
                     let skills = catalog.frameworks.reduce(0) { $0 + $1.skills.count }
                     let validated = catalog.items.filter(\.isPlayable).count
                     say("Contenu valide : \(catalog.frameworks.count) référentiel(s), \(competences) compétence(s), "
-                          + "\(skills) acquis, \(catalog.items.count) question(s) dont \(validated) validée(s).")
+                          + "\(skills) acquis, \(catalog.items.count) question(s) dont \(validated) validée(s), "
+                          + "\(catalog.modules.count) module(s).")
                 } else {
                     say("\(diagnostics.count) erreur(s) dans le contenu.")
                 }
@@ -46,6 +48,7 @@ struct Content: ParsableCommand {
             var valid: Bool
             var frameworks: [String]
             var items: Int
+            var modules: [String]
             var errors: [Diagnostic]
         }
     }

@@ -222,3 +222,21 @@ func temporaryFolder() throws -> URL {
         #expect(run.error.contains("rien à calibrer"))
     }
 }
+
+@Suite struct ModuleCLITests {
+    @Test func listAndShowModules() throws {
+        let list = try passerelle(["modules", "list", "--root", repositoryRoot.path, "--json"])
+        #expect(list.status == 0, "\(list.error)")
+        let modules = try JSONSerialization.jsonObject(with: Data(list.output.utf8)) as? [[String: Any]] ?? []
+        for module in modules {
+            let id = module["id"] as! String
+            let show = try passerelle(["modules", "show", id, "--root", repositoryRoot.path])
+            #expect(show.status == 0)
+            #expect(show.output.contains("Objectifs :"))
+            #expect(show.output.contains("Leçons :"))
+        }
+        let unknown = try passerelle(["modules", "show", "inconnu", "--root", repositoryRoot.path])
+        #expect(unknown.status == 1)
+        #expect(unknown.error.contains("module inconnu"))
+    }
+}

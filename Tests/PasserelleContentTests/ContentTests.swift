@@ -114,6 +114,7 @@ let validFramework = """
         #expect(byFile["Assessments/items/broken.yaml"]?.first?.line == 3)
         #expect(byFile["Curriculum/m1/lecon.md"]?.first?.line == 3)
         #expect(byFile["Curriculum/m1/ouverte.md"]?.first?.message.contains("jamais fermé") == true)
+        #expect(byFile["Curriculum/m1/module.yaml"]?.first?.message.contains("module.yaml manquant") == true)
         #expect(throws: ContentError.self) { try ContentLoader.load(fixture.root) }
     }
 

@@ -1,0 +1,79 @@
+import ArgumentParser
+import Foundation
+import PasserelleContent
+import PasserelleCore
+
+struct Modules: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Consulte les modules de formation.", subcommands: [List.self, Show.self])
+
+    struct List: ParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Liste les modules (titre, public, durée, prérequis).")
+        @OptionGroup var root: RootOptions
+        @Flag(help: "Résultat au format JSON.") var json = false
+
+        func run() throws {
+            let (_, catalog) = try root.load()
+            if json {
+                let rows: [[String: Any]] = catalog.modules.map {
+                    ["id": $0.id, "title": $0.title, "audience": $0.audience.map(\.rawValue), "duration": $0.duration,
+                     "prerequisites": $0.prerequisites, "lessons": $0.lessons.count,
+                     "activities": $0.activitySets.reduce(0) { $0 + $1.activities.count }]
+                }
+                say(String(decoding: try JSONSerialization.data(withJSONObject: rows, options: [.prettyPrinted, .sortedKeys]), as: UTF8.self))
+                return
+            }
+            guard !catalog.modules.isEmpty else { say("Aucun module."); return }
+            for module in catalog.modules {
+                let prerequisites = module.prerequisites.isEmpty ? "" : " — prérequis : \(module.prerequisites.joined(separator: ", "))"
+                say("\(module.id)  \(module.title) (\(module.audience.map(\.label).joined(separator: ", ")), "
+                    + "\(module.duration) min, \(module.lessons.count) leçon(s))\(prerequisites)")
+            }
+        }
+    }
+
+    struct Show: ParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Détaille un module : objectifs, leçons, activités, compétences.")
+        @OptionGroup var root: RootOptions
+        @Argument(help: ArgumentHelp("Identifiant du module.", valueName: "id")) var id: String
+        @Flag(help: "Résultat au format JSON.") var json = false
+
+        func run() throws {
+            let (_, catalog) = try root.load()
+            guard let module = catalog.module(id: id) else {
+                throw CommandFailure("module inconnu « \(id) » (disponibles : \(catalog.modules.map(\.id).joined(separator: ", ")))")
+            }
+            if json {
+                let object: [String: Any] = [
+                    "id": module.id, "title": module.title, "summary": module.summary, "objectives": module.objectives,
+                    "audience": module.audience.map(\.rawValue), "duration": module.duration,
+                    "prerequisites": module.prerequisites, "competences": module.competences, "sources": module.sources,
+                    "lessons": module.lessons.map { ["id": $0.id, "title": $0.title, "duration": $0.duration] },
+                    "activitySets": module.activitySets.map { set in
+                        ["id": set.id, "title": set.title, "mastery": set.mastery.label,
+                         "activities": set.activities.map { ["id": $0.id, "type": $0.typeName] }] as [String: Any]
+                    },
+                ]
+                say(String(decoding: try JSONSerialization.data(withJSONObject: object, options: [.prettyPrinted, .sortedKeys]), as: UTF8.self))
+                return
+            }
+            say("\(module.title) [\(module.id)]")
+            say("Public : \(module.audience.map(\.label).joined(separator: ", ")) — durée estimée : \(module.duration) min")
+            say(module.summary)
+            say()
+            say("Objectifs :")
+            module.objectives.forEach { say("  - \($0)") }
+            say("Compétences développées : \(module.competences.joined(separator: ", "))")
+            if !module.prerequisites.isEmpty { say("Prérequis : \(module.prerequisites.joined(separator: ", "))") }
+            say()
+            say("Leçons :")
+            for (index, lesson) in module.lessons.enumerated() { say("  \(index + 1). \(lesson.title) (\(lesson.duration) min)") }
+            say()
+            say("Activités :")
+            for set in module.activitySets {
+                say("  \(set.title) — maîtrise : \(set.mastery.label)")
+                set.activities.forEach { say("    - \($0.id) (\($0.typeName))") }
+            }
+        }
+    }
+}

@@ -1,0 +1,128 @@
+import Foundation
+import Testing
+@testable import PasserelleContent
+import PasserelleCore
+
+let moduleYAML = """
+    id: essai-module
+    title: Module d'essai
+    audience: [me-msn]
+    summary: Un module pour les tests.
+    objectives:
+      - Comprendre.
+    duration: 30
+    prerequisites: []
+    competences:
+      - essai:1.1
+    lessons:
+      - 01-lecon.md
+      - 02-suite.md
+    activity_sets:
+      - id: serie-1
+        title: Première série
+        after: 01-lecon.md
+        file: activites.yaml
+        mastery: { rule: m_of_n, m: 2, n: 3 }
+    """
+
+let lessonOne = """
+    ---
+    title: Première leçon
+    duration: 10
+    objectives: [Lire]
+    ---
+    # Première leçon
+
+    Du texte. <script>alert("x")</script>
+
+    [La suite](02-suite.md)
+    """
+
+let activitiesYAML = """
+    activities:
+      - id: q1
+        type: qcu
+        prompt: Que faire ?
+        choices:
+          - { id: a, text: Faire avec, correct: true }
+          - { id: b, text: Faire à la place }
+        feedback: Faire avec laisse la personne apprendre.
+      - id: cas
+        type: scenario
+        title: Au guichet
+        prompt: Mme D. arrive.
+        start: debut
+        steps:
+          - id: debut
+            text: Elle vous tend son téléphone.
+            choices:
+              - { id: a, text: Je le prends, feedback: Elle n'apprend rien., next: end, outcome: poor }
+              - { id: b, text: Je lui montre, feedback: Elle garde la main., next: end, outcome: good }
+      - id: auto
+        type: self-assessment
+        prompt: Situez-vous.
+        scale: { min: 1, max: 8, min_label: Pas du tout, max_label: Tout à fait }
+        statements:
+          - { id: s1, text: Je sais créer une adresse e-mail. }
+      - id: grille
+        type: observation-grid
+        prompt: Observez.
+        parts:
+          - title: Le lieu
+            questions:
+              - { id: g1, text: Comment le lieu est-il signalé ? }
+      - id: reflexion
+        type: reflection
+        prompt: Racontez.
+    """
+
+func moduleFixture(module: String = moduleYAML, lesson: String = lessonOne, activities: String = activitiesYAML) throws -> ContentFixture {
+    let fixture = try ContentFixture()
+    try fixture.write("Assessments/frameworks/essai.yaml", validFramework)
+    try fixture.write("Curriculum/essai-module/module.yaml", module)
+    try fixture.write("Curriculum/essai-module/01-lecon.md", lesson)
+    try fixture.write("Curriculum/essai-module/02-suite.md", "---\ntitle: Suite\nduration: 5\n---\n# Suite\n\nFin.\n")
+    try fixture.write("Curriculum/essai-module/activites.yaml", activities)
+    return fixture
+}
+
+@Suite struct ModuleLoadingTests {
+    @Test func loadsAModuleWithEveryActivityType() throws {
+        let fixture = try moduleFixture()
+        defer { fixture.remove() }
+        let catalog = try ContentLoader.load(fixture.root)
+        let module = try #require(catalog.module(id: "essai-module"))
+        #expect(module.lessons.map(\.id) == ["01-lecon", "02-suite"])
+        #expect(module.activitySets.first?.mastery == .mOfN(m: 2, n: 3))
+        #expect(module.activitySets.first?.activities.map(\.typeName)
+                == ["qcu", "scenario", "self-assessment", "observation-grid", "reflection"])
+        #expect(module.activitySets.first?.gradedActivityIDs == ["q1", "cas"])
+    }
+
+    @Test func markdownIsRenderedSafely() {
+        let html = Markdown.html(lessonOne)
+        #expect(!html.contains("<script>"))
+        #expect(html.contains("<h1>Première leçon</h1>"))
+        #expect(!Markdown.html("[x](javascript:alert(1))").contains("javascript:"))
+    }
+
+    @Test(arguments: [
+        ("module", moduleYAML.replacingOccurrences(of: "02-suite.md\n", with: "03-absente.md\n"), "Curriculum/essai-module/module.yaml", 13, "fichier de leçon introuvable « 03-absente.md »"),
+        ("module", moduleYAML.replacingOccurrences(of: "essai:1.1", with: "essai:9.9"), "Curriculum/essai-module/module.yaml", 10, "compétence inconnue « essai:9.9 »"),
+        ("module", moduleYAML.replacingOccurrences(of: "prerequisites: []", with: "prerequisites: [essai-module]"), "Curriculum/essai-module/module.yaml", 8, "prérequis en boucle"),
+        ("lesson", lessonOne.replacingOccurrences(of: "02-suite.md", with: "02-perdue.md"), "Curriculum/essai-module/01-lecon.md", 10, "lien interne cassé : « 02-perdue.md »"),
+        ("activities", activitiesYAML.replacingOccurrences(of: "    feedback: Faire avec laisse la personne apprendre.\n", with: ""), "Curriculum/essai-module/activites.yaml", 2, "le champ « feedback » manque"),
+        ("activities", activitiesYAML.replacingOccurrences(of: "feedback: Elle garde la main., ", with: ""), "Curriculum/essai-module/activites.yaml", 19, "le champ « feedback » manque"),
+        ("activities", activitiesYAML.replacingOccurrences(of: "outcome: good", with: "outcome: poor"), "Curriculum/essai-module/activites.yaml", 15, "aucun choix ne termine le cas avec « outcome: good »"),
+    ])
+    func reportsModuleProblems(part: String, text: String, file: String, line: Int, message: String) throws {
+        let fixture = try moduleFixture(module: part == "module" ? text : moduleYAML, lesson: part == "lesson" ? text : lessonOne,
+                                        activities: part == "activities" ? text : activitiesYAML)
+        defer { fixture.remove() }
+        let (_, diagnostics) = ContentLoader.check(fixture.root)
+        let found = diagnostics.first { $0.message.contains(message) }
+        #expect(found != nil, "expected « \(message) » in \(diagnostics.map(\.description))")
+        #expect(found?.file == file)
+        #expect(found?.line == line, "\(diagnostics.map(\.description))")
+    }
+}
