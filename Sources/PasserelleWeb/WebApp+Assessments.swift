@@ -193,20 +193,7 @@ extension WebApp {
             "started": Int(Date().timeIntervalSince1970 * 1000),
         ]
         if let image = item.image { context["image"] = ["src": "/contenu/\(image.src)", "alt": image.alt] }
-        switch item.type {
-        case "qcu": context["qcu"] = ["options": item.options.map { ["id": $0.id, "text": $0.text] }]
-        case "qcm": context["qcm"] = ["options": item.options.map { ["id": $0.id, "text": $0.text] }]
-        case "qroc", "qrocm-ind", "qrocm-dep":
-            context["text"] = ["fields": item.fields.map { ["id": $0.id, "label": $0.text] }]
-        case "ordering":
-            let positions = (1...item.options.count).map { ["value": $0] }
-            context["ordering"] = ["steps": item.options.map { ["id": $0.id, "text": $0.text, "positions": positions] },
-                                   "count": item.options.count]
-        case "matching":
-            let rights = item.right.map { ["id": $0.id, "text": $0.text] }
-            context["matching"] = ["rows": item.left.map { ["id": $0.id, "text": $0.text, "rights": rights] }]
-        default: break
-        }
+        context.merge(ItemForm.context(item, describedBy: "enonce")) { _, new in new }
         if let error { context["error"] = error }
         return .html(templates.render("question", context), status: status)
     }
@@ -219,32 +206,9 @@ extension WebApp {
         let engine = try assessments.engine(try assessments.settings(record))
         guard let item = engine.item(itemID) else { throw AssessmentService.Failure.conflict("Cette question n'existe plus.") }
         let answer: ItemAnswer
-        switch item.type {
-        case .qcu:
-            guard let choice = value("choix") else {
-                return try questionPage(record, error: "Choisissez une réponse avant de valider.", status: 400)
-            }
-            answer = .choice(choice)
-        case .qcm:
-            answer = .choices(fields.filter { $0.name == "choix" }.map(\.value))
-        case .qroc, .qrocmInd, .qrocmDep:
-            answer = .fields(Dictionary(item.fields.map { ($0.id, value("champ_\($0.id)") ?? "") }, uniquingKeysWith: { a, _ in a }))
-        case .ordering:
-            let positions = item.choices.map { ($0.id, Int(value("position_\($0.id)") ?? "") ?? 0) }
-            guard Set(positions.map(\.1)) == Set(1...item.choices.count) else {
-                return try questionPage(record, error: "Donnez à chaque étape un numéro différent, de 1 à \(item.choices.count).",
-                                        status: 400)
-            }
-            answer = .order(positions.sorted { $0.1 < $1.1 }.map(\.0))
-        case .matching:
-            var pairs: [String: String] = [:]
-            for pair in item.pairs {
-                guard let chosen = value("paire_\(pair.id)"), !chosen.isEmpty else {
-                    return try questionPage(record, error: "Associez chaque élément avant de valider.", status: 400)
-                }
-                pairs[pair.id] = chosen
-            }
-            answer = .pairs(pairs)
+        switch ItemForm.answer(for: item, from: fields) {
+        case .success(let read): answer = read
+        case .failure(let problem): return try questionPage(record, error: problem.message, status: 400)
         }
         let started = Int(value("debut") ?? "") ?? 0
         let spent = started > 0 ? max(0, Int(Date().timeIntervalSince1970 * 1000) - started) : 0

@@ -58,6 +58,7 @@ public final class WebApp: Sendable {
                                  message: "Cette action doit venir d'une page de Passerelle.")
         }
         if let response = assessmentRoute(request) { return response }
+        if let response = moduleRoute(request) { return response }
         switch (request.method, path) {
         case ("GET", "/api/health"), ("HEAD", "/api/health"):
             return health()
@@ -167,6 +168,7 @@ public final class WebApp: Sendable {
             "title": "Mon espace", "name": learner.displayName,
             "firstName": learner.firstName.isEmpty ? learner.displayName : learner.firstName,
             "assessments": assigned, "hasAssessments": !assigned.isEmpty,
+            "modules": moduleRows(for: learner), "hasModules": !moduleRows(for: learner).isEmpty,
         ]))
     }
 

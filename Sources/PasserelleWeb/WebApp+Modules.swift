@@ -1,0 +1,310 @@
+import Foundation
+import HTTPServer
+import PasserelleContent
+import PasserelleCore
+import PasserelleStore
+
+/// Module pages and their JSON API.
+///
+/// Pages: `GET /modules/{id}`, `GET /modules/{id}/lecons/{lesson}`, `POST /modules/{id}/lecons/{lesson}/lue`,
+/// `GET /modules/{id}/activites/{set}`, `POST /modules/{id}/activites/{set}/{activity}`.
+/// API: `GET /api/modules`, `GET /api/modules/{id}`, `POST /api/modules/{id}/lessons/{lesson}`,
+/// `POST /api/modules/{id}/activities/{activity}`, `PUT /api/modules/{id}/drafts/{activity}`.
+extension WebApp {
+    var modulesService: ModuleService { ModuleService(store: store, catalog: catalog) }
+
+    func moduleRoute(_ request: HTTPRequest) -> HTTPResponse? {
+        let parts = request.path.split(separator: "/").map(String.init)
+        let isAPI = parts.first == "api" && parts.count >= 2 && parts[1] == "modules"
+        guard parts.first == "modules" || isAPI else { return nil }
+        guard case .learner(let learner)? = auth.principal(for: request) else {
+            return isAPI ? apiError(401, "Connectez-vous avec votre code d'accès.") : .redirect(to: "/connexion")
+        }
+        let service = modulesService
+        let method = request.method == "HEAD" ? "GET" : request.method
+        do {
+            if isAPI { return try moduleAPI(request, learner, service, method, Array(parts.dropFirst(2))) }
+            let rest = Array(parts.dropFirst())
+            guard let id = rest.first else { return .redirect(to: "/apprenant") }
+            let module = try service.module(id, for: learner)
+            switch (method, rest.count, rest.count > 1 ? rest[1] : "") {
+            case ("GET", 1, _): return try modulePage(learner, module, service)
+            case ("GET", 3, "lecons"): return try lessonPage(learner, module, rest[2], service)
+            case ("POST", 4, "lecons") where rest[3] == "lue":
+                try service.visitLesson(learner, module, rest[2], completed: true)
+                return .redirect(to: nextPlace(after: rest[2], in: module))
+            case ("GET", 3, "activites"): return try activitySetPage(learner, module, rest[2], service, request: request)
+            case ("POST", 4, "activites"):
+                return try submitFromForm(request, learner, module, setID: rest[2], activityID: rest[3], service)
+            default:
+                return errorResponse(request, status: 404, message: "Cette page n'existe pas.")
+            }
+        } catch let failure as ModuleService.Failure {
+            let (status, message): (Int, String) = switch failure {
+            case .notFound: (404, "Ce module, cette leçon ou cette activité n'existe pas ou ne vous est pas attribué.")
+            case .locked(let text): (403, text)
+            case .invalid(let text): (400, "Réponse refusée : \(text).")
+            }
+            return isAPI ? apiError(status, message) : errorResponse(request, status: status, message: message)
+        } catch {
+            return isAPI ? apiError(500, WebApp.serverTrouble) : errorResponse(request, status: 500, message: WebApp.serverTrouble)
+        }
+    }
+
+    // MARK: API
+
+    private func moduleAPI(_ request: HTTPRequest, _ learner: Learner, _ service: ModuleService, _ method: String,
+                           _ rest: [String]) throws -> HTTPResponse {
+        func body() throws -> [String: Any] {
+            guard let object = try? JSONSerialization.jsonObject(with: Data(request.body)) as? [String: Any] else {
+                throw ModuleService.Failure.invalid("un objet JSON est attendu")
+            }
+            return object
+        }
+        if rest.isEmpty && method == "GET" {
+            return json(["modules": try service.modules(for: learner).map { entry in
+                try progressJSON(entry.module, service.progress(learner, entry.module))
+            }])
+        }
+        guard let id = rest.first else { throw ModuleService.Failure.notFound }
+        let module = try service.module(id, for: learner)
+        switch (method, rest.count, rest.count > 1 ? rest[1] : "") {
+        case ("GET", 1, _):
+            return json(try progressJSON(module, service.progress(learner, module)))
+        case ("POST", 3, "lessons"):
+            let completed = (try? body())?["completed"] as? Bool ?? true
+            try service.visitLesson(learner, module, rest[2], completed: completed)
+            return json(try progressJSON(module, service.progress(learner, module)))
+        case ("POST", 3, "activities"):
+            let payload = try body()
+            let spent = (payload["timeSpentMs"] as? NSNumber)?.intValue ?? 0
+            let outcome = try service.submit(learner, module, activityID: rest[2],
+                                             payload: payload["answer"] as? [String: Any] ?? payload, timeSpentMs: spent)
+            var object: [String: Any] = ["feedback": outcome.feedbackHTML, "parts": outcome.parts, "over": outcome.scenarioOver]
+            object["correct"] = outcome.correct.map { $0 as Any } ?? NSNull()
+            object["progress"] = try progressJSON(module, service.progress(learner, module))
+            return json(object)
+        case ("PUT", 3, "drafts"):
+            try service.saveDraft(learner, module, activityID: rest[2], content: try body())
+            return HTTPResponse(status: 204)
+        default:
+            throw ModuleService.Failure.notFound
+        }
+    }
+
+    private func progressJSON(_ module: Module, _ progress: ModuleProgress) -> [String: Any] {
+        ["id": module.id, "title": module.title, "state": progress.state.rawValue,
+         "progress": (progress.fraction * 100).rounded() / 100, "masteredSets": progress.masteredSets.sorted(),
+         "needsHelp": progress.strugglingSets.sorted()]
+    }
+
+    // MARK: Pages
+
+    static func stateLabel(_ state: ModuleState) -> String {
+        switch state {
+        case .locked: return "Verrouillé"
+        case .notStarted: return "Pas commencé"
+        case .inProgress: return "En cours"
+        case .complete: return "Terminé"
+        }
+    }
+
+    /// Rows for the learner's home page.
+    func moduleRows(for learner: Learner) -> [[String: Any]] {
+        let service = modulesService
+        return ((try? service.modules(for: learner)) ?? []).map { entry in
+            let progress = try? service.progress(learner, entry.module)
+            return ["id": entry.module.id, "title": entry.module.title, "summary": entry.module.summary,
+                    "state": WebApp.stateLabel(progress?.state ?? .notStarted),
+                    "percent": Int(((progress?.fraction ?? 0) * 100).rounded()),
+                    "due": entry.dueDate.map { "À terminer avant le \($0)" } ?? ""]
+        }
+    }
+
+    private func modulePage(_ learner: Learner, _ module: Module, _ service: ModuleService) throws -> HTTPResponse {
+        let progress = try service.progress(learner, module)
+        let record = try service.record(learner, module)
+        let last = try store.lessonProgress(learnerID: learner.id, moduleID: module.id).last
+        let lessons: [[String: Any]] = module.lessons.enumerated().map { index, lesson in
+            ["id": lesson.id, "number": index + 1, "title": lesson.title, "duration": lesson.duration,
+             "read": record.lessonsRead.contains(lesson.id)]
+        }
+        let sets: [[String: Any]] = module.activitySets.map { set in
+            ["id": set.id, "title": set.title, "count": set.activities.count, "rule": set.mastery.label,
+             "mastered": progress.masteredSets.contains(set.id),
+             "percent": Int(((progress.setProgress[set.id] ?? 0) * 100).rounded())]
+        }
+        var context: [String: Any] = [
+            "title": module.title, "id": module.id, "summary": module.summary, "objectives": module.objectives,
+            "duration": module.duration, "state": WebApp.stateLabel(progress.state),
+            "percent": Int((progress.fraction * 100).rounded()), "lessons": lessons, "sets": sets,
+            "locked": progress.state == .locked, "complete": progress.state == .complete,
+        ]
+        if progress.state == .locked {
+            context["lockMessage"] = "Ce module s'ouvrira quand vous aurez terminé : "
+                + module.prerequisites.compactMap { catalog.module(id: $0)?.title }.joined(separator: ", ")
+                + ". Votre formateur peut aussi l'ouvrir."
+        }
+        if let last, let lesson = module.lessons.first(where: { $0.id == last }) {
+            context["resume"] = ["id": lesson.id, "title": lesson.title]
+        }
+        return .html(templates.render("module", context))
+    }
+
+    private func lessonPage(_ learner: Learner, _ module: Module, _ lessonID: String, _ service: ModuleService) throws -> HTTPResponse {
+        guard let index = module.lessons.firstIndex(where: { $0.id == lessonID }) else { throw ModuleService.Failure.notFound }
+        try service.visitLesson(learner, module, lessonID, completed: false)
+        let lesson = module.lessons[index]
+        let read = try service.record(learner, module).lessonsRead.contains(lessonID)
+        var context: [String: Any] = [
+            "title": "\(lesson.title) — \(module.title)", "module": module.title, "moduleID": module.id,
+            "lessonID": lesson.id, "lessonTitle": lesson.title, "duration": lesson.duration,
+            "objectives": lesson.objectives, "html": Markdown.html(lesson.markdown),
+            "spokenText": Markdown.plainText(lesson.markdown), "number": index + 1, "total": module.lessons.count,
+            "read": read,
+        ]
+        if index > 0 { context["previous"] = ["id": module.lessons[index - 1].id, "title": module.lessons[index - 1].title] }
+        if index + 1 < module.lessons.count {
+            context["next"] = ["id": module.lessons[index + 1].id, "title": module.lessons[index + 1].title]
+        }
+        if let set = module.activitySets.first(where: { $0.after == lesson.id }) {
+            context["practice"] = ["id": set.id, "title": set.title]
+        }
+        return .html(templates.render("lecon", context))
+    }
+
+    /// Where to go once a lesson is read: its activities, else the next lesson, else the module page.
+    private func nextPlace(after lessonID: String, in module: Module) -> String {
+        if let set = module.activitySets.first(where: { $0.after == lessonID }) {
+            return "/modules/\(module.id)/activites/\(set.id)"
+        }
+        if let index = module.lessons.firstIndex(where: { $0.id == lessonID }), index + 1 < module.lessons.count {
+            return "/modules/\(module.id)/lecons/\(module.lessons[index + 1].id)"
+        }
+        return "/modules/\(module.id)"
+    }
+
+    private func activitySetPage(_ learner: Learner, _ module: Module, _ setID: String, _ service: ModuleService,
+                                 request: HTTPRequest, problem: (activityID: String, message: String)? = nil,
+                                 status: Int = 200) throws -> HTTPResponse {
+        guard let set = module.activitySet(setID) else { throw ModuleService.Failure.notFound }
+        try service.requireOpen(learner, module)
+        let progress = try service.progress(learner, module)
+        let attempts = try store.attempts(learnerID: learner.id, moduleID: module.id)
+        let done = request.queryValue("fait")
+        let activities: [[String: Any]] = try set.activities.enumerated().map { index, activity in
+            var entry: [String: Any] = ["id": activity.id, "number": index + 1, "setID": set.id, "moduleID": module.id]
+            let latest = attempts.last { $0.activityID == activity.id }
+            if let latest {
+                entry["status"] = latest.result == "correct" ? "Réussie" : latest.result == "incorrect" ? "À retravailler" : "Envoyée"
+            }
+            if activity.id == done, let latest {
+                var result: [String: Any] = ["correct": latest.result == "correct", "wrong": latest.result == "incorrect",
+                                             "submitted": latest.result == "submitted"]
+                result["feedback"] = feedbackHTML(for: activity, attempt: latest)
+                entry["result"] = result
+            }
+            if let problem, problem.activityID == activity.id { entry["error"] = problem.message }
+            switch activity.kind {
+            case .item(let item):
+                let view = ItemView(item, seed: "\(learner.id)-\(attempts.count)")
+                entry["item"] = ItemForm.context(view, prefix: "\(activity.id)-", describedBy: "consigne-\(activity.id)")
+                    .merging(["promptHTML": view.promptHTML, "spokenText": view.spokenText]) { a, _ in a }
+            case .scenario(let scenario):
+                let path = try service.scenarioPath(learner, module, activity.id)
+                let walk = try (try? scenario.walk(path)) ?? scenario.walk([])
+                entry["scenario"] = [
+                    "title": scenario.title, "promptHTML": Markdown.html(scenario.prompt),
+                    "past": walk.path.map { ["step": $0.step.text, "choice": $0.choice.text,
+                                             "feedback": Markdown.html($0.choice.feedback),
+                                             "consequence": $0.choice.consequence] },
+                    "current": walk.current.map { step in
+                        ["id": step.id, "text": step.text, "choices": step.choices.map { ["id": $0.id, "text": $0.text] }]
+                    } as Any,
+                ]
+            case .selfAssessment(let prompt, let scale, let statements):
+                let draft = service.draft(learner, module, activityID: activity.id)["values"] as? [String: Any] ?? [:]
+                entry["likert"] = [
+                    "promptHTML": Markdown.html(prompt), "minLabel": scale.minLabel, "maxLabel": scale.maxLabel,
+                    "statements": statements.map { statement in
+                        ["id": statement.id, "text": statement.text,
+                         "values": (scale.min...scale.max).map { value in
+                             ["value": value, "checked": "\(draft[statement.id] ?? "")" == "\(value)"] }]
+                    },
+                ]
+            case .observationGrid(let prompt, let parts):
+                let draft = service.draft(learner, module, activityID: activity.id)["answers"] as? [String: Any] ?? [:]
+                entry["grid"] = ["promptHTML": Markdown.html(prompt), "parts": parts.map { part in
+                    ["title": part.title, "questions": part.questions.map {
+                        ["id": $0.id, "text": $0.text, "draft": draft[$0.id] as? String ?? ""] }]
+                }]
+            case .reflection(let prompt, let guidance):
+                let draft = service.draft(learner, module, activityID: activity.id)["text"] as? String ?? ""
+                entry["reflection"] = ["promptHTML": Markdown.html(prompt), "guidance": guidance, "draft": draft]
+            }
+            return entry
+        }
+        let context: [String: Any] = [
+            "title": "\(set.title) — \(module.title)", "module": module.title, "moduleID": module.id,
+            "setTitle": set.title, "rule": set.mastery.label, "activities": activities,
+            "mastered": progress.masteredSets.contains(set.id),
+            "percent": Int(((progress.setProgress[set.id] ?? 0) * 100).rounded()),
+            "needsHelp": progress.strugglingSets.contains(set.id),
+        ]
+        return .html(templates.render("activites", context), status: status)
+    }
+
+    private func feedbackHTML(for activity: Activity, attempt: Store.AttemptRecord) -> String {
+        switch activity.kind {
+        case .item(let item):
+            if let answer = try? JSONSerialization.jsonObject(with: Data(attempt.answer.utf8)) as? [String: Any],
+               let id = answer["choice"] as? String, let chosen = item.choices.first(where: { $0.id == id }),
+               !chosen.feedback.isEmpty {
+                return Markdown.html(chosen.feedback + "\n\n" + item.feedback)
+            }
+            return Markdown.html(item.feedback)
+        case .scenario(let scenario):
+            guard let answer = try? JSONSerialization.jsonObject(with: Data(attempt.answer.utf8)) as? [String: Any],
+                  let path = answer["path"] as? [String], let walk = try? scenario.walk(path) else { return "" }
+            return walk.path.map { Markdown.html("**\($0.choice.text)** — \($0.choice.feedback)") }.joined()
+        case .selfAssessment: return Markdown.html("Merci : vos réponses sont enregistrées.")
+        case .observationGrid, .reflection: return Markdown.html("Envoyé à votre formateur, qui le relira.")
+        }
+    }
+
+    private func submitFromForm(_ request: HTTPRequest, _ learner: Learner, _ module: Module, setID: String,
+                                activityID: String, _ service: ModuleService) throws -> HTTPResponse {
+        guard let (set, activity) = module.activity(activityID), set.id == setID else { throw ModuleService.Failure.notFound }
+        let fields = request.formFields()
+        func value(_ name: String) -> String? { fields.first { $0.name == name }?.value }
+        let payload: [String: Any]
+        switch activity.kind {
+        case .item(let item):
+            switch ItemForm.answer(for: item, from: fields) {
+            case .success(let answer):
+                payload = (try? JSONSerialization.jsonObject(with: JSONEncoder().encode(answer)) as? [String: Any]) ?? [:]
+            case .failure(let problem):
+                return try activitySetPage(learner, module, setID, service, request: request,
+                                           problem: (activityID, problem.message), status: 400)
+            }
+        case .scenario:
+            payload = ["step": value("etape") ?? "", "choice": value("choix") ?? ""]
+        case .selfAssessment(_, _, let statements):
+            payload = ["values": Dictionary(statements.map { ($0.id, value("note_\($0.id)") ?? "") }, uniquingKeysWith: { a, _ in a })]
+        case .observationGrid(_, let parts):
+            payload = ["answers": Dictionary(parts.flatMap(\.questions).map { ($0.id, value("obs_\($0.id)") ?? "") },
+                                             uniquingKeysWith: { a, _ in a })]
+        case .reflection:
+            payload = ["text": value("texte") ?? ""]
+        }
+        do {
+            let outcome = try service.submit(learner, module, activityID: activityID, payload: payload)
+            let anchor = "#activite-\(activityID)"
+            if !outcome.scenarioOver { return .redirect(to: "/modules/\(module.id)/activites/\(setID)\(anchor)") }
+            return .redirect(to: "/modules/\(module.id)/activites/\(setID)?fait=\(activityID)\(anchor)")
+        } catch ModuleService.Failure.invalid(let message) {
+            return try activitySetPage(learner, module, setID, service, request: request,
+                                       problem: (activityID, "Réponse refusée : \(message)."), status: 400)
+        }
+    }
+}
