@@ -8,7 +8,7 @@ VENV         := .venv
 # System packages the build and the tests need (Debian names).
 BUILD_PACKAGES   := pkg-config libmicrohttpd-dev libsqlite3-dev libsodium-dev libcmark-dev
 BROWSER_PACKAGES := chromium python3-venv
-PIP_PACKAGES     := pytest==9.0.3 playwright axe-playwright-python
+PIP_PACKAGES     := pytest==9.0.3 playwright axe-playwright-python pyyaml
 SUDO := $(shell [ "$$(id -u)" = "0" ] || echo sudo)
 
 .PHONY: all deps browser-deps build test test-swift test-browser demo bench clean
@@ -31,7 +31,7 @@ deps:
 browser-deps:
 	$(call apt_install,$(BROWSER_PACKAGES))
 	@[ -x $(VENV)/bin/python ] || $(PYTHON) -m venv $(VENV)
-	@$(VENV)/bin/python -c "import playwright, axe_playwright_python, pytest" 2>/dev/null || \
+	@$(VENV)/bin/python -c "import playwright, axe_playwright_python, pytest, yaml" 2>/dev/null || \
 	  $(VENV)/bin/pip install -q --disable-pip-version-check $(PIP_PACKAGES)
 
 build: deps

@@ -258,8 +258,21 @@ extension WebApp {
             throw AssessmentService.Failure.invalidAnswer("le niveau maximal va de 1 à 8")
         }
         let purpose = AssessmentRecord.Purpose(rawValue: request.formValue("objet") ?? "") ?? .free
+        // Target profile: the tubes of the chosen competences, capped at the maximum level; none when the
+        // trainer keeps every competence.
+        let framework = catalog.framework(id: frameworkID)!
+        let chosenCompetences = Set(request.formFields().filter { $0.name == "competences" }.map(\.value))
+            .intersection(framework.competences.map(\.id))
+        var profile: TargetProfile?
+        if !chosenCompetences.isEmpty && chosenCompetences.count < framework.competences.count {
+            var tubes: [String: Int] = [:]
+            for competence in framework.competences where chosenCompetences.contains(competence.id) {
+                for tube in competence.tubes { tubes[tube.id] = maxLevel }
+            }
+            profile = TargetProfile(tubes: tubes)
+        }
         let chosen = AssessmentAssignment(
-            settings: AssessmentSettings(frameworkID: frameworkID, algorithm: algorithm, maxLevel: maxLevel),
+            settings: AssessmentSettings(frameworkID: frameworkID, algorithm: algorithm, profile: profile, maxLevel: maxLevel),
             purpose: purpose)
         let id = try store.createAssignment(
             cohortID: cohort.id, kind: .assessment, contentID: frameworkID,
@@ -292,8 +305,13 @@ extension WebApp {
             return row
         }
         let chosen = try? JSONDecoder().decode(AssessmentAssignment.self, from: Data(assignment.settings.utf8))
+        let targeted = chosen?.settings.profile.map { profile in
+            (framework?.competences ?? []).filter { competence in competence.tubes.contains { profile.tubes[$0.id] != nil } }
+                .map { "\($0.id) \($0.title)" }.joined(separator: ", ")
+        }
         return .html(templates.render("formateur-positionnement", [
             "title": "Suivi du positionnement", "cohort": cohort.name, "framework": framework?.title ?? assignment.contentID,
+            "profile": targeted ?? "toutes les compétences",
             "purpose": chosen?.purposeLabel ?? "", "algorithm": chosen?.settings.algorithm.label ?? "",
             "rows": rows,
         ]))

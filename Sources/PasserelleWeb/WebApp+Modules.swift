@@ -250,6 +250,7 @@ extension WebApp {
             "mastered": progress.masteredSets.contains(set.id),
             "percent": Int(((progress.setProgress[set.id] ?? 0) * 100).rounded()),
             "needsHelp": progress.strugglingSets.contains(set.id),
+            "started": Int(Date().timeIntervalSince1970 * 1000),
         ]
         return .html(templates.render("activites", context), status: status)
     }
@@ -298,7 +299,9 @@ extension WebApp {
             payload = ["text": value("texte") ?? ""]
         }
         do {
-            let outcome = try service.submit(learner, module, activityID: activityID, payload: payload)
+            let started = Int(value("debut") ?? "") ?? 0
+            let spent = started > 0 ? min(max(0, Int(Date().timeIntervalSince1970 * 1000) - started), 3_600_000) : 0
+            let outcome = try service.submit(learner, module, activityID: activityID, payload: payload, timeSpentMs: spent)
             let anchor = "#activite-\(activityID)"
             if !outcome.scenarioOver { return .redirect(to: "/modules/\(module.id)/activites/\(setID)\(anchor)") }
             return .redirect(to: "/modules/\(module.id)/activites/\(setID)?fait=\(activityID)\(anchor)")

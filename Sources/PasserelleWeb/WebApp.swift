@@ -174,7 +174,10 @@ public final class WebApp: Sendable {
 
     private func staffHome(_ user: StaffUser) -> HTTPResponse {
         let cohorts = (try? store.cohorts(visibleTo: user)) ?? []
-        let frameworks: [[String: Any]] = catalog.frameworks.map { ["id": $0.id, "title": $0.title] }
+        let frameworks: [[String: Any]] = catalog.frameworks.map { framework in
+            ["id": framework.id, "title": framework.title,
+             "competences": framework.competences.map { ["id": $0.id, "title": $0.title, "framework": framework.id] }]
+        }
         let rows: [[String: Any]] = cohorts.map { cohort in
             let count = (try? store.learnerCount(cohortID: cohort.id)) ?? 0
             let opened: [[String: Any]] = ((try? store.assignments(cohortID: cohort.id, kind: .assessment)) ?? []).map {
