@@ -193,7 +193,8 @@ extension WebApp {
         let attempts = try store.attempts(learnerID: learner.id, moduleID: module.id)
         let done = request.queryValue("fait")
         let activities: [[String: Any]] = try set.activities.enumerated().map { index, activity in
-            var entry: [String: Any] = ["id": activity.id, "number": index + 1, "setID": set.id, "moduleID": module.id]
+            var entry: [String: Any] = ["id": activity.id, "activityID": activity.id, "number": index + 1, "setID": set.id,
+                                        "moduleID": module.id]
             let latest = attempts.last { $0.activityID == activity.id }
             if let latest {
                 entry["status"] = latest.result == "correct" ? "Réussie" : latest.result == "incorrect" ? "À retravailler" : "Envoyée"

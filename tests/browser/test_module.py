@@ -1,0 +1,136 @@
+"""A demo learner follows the example module to completion in the browser, using every activity type.
+
+The test reads the module's files to know the right answers, reads every lesson, answers every activity
+(first wrongly where it can, to see the feedback, then rightly), and checks that the module is complete."""
+from pathlib import Path
+
+import yaml
+
+from test_assessment import sign_in
+from test_signin import assert_accessible
+
+ROOT = Path(__file__).resolve().parents[2]
+MODULE = "postures-accompagnement"
+
+
+def load_module():
+    folder = ROOT / "Curriculum" / MODULE
+    module = yaml.safe_load((folder / "module.yaml").read_text(encoding="utf-8"))
+    sets = []
+    for entry in module["activity_sets"]:
+        activities = yaml.safe_load((folder / entry["file"]).read_text(encoding="utf-8"))["activities"]
+        sets.append((entry["id"], activities))
+    return module, sets
+
+
+def submit(page, section):
+    with page.expect_navigation():
+        section.locator("button[type=submit]").last.click()
+
+
+def answer_item(page, section, activity, right=True):
+    kind = activity["type"]
+    prefix = activity["id"] + "-"
+    if kind == "qcu":
+        choice = next(c for c in activity["choices"] if c.get("correct", False) == right)
+        section.locator(f"input[type=radio][value='{choice['id']}']").check()
+    elif kind == "qcm":
+        for choice in activity["choices"]:
+            if choice.get("correct", False) == right:
+                section.locator(f"input[type=checkbox][value='{choice['id']}']").check()
+    elif kind in ("qroc", "qrocm-ind"):
+        for field in activity["fields"]:
+            section.locator(f"#{prefix}champ_{field['id']}").fill(str(field["accepted"][0]) if right else "zzz")
+    elif kind == "qrocm-dep":
+        for field, accepted in zip(activity["fields"], activity["accepted"]):
+            section.locator(f"#{prefix}champ_{field['id']}").fill(str(accepted) if right else "zzz")
+    elif kind == "ordering":
+        ids = [c["id"] for c in activity["choices"]]
+        order = ids if right else ids[::-1]
+        for position, choice_id in enumerate(order, start=1):
+            section.locator(f"#{prefix}position_{choice_id}").select_option(str(position))
+    elif kind == "matching":
+        pairs = [p["id"] for p in activity["pairs"]]
+        for index, pair in enumerate(pairs):
+            target = pair if right else pairs[(index + 1) % len(pairs)]
+            section.locator(f"#{prefix}paire_{pair}").select_option(target)
+    submit(page, section)
+
+
+def play_scenario(page, activity, good=True):
+    steps = {step["id"]: step for step in activity["steps"]}
+    current = activity["start"]
+    for _ in range(20):
+        section = page.locator(f"#activite-{activity['id']}")
+        step = steps[current]
+        # Prefer an ending with the wanted outcome, else a step that continues.
+        wanted = "good" if good else "poor"
+        choice = next((c for c in step["choices"] if c.get("outcome") == wanted), None) \
+            or next((c for c in step["choices"] if c["next"] != "end"), step["choices"][0])
+        section.locator(f"input[type=radio][value='{choice['id']}']").check()
+        submit(page, section)
+        if choice["next"] == "end":
+            return
+        current = choice["next"]
+
+
+def test_the_example_module_can_be_followed_to_completion(demo, page):
+    module, sets = load_module()
+    types = {a["type"] for _, activities in sets for a in activities}
+    assert types >= {"qcu", "qcm", "qroc", "qrocm-ind", "qrocm-dep", "ordering", "matching", "scenario",
+                     "self-assessment", "observation-grid", "reflection"}, types
+    sign_in(page, demo, 5)
+    page.get_by_role("link", name=module["title"]).click()
+    assert page.locator("h1").inner_text() == module["title"]
+    assert_accessible(page)
+    for lesson in module["lessons"]:
+        page.goto(f"{demo.url}/modules/{MODULE}/lecons/{lesson[:-3]}")
+        assert page.locator("article.lesson h1").count() >= 1
+        assert page.locator(".read-aloud").is_visible()
+        with page.expect_navigation():
+            page.locator("form[action$='/lue'] button").click()
+    page.goto(f"{demo.url}/modules/{MODULE}/lecons/{module['lessons'][0][:-3]}")
+    assert_accessible(page)
+
+    for set_id, activities in sets:
+        page.goto(f"{demo.url}/modules/{MODULE}/activites/{set_id}")
+        assert_accessible(page)
+        for activity in activities:
+            section = page.locator(f"#activite-{activity['id']}")
+            kind = activity["type"]
+            if kind == "scenario":
+                play_scenario(page, activity, good=True)
+            elif kind == "self-assessment":
+                low = activity["scale"]["min"]
+                for statement in activity["statements"]:
+                    section.locator(f"input[name='note_{statement['id']}'][value='{low + 1}']").check()
+                submit(page, section)
+            elif kind == "observation-grid":
+                first = activity["parts"][0]["questions"][0]["id"]
+                section.locator(f"#obs-{first}").fill("Un panneau à l'entrée indique l'accueil numérique.")
+                submit(page, section)
+            elif kind == "reflection":
+                section.locator("textarea").fill("J'ai aidé une personne à créer son compte en la laissant taper.")
+                submit(page, section)
+            else:
+                answer_item(page, section, activity, right=True)
+            feedback = page.locator(f"#activite-{activity['id']} [role=status]")
+            assert feedback.count() >= 1, activity["id"]
+        assert page.locator(".success", has_text="Série maîtrisée").count() == 1, set_id
+
+    page.goto(f"{demo.url}/modules/{MODULE}")
+    assert "Terminé" in page.locator(".eyebrow").inner_text()
+    assert page.locator("[role=status]", has_text="terminé ce module").count() == 1
+
+
+def test_a_wrong_answer_gets_an_explanation(demo, page):
+    module, sets = load_module()
+    set_id, activities = sets[0]
+    item = next(a for a in activities if a["type"] == "qcu")
+    sign_in(page, demo, 6)
+    page.goto(f"{demo.url}/modules/{MODULE}/activites/{set_id}")
+    section = page.locator(f"#activite-{item['id']}")
+    answer_item(page, section, item, right=False)
+    result = page.locator(f"#activite-{item['id']} [role=status]")
+    assert "pas la bonne réponse" in result.inner_text()
+    assert len(result.inner_text()) > 60, "the feedback explains why"
