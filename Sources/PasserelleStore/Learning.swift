@@ -107,3 +107,63 @@ extension Store {
         }
     }
 }
+
+/// Trainers' reviews of submitted observation grids and reflections.
+extension Store {
+    public struct Submission: Sendable, Equatable {
+        public var attemptID: Int64
+        public var learnerID: Int64
+        public var moduleID: String
+        public var activityID: String
+        public var answer: String
+        public var createdAt: String
+        public var reviews: [String]
+    }
+
+    /// Submitted (ungraded) work of a cohort's learners, newest first, with the reviews it received.
+    public func submissions(cohortID: Int64) throws -> [Submission] {
+        try read { db in
+            let rows = try Row.fetchAll(db, sql: """
+                SELECT a.id, a.learner_id, a.module_id, a.activity_id, a.answer, a.created_at
+                FROM activity_attempts a JOIN learners l ON l.id = a.learner_id
+                WHERE l.cohort_id = ? AND a.result = 'submitted' ORDER BY a.id DESC
+                """, arguments: [cohortID])
+            return try rows.map { row in
+                let id: Int64 = row["id"]
+                let reviews = try String.fetchAll(db, sql: "SELECT comment FROM attempt_reviews WHERE attempt_id = ? ORDER BY id",
+                                                  arguments: [id])
+                return Submission(attemptID: id, learnerID: row["learner_id"], moduleID: row["module_id"],
+                                  activityID: row["activity_id"], answer: row["answer"], createdAt: row["created_at"],
+                                  reviews: reviews)
+            }
+        }
+    }
+
+    /// Adds a trainer's comment to a submitted attempt of a learner of `cohortID`; false when there is no such attempt.
+    @discardableResult
+    public func addReview(attemptID: Int64, cohortID: Int64, reviewerID: Int64, comment: String) throws -> Bool {
+        try write { db in
+            guard try Bool.fetchOne(db, sql: """
+                SELECT 1 FROM activity_attempts a JOIN learners l ON l.id = a.learner_id
+                WHERE a.id = ? AND l.cohort_id = ? AND a.result = 'submitted'
+                """, arguments: [attemptID, cohortID]) == true else { return false }
+            try db.execute(sql: "INSERT INTO attempt_reviews (attempt_id, reviewer_id, comment) VALUES (?, ?, ?)",
+                           arguments: [attemptID, reviewerID, comment])
+            return true
+        }
+    }
+
+    /// Comments on a learner's submitted work in a module, by activity id (oldest first).
+    public func reviews(learnerID: Int64, moduleID: String) throws -> [String: [String]] {
+        try read { db in
+            var result: [String: [String]] = [:]
+            for row in try Row.fetchAll(db, sql: """
+                SELECT a.activity_id, r.comment FROM attempt_reviews r JOIN activity_attempts a ON a.id = r.attempt_id
+                WHERE a.learner_id = ? AND a.module_id = ? ORDER BY r.id
+                """, arguments: [learnerID, moduleID]) {
+                result[row["activity_id"], default: []].append(row["comment"])
+            }
+            return result
+        }
+    }
+}

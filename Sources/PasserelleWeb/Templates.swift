@@ -22,7 +22,7 @@ public struct Templates: Sendable {
     }
 
     public static let required = [
-        "layout", "connexion", "apprenant", "formateur", "erreur", "question", "resultat", "formateur-positionnement", "item-champs", "module", "lecon", "activites",
+        "layout", "connexion", "apprenant", "formateur", "erreur", "question", "resultat", "formateur-positionnement", "item-champs", "module", "lecon", "activites", "formateur-modules",
     ]
 
     public init(folder: URL) throws {

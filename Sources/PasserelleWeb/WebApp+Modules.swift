@@ -192,6 +192,7 @@ extension WebApp {
         let progress = try service.progress(learner, module)
         let attempts = try store.attempts(learnerID: learner.id, moduleID: module.id)
         let done = request.queryValue("fait")
+        let reviews = try store.reviews(learnerID: learner.id, moduleID: module.id)
         let activities: [[String: Any]] = try set.activities.enumerated().map { index, activity in
             var entry: [String: Any] = ["id": activity.id, "activityID": activity.id, "number": index + 1, "setID": set.id,
                                         "moduleID": module.id]
@@ -206,6 +207,7 @@ extension WebApp {
                 entry["result"] = result
             }
             if let problem, problem.activityID == activity.id { entry["error"] = problem.message }
+            if let comments = reviews[activity.id] { entry["reviews"] = comments }
             switch activity.kind {
             case .item(let item):
                 let view = ItemView(item, seed: "\(learner.id)-\(attempts.count)")

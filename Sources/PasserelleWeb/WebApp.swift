@@ -59,6 +59,7 @@ public final class WebApp: Sendable {
         }
         if let response = assessmentRoute(request) { return response }
         if let response = moduleRoute(request) { return response }
+        if let response = trainerModuleRoute(request) { return response }
         switch (request.method, path) {
         case ("GET", "/api/health"), ("HEAD", "/api/health"):
             return health()

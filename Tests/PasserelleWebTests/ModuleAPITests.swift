@@ -152,3 +152,73 @@ func writeModule(into root: URL, prerequisite: String? = nil, id: String = "essa
 private func json(_ response: RawHTTPClient.Response) -> [String: Any] {
     (try? JSONSerialization.jsonObject(with: Data(response.body))) as? [String: Any] ?? [:]
 }
+
+@Suite struct TrainerModuleTests {
+    @Test func aTrainerAssignsFollowsUnlocksAndReviews() throws {
+        let fixture = try AssessmentFixture()
+        defer { fixture.remove() }
+        try writeModule(into: fixture.root)
+        try writeModule(into: fixture.root, prerequisite: "essai-module", id: "suite-module")
+        let store = try Store(path: temporaryFolderPath() + "/t.sqlite")
+        let org = try store.createOrganisation(name: "CCAS")
+        let trainer = try store.createUser(organisationID: org.id, username: "claire", displayName: "Claire", role: .trainer,
+                                           passwordHash: try Credentials.hashPassword("secret-claire"))
+        let cohort = try store.createCohort(organisationID: org.id, name: "C", ownerID: trainer.id)
+        let learner = try store.createLearner(cohortID: cohort.id, firstName: "Ana", lastName: "D", codeSelector: nil, codeHash: nil)
+        let code = try DemoSeeder.giveNewCode(to: learner, in: store)
+        let server = try AssessmentServer(store: store, fixture: fixture)
+        defer { server.server?.stop() }
+        let client = try server.client()
+
+        let staff = try #require(sessionCookie(try client.request(
+            "POST", "/connexion/formateur", headers: form, body: Array("identifiant=claire&mot_de_passe=secret-claire".utf8))))
+        let formHeaders = form.merging(["Cookie": staff]) { a, _ in a }
+        let base = "/formateur/cohortes/\(cohort.id)"
+        #expect(try client.request("POST", base + "/modules", headers: formHeaders,
+                                   body: Array("module=essai-module&echeance=2026-12-31".utf8)).status == 303)
+        #expect(try client.request("POST", base + "/modules", headers: formHeaders,
+                                   body: Array("module=suite-module&echeance=demain".utf8)).status == 400)
+        #expect(try client.request("POST", base + "/modules", headers: formHeaders,
+                                   body: Array("module=suite-module".utf8)).status == 303)
+
+        // The learner sees both, the second locked; the API refuses work in a locked module.
+        let learnerCookie = try #require(sessionCookie(try client.request(
+            "POST", "/api/session", headers: ["Content-Type": "application/json"],
+            body: Array(try JSONSerialization.data(withJSONObject: ["code": code.value])))))
+        let home = try client.request("GET", "/apprenant", headers: ["Cookie": learnerCookie])
+        #expect(home.page.contains("À terminer avant le 2026-12-31"))
+        #expect(home.page.contains("Verrouillé"))
+        let locked = try client.request("POST", "/api/modules/suite-module/activities/q1",
+                                        headers: ["Cookie": learnerCookie, "Content-Type": "application/json"],
+                                        body: Array(#"{"choice": "a"}"#.utf8))
+        #expect(locked.status == 403)
+
+        // The trainer unlocks it for this learner.
+        #expect(try client.request("POST", base + "/debloquer", headers: formHeaders,
+                                   body: Array("apprenant=\(learner.id)&module=suite-module".utf8)).status == 303)
+        let open = try client.request("GET", "/api/modules/suite-module", headers: ["Cookie": learnerCookie])
+        #expect(page(open).contains("not-started"))
+
+        // The learner sends a reflection; the trainer reads and comments it; the learner sees the comment.
+        let sent = try client.request("POST", "/api/modules/essai-module/activities/texte",
+                                      headers: ["Cookie": learnerCookie, "Content-Type": "application/json"],
+                                      body: Array(#"{"text": "J'ai laissé Mme D. taper son code."}"#.utf8))
+        #expect(sent.status == 200)
+        let follow = try client.request("GET", base + "/modules", headers: ["Cookie": staff])
+        #expect(follow.page.contains("J'ai laissé Mme D. taper son code."))
+        #expect(follow.page.contains("Ana D"))
+        let attempt = try #require(try store.submissions(cohortID: cohort.id).first)
+        #expect(try client.request("POST", base + "/relectures/\(attempt.attemptID)", headers: formHeaders,
+                                   body: Array("commentaire=Tr%C3%A8s+bonne+posture.".utf8)).status == 303)
+        #expect(try client.request("POST", base + "/relectures/999", headers: formHeaders,
+                                   body: Array("commentaire=x".utf8)).status == 404)
+        let activityPage = try client.request("GET", "/modules/essai-module/activites/serie", headers: ["Cookie": learnerCookie])
+        #expect(activityPage.page.contains("Commentaire de votre formateur :</strong> Très bonne posture."))
+
+        // Another trainer's cohort is out of reach.
+        let other = try store.createCohort(organisationID: org.id, name: "Autre")
+        #expect(try client.request("GET", "/formateur/cohortes/\(other.id)/modules", headers: ["Cookie": staff]).status == 404)
+    }
+}
+
+private func page(_ response: RawHTTPClient.Response) -> String { response.text }

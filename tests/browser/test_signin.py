@@ -50,6 +50,9 @@ def test_the_trainer_signs_in_and_sees_the_cohort(demo, page):
     assert "Cohorte de démonstration" in page.locator("main h3").first.inner_text()
     assert "12 apprenants" in page.locator("main h3").first.inner_text()
     assert_accessible(page)
+    page.get_by_role("link", name="Modules : attribuer, suivre, relire les travaux").click()
+    assert page.locator("h1").inner_text() == "Modules de la cohorte"
+    assert_accessible(page)
     page.click("text=Se déconnecter")
     page.wait_for_url(demo.url + "/connexion")
 
