@@ -134,3 +134,21 @@ def test_a_wrong_answer_gets_an_explanation(demo, page):
     result = page.locator(f"#activite-{item['id']} [role=status]")
     assert "pas la bonne réponse" in result.inner_text()
     assert len(result.inner_text()) > 60, "the feedback explains why"
+
+
+def test_a_lesson_fits_a_phone_and_remembers_large_text(demo, browser):
+    context = browser.new_context(viewport={"width": 360, "height": 740}, is_mobile=True)
+    page = context.new_page()
+    sign_in(page, demo, 7)
+    module, _ = load_module()
+    lesson = f"{demo.url}/modules/{MODULE}/lecons/{module['lessons'][0][:-3]}"
+    page.goto(lesson)
+    assert page.evaluate("document.documentElement.scrollWidth") <= 360
+    button = page.get_by_role("button", name="Agrandir le texte")
+    button.focus()
+    page.keyboard.press("Enter")
+    assert button.get_attribute("aria-pressed") == "true"
+    page.goto(lesson)
+    assert page.evaluate("document.documentElement.classList.contains('large')")
+    assert page.evaluate("document.documentElement.scrollWidth") <= 360
+    context.close()
