@@ -1,0 +1,46 @@
+import Foundation
+
+/// CSV for French spreadsheets, as Pix Orga writes it: UTF-8 with a byte-order mark, `;` between
+/// cells, decimal comma, numbers unquoted, text quoted, and text cells that a spreadsheet would run
+/// as a formula (starting with = + - @, a tab or a carriage return) prefixed with a quote.
+/// With `,` as separator it writes plain RFC 4180 CSV (decimal point) for other tools.
+public struct CSVWriter: Sendable {
+    public enum Cell: Sendable, Equatable {
+        case text(String)
+        case number(Double)
+        case integer(Int)
+        case empty
+    }
+
+    public let separator: Character
+    /// Digits after the decimal separator for `.number`.
+    public let fractionDigits: Int
+
+    public init(separator: Character = ";", fractionDigits: Int = 2) {
+        self.separator = separator
+        self.fractionDigits = fractionDigits
+    }
+
+    /// What opens the file (the byte-order mark for the French convention).
+    public var preamble: String { separator == ";" ? "\u{FEFF}" : "" }
+
+    public func line(_ cells: [Cell]) -> String {
+        cells.map(format).joined(separator: String(separator)) + "\r\n"
+    }
+
+    func format(_ cell: Cell) -> String {
+        switch cell {
+        case .empty: return ""
+        case .integer(let value): return String(value)
+        case .number(let value):
+            guard value.isFinite else { return "" }
+            var text = String(format: "%.\(fractionDigits)f", value)
+            if separator == ";" { text = text.replacingOccurrences(of: ".", with: ",") }
+            return text
+        case .text(let value):
+            var text = value
+            if let first = text.unicodeScalars.first, "=+-@\t\r".unicodeScalars.contains(first) { text = "'" + text }
+            return "\"" + text.replacingOccurrences(of: "\"", with: "\"\"") + "\""
+        }
+    }
+}
