@@ -106,3 +106,28 @@ enum Timestamp {
         return formatter.string(from: date)
     }
 }
+
+extension Store {
+    /// A per-installation setting; `make` creates it on first use (atomically).
+    public func setting(_ key: String, make: () -> String) throws -> String {
+        try write { db in
+            if let value = try String.fetchOne(db, sql: "SELECT value FROM settings WHERE key = ?", arguments: [key]) {
+                return value
+            }
+            let value = make()
+            try db.execute(sql: "INSERT INTO settings (key, value) VALUES (?, ?)", arguments: [key, value])
+            return value
+        }
+    }
+
+    public func organisation(id: Int64) throws -> Organisation? {
+        try read { db in
+            try Row.fetchOne(db, sql: "SELECT id, name FROM organisations WHERE id = ?", arguments: [id])
+                .map { Organisation(id: $0["id"], name: $0["name"]) }
+        }
+    }
+
+    public func cohort(id: Int64) throws -> Cohort? {
+        try read { try Row.fetchOne($0, sql: "SELECT * FROM cohorts WHERE id = ?", arguments: [id]).map(Store.cohort) }
+    }
+}

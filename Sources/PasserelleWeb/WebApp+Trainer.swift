@@ -13,7 +13,7 @@ extension WebApp {
     func trainerModuleRoute(_ request: HTTPRequest) -> HTTPResponse? {
         let parts = request.path.split(separator: "/").map(String.init)
         guard parts.count >= 4, parts[0] == "formateur", parts[1] == "cohortes", let cohortID = Int64(parts[2]),
-              ["modules", "debloquer", "relectures"].contains(parts[3]) else { return nil }
+              ["modules", "debloquer", "relectures", "export.csv", "export.json"].contains(parts[3]) else { return nil }
         guard case .staff(let user)? = auth.principal(for: request) else { return .redirect(to: "/connexion") }
         guard let cohort = (try? store.cohorts(visibleTo: user))?.first(where: { $0.id == cohortID }) else {
             return errorResponse(request, status: 404, message: "Cette cohorte n'existe pas ou ne vous est pas confiée.")
@@ -36,6 +36,18 @@ extension WebApp {
                                                     dueDate: due.isEmpty ? nil : due, createdBy: user.id)
                 try store.audit(AuditEntry(action: "module-assign", actorUserID: user.id, targetType: "assignment", targetID: String(id)))
                 return .redirect(to: back)
+            case ("GET", 4, "export.csv"), ("GET", 4, "export.json"):
+                let format: CohortExport.Format = parts[3] == "export.csv" ? .csv : .json
+                var body = ""
+                try CohortExport(store: store, catalog: catalog).write(
+                    cohortID: cohort.id, format: format, pseudonymize: request.queryValue("pseudonymes") == "1") { body += $0 }
+                try store.audit(AuditEntry(action: "export", actorUserID: user.id, targetType: "cohort", targetID: String(cohort.id)))
+                let name = "passerelle-cohorte-\(cohort.id).\(format.rawValue)"
+                return HTTPResponse(status: 200, headers: [
+                    HTTPField(name: "Content-Type", value: format == .csv ? "text/csv; charset=utf-8" : "application/json; charset=utf-8"),
+                    HTTPField(name: "Content-Disposition", value: "attachment; filename=\"\(name)\""),
+                    HTTPField(name: "Cache-Control", value: "no-store"),
+                ], body: .bytes(Array(body.utf8)))
             case ("POST", 4, "debloquer"):
                 guard let learnerID = Int64(request.formValue("apprenant") ?? ""),
                       try store.learners(cohortID: cohort.id).contains(where: { $0.id == learnerID }),

@@ -240,3 +240,18 @@ func temporaryFolder() throws -> URL {
         #expect(unknown.error.contains("module inconnu"))
     }
 }
+
+@Suite struct ExportCLITests {
+    @Test func exportWritesAFileAndRefusesUnknownCohorts() throws {
+        let folder = try temporaryFolder()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let db = folder.appendingPathComponent("x.sqlite").path
+        #expect(try passerelle(["init", "--db", db, "--root", repositoryRoot.path, "--organisation", "IRTS", "--admin", "direction"]).status == 0)
+        let missing = try passerelle(["export", "cohort", "42", "--db", db, "--root", repositoryRoot.path,
+                                      "-o", folder.appendingPathComponent("x.csv").path])
+        #expect(missing.status == 1)
+        #expect(missing.error.contains("introuvable"))
+        #expect(!FileManager.default.fileExists(atPath: folder.appendingPathComponent("x.csv").path), "no half-written file")
+        #expect(try passerelle(["export", "cohort", "1", "--format", "xml"]).status == 2)
+    }
+}

@@ -1,0 +1,163 @@
+import Foundation
+import PasserelleContent
+import PasserelleCore
+import PasserelleStore
+
+/// The export of a cohort's assessment results, as Pix Orga exports a campaign: one row per learner and
+/// assessment. Results appear only once the learner shared them; before that, only progress.
+/// Rows are written one by one to `emit`, so memory stays flat however large the cohort.
+public struct CohortExport: Sendable {
+    public enum Format: String, Sendable, CaseIterable { case csv, json }
+
+    let store: Store
+    let catalog: ContentCatalog
+
+    public init(store: Store, catalog: ContentCatalog) {
+        self.store = store
+        self.catalog = catalog
+    }
+
+    /// A stable pseudonym for a learner: the same for every export of this installation, and not
+    /// reversible without the installation's key.
+    public func pseudonym(_ learnerID: Int64) throws -> String {
+        let key = try store.setting("pseudonym-key") { Credentials.newToken() }
+        return "Apprenant-" + Credentials.digest("\(key):\(learnerID)").prefix(10).uppercased()
+    }
+
+    struct Column {
+        var title: String
+        var value: (Row) -> CSVWriter.Cell
+    }
+
+    struct Row {
+        var organisation: String
+        var cohort: String
+        var lastName: String
+        var firstName: String
+        var externalID: String
+        var attributes: [String: String]
+        var assessment: String
+        var purpose: String
+        var started: String
+        var completed: String
+        var shared: Bool
+        var progress: Double
+        var mastery: Double?
+        var competences: [String: CompetenceResult]
+    }
+
+    /// Writes the export of one cohort. `separator` is `;` (French spreadsheets) or `,` (RFC 4180).
+    public func write(cohortID: Int64, format: Format, pseudonymize: Bool, separator: Character = ";",
+                      emit: (String) throws -> Void) throws {
+        guard let cohort = try store.cohort(id: cohortID) else { throw StoreError.notFound("la cohorte \(cohortID)") }
+        let organisation = try store.organisation(id: cohort.organisationID)?.name ?? ""
+        let learners = try store.learners(cohortID: cohort.id)
+        let assignments = try store.assignments(cohortID: cohort.id, kind: .assessment)
+        let attributeKeys = Array(Set(learners.flatMap(\.attributes.keys))).sorted()
+        var competenceColumns: [(framework: Framework, competence: Competence)] = []
+        for frameworkID in Array(Set(assignments.map(\.contentID))).sorted() {
+            guard let framework = catalog.framework(id: frameworkID) else { continue }
+            competenceColumns += framework.competences.map { (framework, $0) }
+        }
+
+        var columns: [Column] = [
+            Column(title: "Organisation") { .text($0.organisation) },
+            Column(title: "Cohorte") { .text($0.cohort) },
+            Column(title: pseudonymize ? "Pseudonyme" : "Nom") { .text($0.lastName) },
+            Column(title: "Prénom") { .text($0.firstName) },
+            Column(title: "Identifiant externe") { .text($0.externalID) },
+        ]
+        if pseudonymize { columns.remove(at: 3) }
+        columns += attributeKeys.map { key in Column(title: key.capitalized) { .text($0.attributes[key] ?? "") } }
+        columns += [
+            Column(title: "Évaluation") { .text($0.assessment) },
+            Column(title: "Objet") { .text($0.purpose) },
+            Column(title: "Date de début") { .text($0.started) },
+            Column(title: "Date de fin") { .text($0.completed) },
+            Column(title: "Partage (O/N)") { .text($0.shared ? "O" : "N") },
+            Column(title: "% de progression") { .number($0.progress) },
+            Column(title: "% de maîtrise du profil") { row in row.mastery.map { .number($0) } ?? .empty },
+        ]
+        for (framework, competence) in competenceColumns {
+            let key = "\(framework.id):\(competence.id)"
+            columns.append(Column(title: "\(competence.id) \(competence.title) — pix") { row in
+                row.competences[key]?.pix.map { .integer($0) } ?? .empty })
+            columns.append(Column(title: "\(competence.id) \(competence.title) — niveau") { row in
+                row.competences[key].map { .integer($0.level) } ?? .empty })
+        }
+
+        let csv = CSVWriter(separator: separator)
+        if format == .csv {
+            try emit(csv.preamble + csv.line(columns.map { .text($0.title) }))
+        } else {
+            try emit("{\"cohort\":\(jsonString(cohort.name)),\"organisation\":\(jsonString(organisation)),\"rows\":[")
+        }
+        var first = true
+        for learner in learners {
+            let runs = try store.assessments(learnerID: learner.id)
+            let name = pseudonymize ? (try pseudonym(learner.id), "") : (learner.lastName, learner.firstName)
+            for assignment in assignments {
+                let run = runs.first { $0.assignmentID == assignment.id }
+                let chosen = try? JSONDecoder().decode(AssessmentAssignment.self, from: Data(assignment.settings.utf8))
+                let framework = catalog.framework(id: assignment.contentID)
+                var row = Row(organisation: organisation, cohort: cohort.name, lastName: name.0, firstName: name.1,
+                              externalID: learner.externalID ?? "", attributes: learner.attributes,
+                              assessment: framework?.title ?? assignment.contentID, purpose: chosen?.purposeLabel ?? "",
+                              started: run.map { French.date($0.startedAt) } ?? "",
+                              completed: run?.completedAt.map(French.date) ?? "",
+                              shared: run?.sharedAt != nil, progress: 0, mastery: nil, competences: [:])
+                if let run {
+                    row.progress = run.state == .completed ? 1 : try progress(of: run)
+                    if let shared = run.sharedResult,
+                       let result = try? JSONDecoder().decode(AssessmentResult.self, from: Data(shared.utf8)) {
+                        row.mastery = result.mastery
+                        for competence in result.competences { row.competences["\(result.frameworkID):\(competence.competenceID)"] = competence }
+                    }
+                }
+                switch format {
+                case .csv:
+                    try emit(csv.line(columns.map { $0.value(row) }))
+                case .json:
+                    var object: [String: Any] = [:]
+                    for column in columns {
+                        switch column.value(row) {
+                        case .text(let value): object[column.title] = value
+                        case .number(let value): object[column.title] = value
+                        case .integer(let value): object[column.title] = value
+                        case .empty: object[column.title] = NSNull()
+                        }
+                    }
+                    let data = try JSONSerialization.data(withJSONObject: object, options: [.sortedKeys])
+                    try emit((first ? "" : ",") + String(decoding: data, as: UTF8.self))
+                }
+                first = false
+            }
+        }
+        if format == .json { try emit("]}") }
+    }
+
+    private func progress(of run: AssessmentRecord) throws -> Double {
+        let view = try AssessmentService(store: store, catalog: catalog).view(run)
+        let total = view.answered + view.remainingAtMost
+        return total == 0 ? 0 : Double(view.answered) / Double(total)
+    }
+
+    private func jsonString(_ text: String) -> String {
+        String(decoding: (try? JSONSerialization.data(withJSONObject: [text])) ?? Data("[\"\"]".utf8), as: UTF8.self)
+            .dropFirst().dropLast().description
+    }
+}
+
+/// Dates as French readers expect them (Europe/Paris), from the store's UTC timestamps.
+enum French {
+    static func date(_ timestamp: String) -> String {
+        let parser = ISO8601DateFormatter()
+        parser.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
+        guard let date = parser.date(from: timestamp) else { return timestamp }
+        let formatter = DateFormatter()
+        formatter.locale = Locale(identifier: "fr_FR")
+        formatter.timeZone = TimeZone(identifier: "Europe/Paris")
+        formatter.dateFormat = "dd/MM/yyyy HH:mm"
+        return formatter.string(from: date)
+    }
+}

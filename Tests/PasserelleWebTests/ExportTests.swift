@@ -1,0 +1,74 @@
+import Foundation
+import PasserelleContent
+import PasserelleCore
+import PasserelleStore
+import Testing
+import TestSupport
+@testable import PasserelleWeb
+
+@Suite struct ExportTests {
+    @Test func aTrainerExportsSharedResultsOnlyAsFrenchCSV() throws {
+        let fixture = try AssessmentFixture()
+        defer { fixture.remove() }
+        let store = try Store(path: temporaryFolderPath() + "/e.sqlite")
+        let org = try store.createOrganisation(name: "CCAS de Rennes")
+        let trainer = try store.createUser(organisationID: org.id, username: "claire", displayName: "Claire", role: .trainer,
+                                           passwordHash: try Credentials.hashPassword("secret-claire"))
+        let intruder = try store.createUser(organisationID: org.id, username: "paul", displayName: "Paul", role: .trainer,
+                                            passwordHash: try Credentials.hashPassword("secret-paul"))
+        let cohort = try store.createCohort(organisationID: org.id, name: "Promo; \"2026\"", ownerID: trainer.id)
+        var codes: [AccessCode] = []
+        for (first, last) in [("Ana", "=Dupont"), ("Bob", "Martin")] {
+            let learner = try store.createLearner(cohortID: cohort.id, firstName: first, lastName: last,
+                                                  attributes: ["structure": "CCAS"], codeSelector: nil, codeHash: nil)
+            codes.append(try DemoSeeder.giveNewCode(to: learner, in: store))
+        }
+        let chosen = AssessmentAssignment(settings: AssessmentSettings(frameworkID: "essai"), purpose: .initial)
+        let assignment = try store.createAssignment(cohortID: cohort.id, kind: .assessment, contentID: "essai",
+                                                    settings: String(decoding: try JSONEncoder().encode(chosen), as: UTF8.self))
+        let server = try AssessmentServer(store: store, fixture: fixture)
+        defer { server.server?.stop() }
+        // Ana takes and shares the assessment; Bob takes it but does not share.
+        let api = AssessmentAPITests()
+        _ = try api.takeAssessment(server, code: codes[0], assignment: assignment)
+        _ = try api.takeAssessment(server, code: codes[1], assignment: assignment)
+        let ana = try #require(try store.assessments(assignmentID: assignment).first)
+        let cookie = try api.signIn(server, codes[0])
+        #expect(try server.client().request("POST", "/api/assessments/\(ana.id)/share", headers: ["Cookie": cookie]).status == 200)
+
+        let client = try server.client()
+        let staff = try #require(sessionCookie(try client.request(
+            "POST", "/connexion/formateur", headers: form, body: Array("identifiant=claire&mot_de_passe=secret-claire".utf8))))
+        let response = try client.request("GET", "/formateur/cohortes/\(cohort.id)/export.csv", headers: ["Cookie": staff])
+        #expect(response.status == 200)
+        #expect(response.headers["content-type"] == "text/csv; charset=utf-8")
+        #expect(Array(response.body.prefix(3)) == [0xEF, 0xBB, 0xBF])
+        let lines = response.text.dropFirst().components(separatedBy: "\r\n").filter { !$0.isEmpty }
+        #expect(lines.count == 3)
+        #expect(lines[0].hasPrefix("\"Organisation\";\"Cohorte\";\"Nom\";\"Prénom\";\"Identifiant externe\";\"Structure\";\"Évaluation\""))
+        #expect(lines[0].hasSuffix("\"1.1 Compétence — pix\";\"1.1 Compétence — niveau\""))
+        // Ana: injection guard on her name, shared, 16 pix and level 2; Bob: not shared, no result.
+        #expect(lines[1].hasPrefix("\"CCAS de Rennes\";\"Promo; \"\"2026\"\"\";\"'=Dupont\";\"Ana\";\"\";\"CCAS\";\"Référentiel d'essai\""))
+        #expect(lines[1].hasSuffix(";\"O\";1,00;;16;2"))
+        #expect(lines[2].contains("\"Martin\";\"Bob\""))
+        #expect(lines[2].hasSuffix(";\"N\";1,00;;;"))
+
+        let pseudonyms = try client.request("GET", "/formateur/cohortes/\(cohort.id)/export.csv?pseudonymes=1", headers: ["Cookie": staff])
+        #expect(!pseudonyms.text.contains("Dupont") && !pseudonyms.text.contains("Bob"))
+        #expect(pseudonyms.text.contains("\"Apprenant-"))
+        let again = try client.request("GET", "/formateur/cohortes/\(cohort.id)/export.csv?pseudonymes=1", headers: ["Cookie": staff])
+        #expect(again.text == pseudonyms.text, "pseudonyms are stable")
+
+        let json = try client.request("GET", "/formateur/cohortes/\(cohort.id)/export.json", headers: ["Cookie": staff])
+        let object = try JSONSerialization.jsonObject(with: Data(json.body)) as? [String: Any]
+        #expect((object?["rows"] as? [[String: Any]])?.count == 2)
+
+        // Another trainer of the same organisation cannot read this cohort.
+        let other = try #require(sessionCookie(try client.request(
+            "POST", "/connexion/formateur", headers: form, body: Array("identifiant=paul&mot_de_passe=secret-paul".utf8))))
+        _ = intruder
+        #expect(try client.request("GET", "/formateur/cohortes/\(cohort.id)/export.csv", headers: ["Cookie": other]).status == 404)
+        // A learner cannot either.
+        #expect(try client.request("GET", "/formateur/cohortes/\(cohort.id)/export.csv", headers: ["Cookie": cookie]).status == 303)
+    }
+}
