@@ -188,3 +188,40 @@ extension JSONEncoder {
         return encoder
     }
 }
+
+extension Store {
+    public struct NewLearner: Sendable {
+        public var firstName: String
+        public var lastName: String
+        public var externalID: String?
+        public var attributes: [String: String]
+        public var codeSelector: String
+        public var codeHash: String
+
+        public init(firstName: String, lastName: String, externalID: String?, attributes: [String: String],
+                    codeSelector: String, codeHash: String) {
+            self.firstName = firstName
+            self.lastName = lastName
+            self.externalID = externalID
+            self.attributes = attributes
+            self.codeSelector = codeSelector
+            self.codeHash = codeHash
+        }
+    }
+
+    /// Adds learners in one transaction: all of them, or none.
+    public func createLearners(cohortID: Int64, _ learners: [NewLearner]) throws -> [Learner] {
+        try write("un code d'accès ou un identifiant externe") { db in
+            try learners.map { new in
+                let json = String(decoding: try JSONEncoder.sorted.encode(new.attributes), as: UTF8.self)
+                try db.execute(sql: """
+                    INSERT INTO learners (cohort_id, first_name, last_name, external_id, attributes,
+                                          access_code_selector, access_code_hash)
+                    VALUES (?, ?, ?, ?, ?, ?, ?)
+                    """, arguments: [cohortID, new.firstName, new.lastName, new.externalID, json, new.codeSelector, new.codeHash])
+                return Learner(id: db.lastInsertedRowID, cohortID: cohortID, firstName: new.firstName, lastName: new.lastName,
+                               externalID: new.externalID, attributes: new.attributes)
+            }
+        }
+    }
+}

@@ -255,3 +255,33 @@ func temporaryFolder() throws -> URL {
         #expect(try passerelle(["export", "cohort", "1", "--format", "xml"]).status == 2)
     }
 }
+
+@Suite struct RosterCLITests {
+    @Test func importReportsBadLinesAndAddsNobodyTwice() throws {
+        let folder = try temporaryFolder()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let db = folder.appendingPathComponent("r.sqlite").path
+        #expect(try passerelle(["init", "--db", db, "--root", repositoryRoot.path, "--organisation", "CCAS", "--admin", "direction"]).status == 0)
+        let created = try passerelle(["cohort", "create", "--db", db, "--organisation", "1", "--name", "Promo 2026", "--year", "2026",
+                                      "--trainer", "direction"])
+        #expect(created.status == 0, "\(created.error)")
+        let csv = folder.appendingPathComponent("apprenants.csv")
+        try "Nom;Prénom;Identifiant externe;Structure\nDupont;Ana;A1;CCAS\n;;A2;CCAS\nMartin;Bob;A3;Centre social\n"
+            .write(to: csv, atomically: true, encoding: .utf8)
+        let refused = try passerelle(["learner", "import", "1", csv.path, "--db", db])
+        #expect(refused.status == 1)
+        #expect(refused.error.contains("apprenants.csv:3 : le nom et le prénom sont vides"))
+        #expect(refused.error.contains("rien n'a été importé"))
+        let partial = try passerelle(["learner", "import", "1", csv.path, "--db", db, "--skip-invalid"])
+        #expect(partial.status == 0)
+        #expect(partial.output.contains("2 apprenant(s) ajouté(s), 0 déjà présent(s), 1 ligne(s) ignorée(s)."))
+        let again = try passerelle(["learner", "import", "1", csv.path, "--db", db, "--skip-invalid"])
+        #expect(again.output.contains("0 apprenant(s) ajouté(s), 2 déjà présent(s)"))
+        let list = try passerelle(["cohort", "list", "--db", db, "--user", "direction", "--json"])
+        let cohorts = try JSONSerialization.jsonObject(with: Data(list.output.utf8)) as? [[String: Any]]
+        #expect(cohorts?.first?["learners"] as? Int == 2)
+        let codes = try passerelle(["learner", "codes", "1", "--db", db])
+        #expect(codes.output.split(separator: "\n").count == 2)
+        #expect(codes.output.range(of: #"[A-Z0-9]{5}-[A-Z0-9]{5}"#, options: .regularExpression) != nil)
+    }
+}

@@ -1,0 +1,112 @@
+import ArgumentParser
+import Foundation
+import PasserelleCore
+import PasserelleStore
+import PasserelleWeb
+
+struct CohortGroup: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "cohort", abstract: "Crée et liste les cohortes.", subcommands: [Create.self, List.self])
+
+    struct Create: ParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Crée une cohorte dans une organisation.")
+        @OptionGroup var database: DatabaseOptions
+        @Option(help: ArgumentHelp("Numéro de l'organisation.", valueName: "id")) var organisation: Int64
+        @Option(help: ArgumentHelp("Nom de la cohorte.", valueName: "nom")) var name: String
+        @Option(help: ArgumentHelp("Année.", valueName: "année")) var year: Int?
+        @Option(help: ArgumentHelp("Identifiant du formateur responsable.", valueName: "identifiant")) var trainer: String?
+
+        func run() throws {
+            let store = try database.open()
+            do {
+                guard try store.organisation(id: organisation) != nil else {
+                    throw CommandFailure("organisation \(organisation) introuvable")
+                }
+                let owner = try trainer.map { name -> Int64 in
+                    guard let found = try store.staffCredentials(username: name) else { throw CommandFailure("formateur « \(name) » introuvable") }
+                    return found.user.id
+                }
+                let cohort = try store.createCohort(organisationID: organisation, name: name, year: year, ownerID: owner)
+                say("Cohorte « \(cohort.name) » créée (numéro \(cohort.id)).")
+            } catch let error as StoreError { throw CommandFailure(error.localizedDescription) }
+        }
+    }
+
+    struct List: ParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Liste les cohortes d'une organisation.")
+        @OptionGroup var database: DatabaseOptions
+        @Option(help: ArgumentHelp("Identifiant d'un formateur ou d'un administrateur : ses cohortes.", valueName: "identifiant"))
+        var user: String
+        @Flag(help: "Résultat au format JSON.") var json = false
+
+        func run() throws {
+            let store = try database.open()
+            guard let found = try store.staffCredentials(username: user) else { throw CommandFailure("compte « \(user) » introuvable") }
+            let cohorts = try store.cohorts(visibleTo: found.user)
+            if json {
+                let rows: [[String: Any]] = try cohorts.map {
+                    ["id": $0.id, "name": $0.name, "year": $0.year as Any, "learners": try store.learnerCount(cohortID: $0.id)]
+                }
+                say(String(decoding: try JSONSerialization.data(withJSONObject: rows, options: [.prettyPrinted, .sortedKeys]), as: UTF8.self))
+                return
+            }
+            for cohort in cohorts {
+                say("\(cohort.id)  \(cohort.name)\(cohort.year.map { " (\($0))" } ?? "") — \(try store.learnerCount(cohortID: cohort.id)) apprenant(s)")
+            }
+        }
+    }
+}
+
+struct LearnerGroup: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "learner", abstract: "Ajoute des apprenants et leur donne des codes d'accès.",
+        subcommands: [Import.self, Codes.self])
+
+    struct Import: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Importe des apprenants depuis un fichier CSV (Nom ; Prénom ; Identifiant externe ; autres colonnes).",
+            discussion: "Chaque ligne fautive est signalée avec son numéro. Rien n'est importé tant que le fichier a des "
+                + "erreurs, sauf avec --skip-invalid. Importer deux fois le même fichier n'ajoute personne en double. "
+                + "Les codes d'accès des nouveaux apprenants s'affichent une seule fois.")
+        @OptionGroup var database: DatabaseOptions
+        @Argument(help: ArgumentHelp("Numéro de la cohorte.", valueName: "cohorte")) var cohort: Int64
+        @Argument(help: ArgumentHelp("Fichier CSV.", valueName: "fichier")) var file: String
+        @Flag(name: .customLong("skip-invalid"), help: "Importe les bonnes lignes et ignore les autres.") var skipInvalid = false
+
+        func run() throws {
+            let store = try database.open()
+            guard try store.cohort(id: cohort) != nil else { throw CommandFailure("cohorte \(cohort) introuvable") }
+            guard let data = FileManager.default.contents(atPath: file) else { throw CommandFailure("fichier illisible : « \(file) »") }
+            guard let text = String(data: data, encoding: .utf8) ?? String(data: data, encoding: .isoLatin1) else {
+                throw CommandFailure("« \(file) » n'est pas un fichier texte")
+            }
+            var bar: ProgressBar?
+            let report = try CohortRoster(store: store).importCSV(text, cohortID: cohort, skipInvalid: skipInvalid) { done, total in
+                guard total >= 20 else { return }
+                if bar == nil { bar = ProgressBar(total: total, label: "Création des codes d'accès") }
+                bar?.update(done)
+            }
+            for problem in report.problems { FileHandle.standardError.write(Data("\(file):\(problem.line) : \(problem.reason)\n".utf8)) }
+            guard report.imported else {
+                throw CommandFailure("\(report.problems.count) ligne(s) en erreur : rien n'a été importé. Corrigez le fichier, ou relancez avec --skip-invalid.")
+            }
+            say("\(report.added.count) apprenant(s) ajouté(s), \(report.alreadyThere.count) déjà présent(s), \(report.problems.count) ligne(s) ignorée(s).")
+            for (learner, code) in report.added { say("  \(learner.displayName)  \(code.display)") }
+        }
+    }
+
+    struct Codes: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Donne de nouveaux codes d'accès aux apprenants d'une cohorte (les anciens ne marchent plus).")
+        @OptionGroup var database: DatabaseOptions
+        @Argument(help: ArgumentHelp("Numéro de la cohorte.", valueName: "cohorte")) var cohort: Int64
+
+        func run() throws {
+            let store = try database.open()
+            guard try store.cohort(id: cohort) != nil else { throw CommandFailure("cohorte \(cohort) introuvable") }
+            for (learner, code) in try CohortRoster(store: store).renewCodes(cohortID: cohort) {
+                say("\(learner.displayName)  \(code.display)")
+            }
+        }
+    }
+}
