@@ -12,8 +12,9 @@ import PasserelleStore
 extension WebApp {
     func trainerModuleRoute(_ request: HTTPRequest) -> HTTPResponse? {
         let parts = request.path.split(separator: "/").map(String.init)
+        if parts == ["formateur", "cohortes"] && request.method == "POST" { return createCohort(request) }
         guard parts.count >= 4, parts[0] == "formateur", parts[1] == "cohortes", let cohortID = Int64(parts[2]),
-              ["modules", "debloquer", "relectures", "export.csv", "export.json"].contains(parts[3]) else { return nil }
+              ["modules", "debloquer", "relectures", "export.csv", "export.json", "apprenants", "codes", "progression"].contains(parts[3]) else { return nil }
         guard case .staff(let user)? = auth.principal(for: request) else { return .redirect(to: "/connexion") }
         guard let cohort = (try? store.cohorts(visibleTo: user))?.first(where: { $0.id == cohortID }) else {
             return errorResponse(request, status: 404, message: "Cette cohorte n'existe pas ou ne vous est pas confiée.")
@@ -48,6 +49,29 @@ extension WebApp {
                     HTTPField(name: "Content-Disposition", value: "attachment; filename=\"\(name)\""),
                     HTTPField(name: "Cache-Control", value: "no-store"),
                 ], body: .bytes(Array(body.utf8)))
+            case ("GET", 4, "apprenants"), ("HEAD", 4, "apprenants"):
+                return try rosterPage(cohort)
+            case ("POST", 4, "apprenants"):
+                let csv = request.formValue("csv") ?? ""
+                guard !csv.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty else {
+                    return try rosterPage(cohort, message: "Collez la liste ou choisissez un fichier CSV.", status: 400)
+                }
+                let report = try CohortRoster(store: store).importCSV(csv, cohortID: cohort.id,
+                                                                     skipInvalid: request.formValue("ignorer") == "1")
+                try store.audit(AuditEntry(action: "learners-import", actorUserID: user.id, targetType: "cohort", targetID: String(cohort.id)))
+                guard report.imported else {
+                    return try rosterPage(cohort, message: "Rien n'a été importé : corrigez ces lignes, ou cochez « Importer seulement les bonnes lignes ».",
+                                          problems: report.problems.map(\.description), csv: csv, status: 400)
+                }
+                return codesPage(cohort, report.added, note: "\(report.added.count) apprenant(s) ajouté(s), "
+                                 + "\(report.alreadyThere.count) déjà présent(s), \(report.problems.count) ligne(s) ignorée(s).",
+                                 problems: report.problems.map(\.description))
+            case ("POST", 4, "codes"):
+                let renewed = try CohortRoster(store: store).renewCodes(cohortID: cohort.id)
+                try store.audit(AuditEntry(action: "codes-renew", actorUserID: user.id, targetType: "cohort", targetID: String(cohort.id)))
+                return codesPage(cohort, renewed, note: "Nouveaux codes : les anciens ne fonctionnent plus.", problems: [])
+            case ("GET", 4, "progression"):
+                return try gainsPage(cohort, request: request)
             case ("POST", 4, "debloquer"):
                 guard let learnerID = Int64(request.formValue("apprenant") ?? ""),
                       try store.learners(cohortID: cohort.id).contains(where: { $0.id == learnerID }),
@@ -123,5 +147,131 @@ extension WebApp {
             "modules": modules, "hasModules": !modules.isEmpty,
             "submissions": submissions, "hasSubmissions": !submissions.isEmpty,
         ]))
+    }
+
+    // MARK: Cohorts and learners
+
+    private func createCohort(_ request: HTTPRequest) -> HTTPResponse {
+        guard case .staff(let user)? = auth.principal(for: request) else { return .redirect(to: "/connexion") }
+        let name = (request.formValue("nom") ?? "").trimmingCharacters(in: .whitespacesAndNewlines)
+        let yearText = (request.formValue("annee") ?? "").trimmingCharacters(in: .whitespaces)
+        guard !name.isEmpty, name.count <= 200 else {
+            return errorResponse(request, status: 400, message: "Donnez un nom à la cohorte (200 caractères au plus).")
+        }
+        guard yearText.isEmpty || Int(yearText).map({ (2000...2100).contains($0) }) == true else {
+            return errorResponse(request, status: 400, message: "L'année s'écrit avec quatre chiffres, par exemple 2026.")
+        }
+        do {
+            let cohort = try store.createCohort(organisationID: user.organisationID, name: name, year: Int(yearText),
+                                                description: request.formValue("description") ?? "", ownerID: user.id)
+            try store.audit(AuditEntry(action: "cohort-create", actorUserID: user.id, targetType: "cohort", targetID: String(cohort.id)))
+            return .redirect(to: "/formateur/cohortes/\(cohort.id)/apprenants")
+        } catch let error as StoreError {
+            return errorResponse(request, status: 400, message: error.localizedDescription.prefix(1).uppercased()
+                                 + error.localizedDescription.dropFirst() + ".")
+        } catch {
+            return errorResponse(request, status: 500, message: WebApp.serverTrouble)
+        }
+    }
+
+    private func rosterPage(_ cohort: Cohort, message: String? = nil, problems: [String] = [], csv: String = "",
+                            status: Int = 200) throws -> HTTPResponse {
+        let learners = try store.learners(cohortID: cohort.id).map { learner -> [String: Any] in
+            ["name": learner.displayName, "external": learner.externalID ?? "",
+             "attributes": learner.attributes.sorted { $0.key < $1.key }.map { "\($0.key) : \($0.value)" }.joined(separator: ", ")]
+        }
+        var context: [String: Any] = ["title": "Apprenants — \(cohort.name)", "cohort": cohort.name, "cohortID": cohort.id,
+                                      "learners": learners, "hasLearners": !learners.isEmpty, "csv": csv,
+                                      "problems": problems, "hasProblems": !problems.isEmpty]
+        if let message { context["message"] = message }
+        return .html(templates.render("formateur-apprenants", context), status: status)
+    }
+
+    private func codesPage(_ cohort: Cohort, _ codes: [(learner: Learner, code: AccessCode)], note: String,
+                           problems: [String]) -> HTTPResponse {
+        .html(templates.render("codes", [
+            "title": "Codes d'accès — \(cohort.name)", "cohort": cohort.name, "cohortID": cohort.id, "note": note,
+            "codes": codes.map { ["name": $0.learner.displayName, "code": $0.code.display] }, "hasCodes": !codes.isEmpty,
+            "problems": problems, "hasProblems": !problems.isEmpty,
+        ]))
+    }
+
+    // MARK: Gains between two positionings
+
+    private func gainsPage(_ cohort: Cohort, request: HTTPRequest) throws -> HTTPResponse {
+        let assignments = try store.assignments(cohortID: cohort.id, kind: .assessment)
+        func label(_ assignment: AssignmentRecord) -> String {
+            let chosen = try? JSONDecoder().decode(AssessmentAssignment.self, from: Data(assignment.settings.utf8))
+            return "\(catalog.framework(id: assignment.contentID)?.title ?? assignment.contentID) — "
+                + "\(chosen?.purposeLabel ?? "positionnement") du \(assignment.createdAt.prefix(10))"
+        }
+        let options = assignments.map { ["id": $0.id, "label": label($0)] as [String: Any] }
+        var context: [String: Any] = ["title": "Progression — \(cohort.name)", "cohort": cohort.name, "cohortID": cohort.id,
+                                      "options": options]
+        let before = Int64(request.queryValue("avant") ?? ""), after = Int64(request.queryValue("apres") ?? "")
+        if let before, let after, let first = assignments.first(where: { $0.id == before }),
+           let second = assignments.first(where: { $0.id == after }) {
+            guard first.contentID == second.contentID, first.id != second.id,
+                  let framework = catalog.framework(id: first.contentID) else {
+                context["message"] = "Choisissez deux positionnements différents du même référentiel."
+                return .html(templates.render("formateur-progression", context), status: 400)
+            }
+            func measures(_ assignment: AssignmentRecord) throws -> [Int64: Gains.Measure] {
+                var result: [Int64: Gains.Measure] = [:]
+                for run in try store.assessments(assignmentID: assignment.id) {
+                    guard let shared = run.sharedResult,
+                          let value = try? JSONDecoder().decode(AssessmentResult.self, from: Data(shared.utf8)) else { continue }
+                    var measure: Gains.Measure = [:]
+                    for competence in value.competences where competence.answered > 0 || competence.pix ?? 0 > 0 {
+                        measure[competence.competenceID] = (competence.pix ?? competence.level * 8, competence.level)
+                    }
+                    result[run.learnerID] = measure
+                }
+                return result
+            }
+            let gains = Gains.cohort(before: try measures(first), after: try measures(second),
+                                     competences: framework.competences.map(\.id))
+            func number(_ value: Double?) -> String {
+                guard let value else { return "—" }
+                return String(format: "%.1f", value).replacingOccurrences(of: ".", with: ",")
+            }
+            context["framework"] = framework.title
+            context["beforeLabel"] = label(first)
+            context["afterLabel"] = label(second)
+            context["rows"] = gains.filter { $0.pairs + $0.singleMeasure > 0 }.map { gain -> [String: Any] in
+                let title = framework.competence(id: gain.competenceID)?.title ?? ""
+                return ["competence": "\(gain.competenceID) \(title)", "pairs": gain.pairs, "single": gain.singleMeasure,
+                        "mean": number(gain.pairs > 0 ? gain.pixGain.mean : nil),
+                        "interval": gain.pixGain.lower.map { "[\(number($0)) ; \(number(gain.pixGain.upper))]" } ?? "—",
+                        "dz": number(gain.cohenDz), "share": gain.pairs > 0 ? "\(Int((gain.shareGainedALevel * 100).rounded())) %" : "—"]
+            }
+            context["hasRows"] = !(context["rows"] as! [[String: Any]]).isEmpty
+            context["chart"] = GainChart.svg(gains.filter { $0.pairs > 0 })
+            context["shown"] = true
+        }
+        return .html(templates.render("formateur-progression", context))
+    }
+}
+
+/// Mean pix gain per competence as horizontal bars, with the 95 % interval as a line.
+enum GainChart {
+    static func svg(_ gains: [CompetenceGain]) -> String {
+        guard !gains.isEmpty else { return "" }
+        let scale = max(8, gains.map { max(abs($0.pixGain.lower ?? $0.pixGain.mean), abs($0.pixGain.upper ?? $0.pixGain.mean)) }.max() ?? 8)
+        let width = 300.0, zero = 70 + width / 2, rowHeight = 28
+        func x(_ value: Double) -> Double { zero + value / scale * width / 2 }
+        var svg = "<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 \(Int(width) + 120) \(gains.count * rowHeight + 20)\" "
+            + "role=\"img\" aria-labelledby=\"gains-titre\" class=\"chart\"><title id=\"gains-titre\">Gain moyen en pix par "
+            + "compétence, avec son intervalle de confiance à 95 %</title>"
+        svg += "<line x1=\"\(zero)\" y1=\"0\" x2=\"\(zero)\" y2=\"\(gains.count * rowHeight + 10)\" class=\"chart-axis\"/>"
+        for (index, gain) in gains.enumerated() {
+            let y = Double(index * rowHeight + 8), mean = gain.pixGain.mean
+            svg += "<text x=\"0\" y=\"\(y + 14)\" class=\"chart-label\">\(gain.competenceID.replacingOccurrences(of: "<", with: ""))</text>"
+            svg += "<rect x=\"\(min(zero, x(mean)))\" y=\"\(y)\" width=\"\(abs(x(mean) - zero))\" height=\"18\" class=\"chart-bar\"/>"
+            if let lower = gain.pixGain.lower, let upper = gain.pixGain.upper {
+                svg += "<line x1=\"\(x(lower))\" y1=\"\(y + 9)\" x2=\"\(x(upper))\" y2=\"\(y + 9)\" class=\"chart-interval\"/>"
+            }
+        }
+        return svg + "</svg>"
     }
 }

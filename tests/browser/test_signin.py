@@ -50,9 +50,28 @@ def test_the_trainer_signs_in_and_sees_the_cohort(demo, page):
     assert "Cohorte de démonstration" in page.locator("main h3").first.inner_text()
     assert "12 apprenants" in page.locator("main h3").first.inner_text()
     assert_accessible(page)
-    page.get_by_role("link", name="Modules : attribuer, suivre, relire les travaux").click()
+    page.get_by_role("link", name="Modules : attribuer, suivre, relire les travaux").first.click()
     assert page.locator("h1").inner_text() == "Modules de la cohorte"
     assert_accessible(page)
+    page.goto(demo.url + "/formateur")
+    page.get_by_role("link", name="Progression entre deux positionnements").first.click()
+    assert page.locator("h1").inner_text() == "Progression de la cohorte"
+    assert_accessible(page)
+
+    # A new cohort, learners pasted as CSV, and the printable page of their codes.
+    page.goto(demo.url + "/formateur")
+    page.locator("summary", has_text="Créer une cohorte").click()
+    page.fill("#nom-cohorte", "Cohorte du test navigateur")
+    with page.expect_navigation():
+        page.get_by_role("button", name="Créer", exact=True).click()
+    assert page.locator("h1").inner_text() == "Apprenants de la cohorte"
+    assert_accessible(page)
+    page.fill("#csv", "Nom;Prénom;Structure\nDurand;Léa;CCAS\nPetit;Omar;Centre social\n")
+    with page.expect_navigation():
+        page.get_by_role("button", name="Importer").click()
+    assert page.locator(".code-card").count() == 2
+    assert_accessible(page)
+    page.goto(demo.url + "/formateur")
     page.click("text=Se déconnecter")
     page.wait_for_url(demo.url + "/connexion")
 

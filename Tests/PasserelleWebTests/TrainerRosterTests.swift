@@ -1,0 +1,75 @@
+import Foundation
+import PasserelleContent
+import PasserelleCore
+import PasserelleStore
+import Testing
+import TestSupport
+@testable import PasserelleWeb
+
+@Suite struct TrainerRosterTests {
+    @Test func aTrainerCreatesACohortImportsLearnersPrintsCodesAndSeesGains() throws {
+        let fixture = try AssessmentFixture()
+        defer { fixture.remove() }
+        let store = try Store(path: temporaryFolderPath() + "/r.sqlite")
+        let org = try store.createOrganisation(name: "CCAS")
+        _ = try store.createUser(organisationID: org.id, username: "claire", displayName: "Claire", role: .trainer,
+                                 passwordHash: try Credentials.hashPassword("secret-claire"))
+        let server = try AssessmentServer(store: store, fixture: fixture)
+        defer { server.server?.stop() }
+        let client = try server.client()
+        let staff = try #require(sessionCookie(try client.request(
+            "POST", "/connexion/formateur", headers: form, body: Array("identifiant=claire&mot_de_passe=secret-claire".utf8))))
+        let headers = form.merging(["Cookie": staff]) { a, _ in a }
+
+        #expect(try client.request("POST", "/formateur/cohortes", headers: headers, body: Array("nom=&annee=".utf8)).status == 400)
+        let created = try client.request("POST", "/formateur/cohortes", headers: headers, body: Array("nom=Promo+2026&annee=2026".utf8))
+        #expect(created.status == 303)
+        let cohort = try #require(try store.cohort(named: "Promo 2026", organisationID: org.id))
+        #expect(created.headers["location"] == "/formateur/cohortes/\(cohort.id)/apprenants")
+
+        func encode(_ text: String) -> String { text.addingPercentEncoding(withAllowedCharacters: .alphanumerics)! }
+        let csv = "Nom;Prénom;Identifiant externe\nDupont;Ana;A1\n;;A2\nMartin;Bob;A3\n"
+        let refused = try client.request("POST", "/formateur/cohortes/\(cohort.id)/apprenants", headers: headers,
+                                         body: Array("csv=\(encode(csv))".utf8))
+        #expect(refused.status == 400)
+        #expect(refused.page.contains("ligne 3 : le nom et le prénom sont vides"))
+        #expect(try store.learners(cohortID: cohort.id).isEmpty, "nothing imported while the file has errors")
+        let imported = try client.request("POST", "/formateur/cohortes/\(cohort.id)/apprenants", headers: headers,
+                                          body: Array("csv=\(encode(csv))&ignorer=1".utf8))
+        #expect(imported.status == 200)
+        #expect(imported.page.contains("2 apprenant(s) ajouté(s)"))
+        let codes = imported.text.matches(of: /[A-Z0-9]{5}-[A-Z0-9]{5}/).map { String($0.output) }
+        #expect(codes.count == 2)
+        // The printed code signs the learner in.
+        let learnerSignIn = try client.request("POST", "/connexion/apprenant", headers: form, body: Array("code=\(codes[0])".utf8))
+        #expect(learnerSignIn.status == 303)
+        let renewed = try client.request("POST", "/formateur/cohortes/\(cohort.id)/codes", headers: headers)
+        #expect(renewed.page.contains("les anciens ne fonctionnent plus"))
+        #expect(try client.request("POST", "/connexion/apprenant", headers: form, body: Array("code=\(codes[0])".utf8)).status == 401)
+
+        // Two positionings of the same framework, taken and shared by both learners: the gains page compares them.
+        var assignments: [Int64] = []
+        for purpose in [AssessmentRecord.Purpose.initial, .final] {
+            let chosen = AssessmentAssignment(settings: AssessmentSettings(frameworkID: "essai"), purpose: purpose)
+            assignments.append(try store.createAssignment(cohortID: cohort.id, kind: .assessment, contentID: "essai",
+                                                          settings: String(decoding: try JSONEncoder().encode(chosen), as: UTF8.self)))
+        }
+        let newCodes = renewed.text.matches(of: /[A-Z0-9]{5}-[A-Z0-9]{5}/).map { AccessCode(typed: String($0.output))! }
+        let api = AssessmentAPITests()
+        for code in newCodes {
+            for assignment in assignments {
+                _ = try api.takeAssessment(server, code: code, assignment: assignment)
+                let run = try #require(try store.assessments(assignmentID: assignment).last)
+                let cookie = try api.signIn(server, code)
+                _ = try client.request("POST", "/api/assessments/\(run.id)/share", headers: ["Cookie": cookie])
+            }
+        }
+        let gains = try client.request("GET", "/formateur/cohortes/\(cohort.id)/progression?avant=\(assignments[0])&apres=\(assignments[1])",
+                                       headers: ["Cookie": staff])
+        #expect(gains.status == 200)
+        #expect(gains.page.contains("<th scope=\"row\">1.1 Compétence</th><td>2</td><td>0</td><td>0,0</td>"))
+        let mismatch = try client.request("GET", "/formateur/cohortes/\(cohort.id)/progression?avant=\(assignments[0])&apres=\(assignments[0])",
+                                          headers: ["Cookie": staff])
+        #expect(mismatch.status == 400)
+    }
+}
