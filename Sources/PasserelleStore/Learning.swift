@@ -167,3 +167,51 @@ extension Store {
         }
     }
 }
+
+/// Aggregates for the trainer's tracker.
+extension Store {
+    public struct LearnerActivity: Sendable, Equatable {
+        public var timeSpentMs: Int
+        public var lastActivity: String?
+    }
+
+    /// Time spent and last activity of each learner of a cohort (modules and assessments together).
+    public func learnerActivity(cohortID: Int64) throws -> [Int64: LearnerActivity] {
+        try read { db in
+            var result: [Int64: LearnerActivity] = [:]
+            let rows = try Row.fetchAll(db, sql: """
+                SELECT l.id AS learner,
+                       COALESCE((SELECT SUM(time_spent_ms) FROM activity_attempts WHERE learner_id = l.id), 0)
+                     + COALESCE((SELECT SUM(aa.time_spent_ms) FROM assessment_answers aa
+                                 JOIN assessments a ON a.id = aa.assessment_id WHERE a.learner_id = l.id), 0) AS spent,
+                       MAX(COALESCE((SELECT MAX(created_at) FROM activity_attempts WHERE learner_id = l.id), ''),
+                           COALESCE((SELECT MAX(aa.created_at) FROM assessment_answers aa
+                                     JOIN assessments a ON a.id = aa.assessment_id WHERE a.learner_id = l.id), ''),
+                           COALESCE((SELECT MAX(updated_at) FROM lesson_progress WHERE learner_id = l.id), '')) AS last
+                FROM learners l WHERE l.cohort_id = ? AND l.archived_at IS NULL
+                """, arguments: [cohortID])
+            for row in rows {
+                let last: String = row["last"]
+                result[row["learner"]] = LearnerActivity(timeSpentMs: row["spent"], lastActivity: last.isEmpty ? nil : last)
+            }
+            return result
+        }
+    }
+
+    /// Per item, wrong and total answers in the shared runs of the given assignments, most missed first.
+    public func missedItems(assignmentIDs: [Int64], limit: Int = 5) throws -> [(itemID: String, wrong: Int, total: Int)] {
+        guard !assignmentIDs.isEmpty else { return [] }
+        return try read { db in
+            let placeholders = Array(repeating: "?", count: assignmentIDs.count).joined(separator: ",")
+            return try Row.fetchAll(db, sql: """
+                SELECT aa.item_id, SUM(aa.result = 'ko') AS wrong, COUNT(*) AS total
+                FROM assessment_answers aa JOIN assessments a ON a.id = aa.assessment_id
+                WHERE a.assignment_id IN (\(placeholders)) AND a.shared_at IS NOT NULL
+                GROUP BY aa.item_id HAVING wrong > 0
+                ORDER BY CAST(wrong AS REAL) / total DESC, wrong DESC, aa.item_id LIMIT ?
+                """, arguments: StatementArguments(assignmentIDs.map { $0 as DatabaseValueConvertible } + [limit])).map {
+                (itemID: $0["item_id"], wrong: $0["wrong"], total: $0["total"])
+            }
+        }
+    }
+}

@@ -14,7 +14,7 @@ extension WebApp {
         let parts = request.path.split(separator: "/").map(String.init)
         if parts == ["formateur", "cohortes"] && request.method == "POST" { return createCohort(request) }
         guard parts.count >= 4, parts[0] == "formateur", parts[1] == "cohortes", let cohortID = Int64(parts[2]),
-              ["modules", "debloquer", "relectures", "export.csv", "export.json", "apprenants", "codes", "progression"].contains(parts[3]) else { return nil }
+              ["modules", "debloquer", "relectures", "export.csv", "export.json", "apprenants", "codes", "progression", "suivi"].contains(parts[3]) else { return nil }
         guard case .staff(let user)? = auth.principal(for: request) else { return .redirect(to: "/connexion") }
         guard let cohort = (try? store.cohorts(visibleTo: user))?.first(where: { $0.id == cohortID }) else {
             return errorResponse(request, status: 404, message: "Cette cohorte n'existe pas ou ne vous est pas confiée.")
@@ -70,6 +70,8 @@ extension WebApp {
                 let renewed = try CohortRoster(store: store).renewCodes(cohortID: cohort.id)
                 try store.audit(AuditEntry(action: "codes-renew", actorUserID: user.id, targetType: "cohort", targetID: String(cohort.id)))
                 return codesPage(cohort, renewed, note: "Nouveaux codes : les anciens ne fonctionnent plus.", problems: [])
+            case ("GET", 4, "suivi"):
+                return try trackerPage(cohort)
             case ("GET", 4, "progression"):
                 return try gainsPage(cohort, request: request)
             case ("POST", 4, "debloquer"):
@@ -193,6 +195,35 @@ extension WebApp {
             "title": "Codes d'accès — \(cohort.name)", "cohort": cohort.name, "cohortID": cohort.id, "note": note,
             "codes": codes.map { ["name": $0.learner.displayName, "code": $0.code.display] }, "hasCodes": !codes.isEmpty,
             "problems": problems, "hasProblems": !problems.isEmpty,
+        ]))
+    }
+
+    // MARK: Tracker
+
+    private func trackerPage(_ cohort: Cohort) throws -> HTTPResponse {
+        let report = try CohortReport.build(store: store, catalog: catalog, cohortID: cohort.id)
+        let stateLabels = ["complete": "Terminé", "in-progress": "En cours", "not-started": "Pas commencé", "locked": "Verrouillé"]
+        let moduleTitles = Dictionary(report.modules.map { ($0.id, $0.title) }, uniquingKeysWith: { a, _ in a })
+        let learners: [[String: Any]] = report.learners.map { row in
+            ["name": row.name, "time": row.timeSpentMinutes, "last": row.lastActivity ?? "—",
+             "help": row.needsHelp.joined(separator: " ; "),
+             "modules": row.modules.sorted { $0.key < $1.key }.map { "\(moduleTitles[$0.key] ?? $0.key) : \(stateLabels[$0.value] ?? $0.value)" }
+                .joined(separator: " · "),
+             "cells": report.columns.map { column -> [String: Any] in
+                 let level = row.levels[column.key]
+                 return ["text": level.map(String.init) ?? "—", "heat": level.map { "heat-\(min($0, 6))" } ?? "heat-none"]
+             }]
+        }
+        return .html(templates.render("formateur-suivi", [
+            "title": "Suivi — \(cohort.name)", "cohort": cohort.name, "cohortID": cohort.id,
+            "columns": report.columns.map { ["label": $0.label, "title": $0.title] }, "hasColumns": !report.columns.isEmpty,
+            "learners": learners, "modules": report.modules.map { ["title": $0.title, "complete": $0.complete,
+                                                                   "inProgress": $0.inProgress, "notStarted": $0.notStarted,
+                                                                   "locked": $0.locked] },
+            "hasModules": !report.modules.isEmpty,
+            "missed": report.missedItems.map { ["prompt": $0.prompt, "wrong": $0.wrong, "total": $0.total] },
+            "hasMissed": !report.missedItems.isEmpty,
+            "distribution": report.distribution.map { ["label": $0.label, "counts": $0.counts.map { ["n": $0] }] },
         ]))
     }
 

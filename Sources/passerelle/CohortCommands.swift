@@ -110,3 +110,42 @@ struct LearnerGroup: ParsableCommand {
         }
     }
 }
+
+struct Report: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Rapport de suivi d'une cohorte : niveaux partagés, modules, temps, aide.",
+        subcommands: [CohortReportCommand.self])
+
+    struct CohortReportCommand: ParsableCommand {
+        static let configuration = CommandConfiguration(commandName: "cohort", abstract: "Rapport d'une cohorte.")
+        @OptionGroup var database: DatabaseOptions
+        @OptionGroup var root: RootOptions
+        @Argument(help: ArgumentHelp("Numéro de la cohorte.", valueName: "id")) var id: Int64
+        @Flag(help: "Résultat au format JSON.") var json = false
+
+        func run() throws {
+            let (_, catalog) = try root.load()
+            let store = try database.open()
+            let report: CohortReport
+            do { report = try CohortReport.build(store: store, catalog: catalog, cohortID: id) } catch let error as StoreError {
+                throw CommandFailure(error.localizedDescription)
+            }
+            if json {
+                let encoder = JSONEncoder()
+                encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
+                say(String(decoding: try encoder.encode(report), as: UTF8.self))
+                return
+            }
+            say("\(report.cohort) (\(report.organisation)) — \(report.learners.count) apprenant(s)")
+            for learner in report.learners {
+                let levels = report.columns.compactMap { column in learner.levels[column.key].map { "\(column.label):\($0)" } }
+                say("  \(learner.name) — \(learner.timeSpentMinutes) min, dernière activité \(learner.lastActivity ?? "—")"
+                    + (levels.isEmpty ? "" : " — niveaux " + levels.joined(separator: " "))
+                    + (learner.needsHelp.isEmpty ? "" : " — a besoin d'aide"))
+            }
+            for module in report.modules {
+                say("  Module \(module.title) : \(module.complete) terminé(s), \(module.inProgress) en cours, \(module.notStarted) pas commencé(s)")
+            }
+        }
+    }
+}

@@ -280,6 +280,10 @@ func temporaryFolder() throws -> URL {
         let list = try passerelle(["cohort", "list", "--db", db, "--user", "direction", "--json"])
         let cohorts = try JSONSerialization.jsonObject(with: Data(list.output.utf8)) as? [[String: Any]]
         #expect(cohorts?.first?["learners"] as? Int == 2)
+        let report = try passerelle(["report", "cohort", "1", "--db", db, "--root", repositoryRoot.path, "--json"])
+        #expect(report.status == 0, "\(report.error)")
+        let object = try JSONSerialization.jsonObject(with: Data(report.output.utf8)) as? [String: Any]
+        #expect((object?["learners"] as? [[String: Any]])?.count == 2)
         let codes = try passerelle(["learner", "codes", "1", "--db", db])
         #expect(codes.output.split(separator: "\n").count == 2)
         #expect(codes.output.range(of: #"[A-Z0-9]{5}-[A-Z0-9]{5}"#, options: .regularExpression) != nil)

@@ -63,11 +63,22 @@ import TestSupport
         let object = try JSONSerialization.jsonObject(with: Data(json.body)) as? [String: Any]
         #expect((object?["rows"] as? [[String: Any]])?.count == 2)
 
+        // The tracker: Ana's shared levels in the heat map, Bob's unshared result hidden, missed items from shared runs.
+        let tracker = try client.request("GET", "/formateur/cohortes/\(cohort.id)/suivi", headers: ["Cookie": staff])
+        #expect(tracker.status == 200)
+        #expect(tracker.page.contains("<th scope=\"row\">Ana =Dupont</th><td class=\"heat-2\">2</td>"))
+        #expect(tracker.page.contains("<th scope=\"row\">Bob Martin</th><td class=\"heat-none\">—</td>"))
+        #expect(tracker.page.contains("erreur(s) sur"))
+        let report = try CohortReport.build(store: store, catalog: try ContentLoader.load(fixture.contentRoot), cohortID: cohort.id)
+        #expect(report.distribution.first?.counts[2] == 1, "one learner (Ana) at level 2; Bob's result is not shared")
+        #expect(report.missedItems.allSatisfy { $0.total >= $0.wrong && $0.wrong > 0 })
+
         // Another trainer of the same organisation cannot read this cohort.
         let other = try #require(sessionCookie(try client.request(
             "POST", "/connexion/formateur", headers: form, body: Array("identifiant=paul&mot_de_passe=secret-paul".utf8))))
         _ = intruder
         #expect(try client.request("GET", "/formateur/cohortes/\(cohort.id)/export.csv", headers: ["Cookie": other]).status == 404)
+        #expect(try client.request("GET", "/formateur/cohortes/\(cohort.id)/suivi", headers: ["Cookie": other]).status == 404)
         // A learner cannot either.
         #expect(try client.request("GET", "/formateur/cohortes/\(cohort.id)/export.csv", headers: ["Cookie": cookie]).status == 303)
     }

@@ -54,6 +54,10 @@ def test_the_trainer_signs_in_and_sees_the_cohort(demo, page):
     assert page.locator("h1").inner_text() == "Modules de la cohorte"
     assert_accessible(page)
     page.goto(demo.url + "/formateur")
+    page.get_by_role("link", name="Suivi de la cohorte : niveaux, modules, aide").first.click()
+    assert page.locator("h1").inner_text() == "Suivi de la cohorte"
+    assert_accessible(page)
+    page.goto(demo.url + "/formateur")
     page.get_by_role("link", name="Progression entre deux positionnements").first.click()
     assert page.locator("h1").inner_text() == "Progression de la cohorte"
     assert_accessible(page)

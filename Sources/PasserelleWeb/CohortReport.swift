@@ -1,0 +1,97 @@
+import Foundation
+import PasserelleContent
+import PasserelleCore
+import PasserelleStore
+
+/// The trainer's view of a cohort: each learner's modules, time and last activity, who needs help,
+/// the levels of the latest shared positioning (a learners x competences heat map), module completion,
+/// the most missed items and the distribution of levels. Only shared results are used.
+public struct CohortReport: Codable, Sendable {
+    public struct Column: Codable, Sendable { public var key: String; public var label: String; public var title: String }
+    public struct LearnerRow: Codable, Sendable {
+        public var id: Int64
+        public var name: String
+        public var modules: [String: String]
+        public var timeSpentMinutes: Int
+        public var lastActivity: String?
+        public var needsHelp: [String]
+        /// Column key -> level, from the learner's latest shared result.
+        public var levels: [String: Int]
+    }
+    public struct ModuleCompletion: Codable, Sendable {
+        public var id: String
+        public var title: String
+        public var complete: Int
+        public var inProgress: Int
+        public var notStarted: Int
+        public var locked: Int
+    }
+    public struct MissedItem: Codable, Sendable { public var itemID: String; public var prompt: String; public var wrong: Int; public var total: Int }
+    public struct Distribution: Codable, Sendable { public var key: String; public var label: String; public var counts: [Int] }
+
+    public var organisation: String
+    public var cohort: String
+    public var columns: [Column]
+    public var learners: [LearnerRow]
+    public var modules: [ModuleCompletion]
+    public var missedItems: [MissedItem]
+    public var distribution: [Distribution]
+
+    public static func build(store: Store, catalog: ContentCatalog, cohortID: Int64) throws -> CohortReport {
+        guard let cohort = try store.cohort(id: cohortID) else { throw StoreError.notFound("la cohorte \(cohortID)") }
+        let learners = try store.learners(cohortID: cohortID)
+        let service = ModuleService(store: store, catalog: catalog)
+        let assignments = try store.assignments(cohortID: cohortID, kind: .assessment)
+        var columns: [Column] = []
+        for frameworkID in Array(Set(assignments.map(\.contentID))).sorted() {
+            guard let framework = catalog.framework(id: frameworkID) else { continue }
+            columns += framework.competences.map { Column(key: "\(framework.id):\($0.id)", label: $0.id, title: $0.title) }
+        }
+        let activity = try store.learnerActivity(cohortID: cohortID)
+        var moduleIDs: [String] = []
+        var completion: [String: ModuleCompletion] = [:]
+        var rows: [LearnerRow] = []
+        for learner in learners {
+            var modules: [String: String] = [:], help: [String] = []
+            for (module, _) in try service.modules(for: learner) {
+                let progress = try service.progress(learner, module)
+                modules[module.id] = progress.state.rawValue
+                if !moduleIDs.contains(module.id) { moduleIDs.append(module.id) }
+                var entry = completion[module.id] ?? ModuleCompletion(id: module.id, title: module.title, complete: 0,
+                                                                      inProgress: 0, notStarted: 0, locked: 0)
+                switch progress.state {
+                case .complete: entry.complete += 1
+                case .inProgress: entry.inProgress += 1
+                case .notStarted: entry.notStarted += 1
+                case .locked: entry.locked += 1
+                }
+                completion[module.id] = entry
+                help += progress.strugglingSets.compactMap { id in module.activitySet(id).map { "\(module.title) : \($0.title)" } }
+            }
+            var levels: [String: Int] = [:]
+            for run in try store.assessments(learnerID: learner.id).reversed() {  // oldest first: later shares win
+                guard let shared = run.sharedResult,
+                      let result = try? JSONDecoder().decode(AssessmentResult.self, from: Data(shared.utf8)) else { continue }
+                for competence in result.competences where competence.answered > 0 || (competence.pix ?? 0) > 0 {
+                    levels["\(result.frameworkID):\(competence.competenceID)"] = competence.level
+                }
+            }
+            rows.append(LearnerRow(id: learner.id, name: learner.displayName, modules: modules,
+                                   timeSpentMinutes: (activity[learner.id]?.timeSpentMs ?? 0) / 60_000,
+                                   lastActivity: activity[learner.id]?.lastActivity.map(French.date), needsHelp: help,
+                                   levels: levels))
+        }
+        let missed = try store.missedItems(assignmentIDs: assignments.map(\.id)).map { entry in
+            MissedItem(itemID: entry.itemID, prompt: catalog.item(id: entry.itemID).map { Markdown.plainText($0.prompt) } ?? entry.itemID,
+                       wrong: entry.wrong, total: entry.total)
+        }
+        let distribution = columns.map { column in
+            var counts = [Int](repeating: 0, count: 9)
+            for row in rows { if let level = row.levels[column.key] { counts[min(max(level, 0), 8)] += 1 } }
+            return Distribution(key: column.key, label: "\(column.label) \(column.title)", counts: counts)
+        }
+        return CohortReport(organisation: try store.organisation(id: cohort.organisationID)?.name ?? "", cohort: cohort.name,
+                            columns: columns, learners: rows, modules: moduleIDs.compactMap { completion[$0] },
+                            missedItems: missed, distribution: distribution)
+    }
+}
