@@ -225,3 +225,30 @@ extension Store {
         }
     }
 }
+
+extension Store {
+    /// Staff accounts of an organisation, by name.
+    public func staff(organisationID: Int64) throws -> [StaffUser] {
+        try read { db in
+            try Row.fetchAll(db, sql: """
+                SELECT * FROM users WHERE organisation_id = ? AND disabled_at IS NULL ORDER BY display_name, username
+                """, arguments: [organisationID]).map(Store.staffUser)
+        }
+    }
+
+    /// Every cohort of an organisation (for exports across cohorts).
+    public func cohorts(organisationID: Int64) throws -> [Cohort] {
+        try read { db in
+            try Row.fetchAll(db, sql: "SELECT * FROM cohorts WHERE organisation_id = ? AND archived_at IS NULL ORDER BY name",
+                             arguments: [organisationID]).map(Store.cohort)
+        }
+    }
+
+    /// Shares a cohort with another trainer of the same organisation.
+    public func shareCohort(_ cohortID: Int64, with userID: Int64) throws {
+        try write {
+            try $0.execute(sql: "INSERT OR IGNORE INTO cohort_trainers (cohort_id, user_id, access) VALUES (?, ?, 'shared')",
+                           arguments: [cohortID, userID])
+        }
+    }
+}

@@ -49,11 +49,26 @@ public struct CohortExport: Sendable {
     /// Writes the export of one cohort. `separator` is `;` (French spreadsheets) or `,` (RFC 4180).
     public func write(cohortID: Int64, format: Format, pseudonymize: Bool, separator: Character = ";",
                       emit: (String) throws -> Void) throws {
-        guard let cohort = try store.cohort(id: cohortID) else { throw StoreError.notFound("la cohorte \(cohortID)") }
-        let organisation = try store.organisation(id: cohort.organisationID)?.name ?? ""
-        let learners = try store.learners(cohortID: cohort.id)
-        let assignments = try store.assignments(cohortID: cohort.id, kind: .assessment)
-        let attributeKeys = Array(Set(learners.flatMap(\.attributes.keys))).sorted()
+        try write(cohortIDs: [cohortID], format: format, pseudonymize: pseudonymize, separator: separator, emit: emit)
+    }
+
+    /// Writes the export of several cohorts (an organisation's) with one header for all.
+    public func write(cohortIDs: [Int64], format: Format, pseudonymize: Bool, separator: Character = ";",
+                      emit: (String) throws -> Void) throws {
+        var cohorts: [Cohort] = []
+        for id in cohortIDs {
+            guard let cohort = try store.cohort(id: id) else { throw StoreError.notFound("la cohorte \(id)") }
+            cohorts.append(cohort)
+        }
+        guard let firstCohort = cohorts.first else { throw StoreError.notFound("aucune cohorte à exporter") }
+        let organisation = try store.organisation(id: firstCohort.organisationID)?.name ?? ""
+        var allLearners: [Learner] = [], allAssignments: [AssignmentRecord] = []
+        for cohort in cohorts {
+            allLearners += try store.learners(cohortID: cohort.id)
+            allAssignments += try store.assignments(cohortID: cohort.id, kind: .assessment)
+        }
+        let assignments = allAssignments
+        let attributeKeys = Array(Set(allLearners.flatMap(\.attributes.keys))).sorted()
         var competenceColumns: [(framework: Framework, competence: Competence)] = []
         for frameworkID in Array(Set(assignments.map(\.contentID))).sorted() {
             guard let framework = catalog.framework(id: frameworkID) else { continue }
@@ -90,9 +105,13 @@ public struct CohortExport: Sendable {
         if format == .csv {
             try emit(csv.preamble + csv.line(columns.map { .text($0.title) }))
         } else {
-            try emit("{\"cohort\":\(jsonString(cohort.name)),\"organisation\":\(jsonString(organisation)),\"rows\":[")
+            let name = cohorts.count == 1 ? jsonString(firstCohort.name) : "null"
+            try emit("{\"cohort\":\(name),\"organisation\":\(jsonString(organisation)),\"rows\":[")
         }
         var first = true
+        for cohort in cohorts {
+        let learners = try store.learners(cohortID: cohort.id)
+        let assignments = allAssignments.filter { $0.cohortID == cohort.id }
         for learner in learners {
             let runs = try store.assessments(learnerID: learner.id)
             let name = pseudonymize ? (try pseudonym(learner.id), "") : (learner.lastName, learner.firstName)
@@ -132,6 +151,7 @@ public struct CohortExport: Sendable {
                 }
                 first = false
             }
+        }
         }
         if format == .json { try emit("]}") }
     }

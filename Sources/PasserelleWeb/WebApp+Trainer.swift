@@ -13,6 +13,7 @@ extension WebApp {
     func trainerModuleRoute(_ request: HTTPRequest) -> HTTPResponse? {
         let parts = request.path.split(separator: "/").map(String.init)
         if parts == ["formateur", "cohortes"] && request.method == "POST" { return createCohort(request) }
+        if parts == ["formateur", "equipe"] || parts == ["formateur", "export-organisation.csv"] { return adminRoute(request, parts) }
         guard parts.count >= 4, parts[0] == "formateur", parts[1] == "cohortes", let cohortID = Int64(parts[2]),
               ["modules", "debloquer", "relectures", "export.csv", "export.json", "apprenants", "codes", "progression", "suivi"].contains(parts[3]) else { return nil }
         guard case .staff(let user)? = auth.principal(for: request) else { return .redirect(to: "/connexion") }
@@ -149,6 +150,50 @@ extension WebApp {
             "modules": modules, "hasModules": !modules.isEmpty,
             "submissions": submissions, "hasSubmissions": !submissions.isEmpty,
         ]))
+    }
+
+    // MARK: Administrators
+
+    /// Administrators add trainers and export every cohort; trainers get 403.
+    private func adminRoute(_ request: HTTPRequest, _ parts: [String]) -> HTTPResponse {
+        guard case .staff(let user)? = auth.principal(for: request) else { return .redirect(to: "/connexion") }
+        guard user.role == .admin else {
+            return errorResponse(request, status: 403, message: "Cette action est réservée aux administrateurs de l'organisation.")
+        }
+        do {
+            if parts[1] == "export-organisation.csv" {
+                var body = ""
+                try CohortExport(store: store, catalog: catalog).write(
+                    cohortIDs: try store.cohorts(organisationID: user.organisationID).map(\.id), format: .csv,
+                    pseudonymize: request.queryValue("pseudonymes") == "1") { body += $0 }
+                try store.audit(AuditEntry(action: "export-organisation", actorUserID: user.id))
+                return HTTPResponse(status: 200, headers: [
+                    HTTPField(name: "Content-Type", value: "text/csv; charset=utf-8"),
+                    HTTPField(name: "Content-Disposition", value: "attachment; filename=\"passerelle-organisation.csv\""),
+                    HTTPField(name: "Cache-Control", value: "no-store"),
+                ], body: .bytes(Array(body.utf8)))
+            }
+            guard request.method == "POST" else { return errorResponse(request, status: 405, message: "Méthode non autorisée.") }
+            let username = (request.formValue("identifiant") ?? "").trimmingCharacters(in: .whitespaces)
+            let name = (request.formValue("nom") ?? "").trimmingCharacters(in: .whitespaces)
+            guard !username.isEmpty, !name.isEmpty, username.count <= 100, name.count <= 200 else {
+                return errorResponse(request, status: 400, message: "Donnez un identifiant et un nom.")
+            }
+            let password = Credentials.newPassword()
+            let created = try store.createUser(organisationID: user.organisationID, username: username, displayName: name,
+                                               role: .trainer, passwordHash: try Credentials.hashPassword(password))
+            try store.audit(AuditEntry(action: "create-staff", actorUserID: user.id, targetType: "user", targetID: String(created.id)))
+            return .html(templates.render("erreur", [
+                "title": "Compte créé",
+                "message": "Le compte de \(name) est créé. Identifiant : \(username). Mot de passe provisoire : \(password) — notez-le et "
+                    + "transmettez-le : il ne sera plus affiché.",
+            ]))
+        } catch let error as StoreError {
+            return errorResponse(request, status: 400, message: error.localizedDescription.prefix(1).uppercased()
+                                 + error.localizedDescription.dropFirst() + ".")
+        } catch {
+            return errorResponse(request, status: 500, message: WebApp.serverTrouble)
+        }
     }
 
     // MARK: Cohorts and learners

@@ -190,10 +190,16 @@ public final class WebApp: Sendable {
                     "learners": count == 1 ? "1 apprenant" : "\(count) apprenants",
                     "assessments": opened, "hasAssessments": !opened.isEmpty, "frameworks": frameworks]
         }
-        return .html(templates.render("formateur", [
+        var context: [String: Any] = [
             "title": "Espace formateur", "name": user.displayName, "role": user.role.label,
             "cohorts": rows, "hasCohorts": !rows.isEmpty,
-        ]))
+        ]
+        if user.role == .admin {
+            context["admin"] = ["staff": ((try? store.staff(organisationID: user.organisationID)) ?? []).map {
+                ["name": $0.displayName, "username": $0.username, "role": $0.role.label]
+            }]
+        }
+        return .html(templates.render("formateur", context))
     }
 
     func errorResponse(_ request: HTTPRequest, status: Int, message: String) -> HTTPResponse {

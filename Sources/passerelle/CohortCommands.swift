@@ -149,3 +149,50 @@ struct Report: ParsableCommand {
         }
     }
 }
+
+struct TrainerGroup: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "trainer", abstract: "Crée et liste les comptes des formateurs.", subcommands: [Add.self, List.self])
+
+    struct Add: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Crée un compte formateur ; son mot de passe provisoire s'affiche une seule fois.")
+        @OptionGroup var database: DatabaseOptions
+        @Option(help: ArgumentHelp("Numéro de l'organisation.", valueName: "id")) var organisation: Int64
+        @Option(help: ArgumentHelp("Identifiant de connexion.", valueName: "identifiant")) var username: String
+        @Option(help: ArgumentHelp("Nom affiché.", valueName: "nom")) var name: String
+        @Flag(help: "Crée un compte administrateur (toutes les cohortes de l'organisation).") var admin = false
+
+        func run() throws {
+            let store = try database.open()
+            guard try store.organisation(id: organisation) != nil else { throw CommandFailure("organisation \(organisation) introuvable") }
+            let password = PasserelleWeb.Credentials.newPassword()
+            do {
+                let user = try store.createUser(organisationID: organisation, username: username, displayName: name,
+                                                role: admin ? .admin : .trainer,
+                                                passwordHash: try PasserelleWeb.Credentials.hashPassword(password))
+                try store.audit(AuditEntry(action: "create-staff", targetType: "user", targetID: String(user.id)))
+            } catch let error as StoreError { throw CommandFailure(error.localizedDescription) }
+            say("Compte \(admin ? "administrateur" : "formateur") « \(username) » créé.")
+            say("Mot de passe provisoire : \(password)  (notez-le : il ne sera plus affiché)")
+        }
+    }
+
+    struct List: ParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Liste les comptes d'une organisation.")
+        @OptionGroup var database: DatabaseOptions
+        @Option(help: ArgumentHelp("Numéro de l'organisation.", valueName: "id")) var organisation: Int64
+        @Flag(help: "Résultat au format JSON.") var json = false
+
+        func run() throws {
+            let store = try database.open()
+            let staff = try store.staff(organisationID: organisation)
+            if json {
+                let rows = staff.map { ["username": $0.username, "name": $0.displayName, "role": $0.role.rawValue] }
+                say(String(decoding: try JSONSerialization.data(withJSONObject: rows, options: [.prettyPrinted, .sortedKeys]), as: UTF8.self))
+                return
+            }
+            for user in staff { say("\(user.username)  \(user.displayName) (\(user.role.label))") }
+        }
+    }
+}

@@ -6,7 +6,33 @@ import PasserelleWeb
 
 struct Export: ParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "Exporte les résultats d'une cohorte (CSV pour tableur, ou JSON).", subcommands: [CohortCommand.self])
+        abstract: "Exporte les résultats d'une cohorte ou d'une organisation (CSV pour tableur, ou JSON).",
+        subcommands: [CohortCommand.self, OrganisationCommand.self])
+
+    struct OrganisationCommand: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "organisation", abstract: "Exporte toutes les cohortes d'une organisation, avec un seul en-tête.")
+        @OptionGroup var database: DatabaseOptions
+        @OptionGroup var root: RootOptions
+        @Argument(help: ArgumentHelp("Numéro de l'organisation.", valueName: "id")) var id: Int64
+        @Option(help: ArgumentHelp("csv ou json.", valueName: "format")) var format: String = "csv"
+        @Flag(help: "Remplace les noms par un pseudonyme stable.") var pseudonymize = false
+
+        func validate() throws {
+            guard CohortExport.Format(rawValue: format) != nil else { throw ValidationError("--format vaut csv ou json.") }
+        }
+
+        func run() throws {
+            let (_, catalog) = try root.load()
+            let store = try database.open()
+            let cohorts = try store.cohorts(organisationID: id)
+            guard !cohorts.isEmpty else { throw CommandFailure("l'organisation \(id) n'a aucune cohorte (ou n'existe pas)") }
+            try CohortExport(store: store, catalog: catalog).write(
+                cohortIDs: cohorts.map(\.id), format: CohortExport.Format(rawValue: format)!, pseudonymize: pseudonymize) {
+                FileHandle.standardOutput.write(Data($0.utf8))
+            }
+        }
+    }
 
     struct CohortCommand: ParsableCommand {
         static let configuration = CommandConfiguration(

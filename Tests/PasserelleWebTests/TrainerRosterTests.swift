@@ -73,3 +73,49 @@ import TestSupport
         #expect(mismatch.status == 400)
     }
 }
+
+@Suite struct AdministratorTests {
+    @Test func anAdministratorAddsTrainersAndExportsEveryCohortButATrainerCannot() throws {
+        let fixture = try AssessmentFixture()
+        defer { fixture.remove() }
+        let store = try Store(path: temporaryFolderPath() + "/a.sqlite")
+        let org = try store.createOrganisation(name: "Département")
+        _ = try store.createUser(organisationID: org.id, username: "direction", displayName: "Direction", role: .admin,
+                                 passwordHash: try Credentials.hashPassword("secret-direction"))
+        let claire = try store.createUser(organisationID: org.id, username: "claire", displayName: "Claire", role: .trainer,
+                                          passwordHash: try Credentials.hashPassword("secret-claire"))
+        let one = try store.createCohort(organisationID: org.id, name: "Une", ownerID: claire.id)
+        let two = try store.createCohort(organisationID: org.id, name: "Deux")
+        _ = try store.createLearner(cohortID: one.id, firstName: "Ana", lastName: "D", attributes: ["groupe": "A"], codeSelector: nil, codeHash: nil)
+        _ = try store.createLearner(cohortID: two.id, firstName: "Bob", lastName: "M", attributes: ["mission": "accueil"], codeSelector: nil, codeHash: nil)
+        let server = try AssessmentServer(store: store, fixture: fixture)
+        defer { server.server?.stop() }
+        let client = try server.client()
+        func signIn(_ user: String, _ password: String) throws -> String {
+            try #require(sessionCookie(try client.request("POST", "/connexion/formateur", headers: form,
+                                                          body: Array("identifiant=\(user)&mot_de_passe=\(password)".utf8))))
+        }
+        let admin = try signIn("direction", "secret-direction"), trainer = try signIn("claire", "secret-claire")
+
+        let home = try client.request("GET", "/formateur", headers: ["Cookie": admin])
+        #expect(home.page.contains("Une") && home.page.contains("Deux"), "an administrator sees every cohort")
+        #expect(home.page.contains("Équipe de l'organisation"))
+        let trainerHome = try client.request("GET", "/formateur", headers: ["Cookie": trainer])
+        #expect(!trainerHome.page.contains("Deux") && !trainerHome.page.contains("Équipe de l'organisation"))
+
+        let added = try client.request("POST", "/formateur/equipe", headers: form.merging(["Cookie": admin]) { a, _ in a },
+                                       body: Array("identifiant=paul&nom=Paul+Durand".utf8))
+        #expect(added.status == 200)
+        #expect(added.page.contains("Mot de passe provisoire"))
+        #expect(try store.staffCredentials(username: "paul")?.user.role == .trainer)
+        #expect(try client.request("POST", "/formateur/equipe", headers: form.merging(["Cookie": trainer]) { a, _ in a },
+                                   body: Array("identifiant=x&nom=X".utf8)).status == 403)
+
+        let export = try client.request("GET", "/formateur/export-organisation.csv", headers: ["Cookie": admin])
+        #expect(export.status == 200)
+        let lines = export.text.dropFirst().components(separatedBy: "\r\n").filter { !$0.isEmpty }
+        #expect(lines.count == 1, "no assessment opened yet: the header only")
+        #expect(lines[0].contains("\"Groupe\";\"Mission\""), "one header with every cohort's attributes")
+        #expect(try client.request("GET", "/formateur/export-organisation.csv", headers: ["Cookie": trainer]).status == 403)
+    }
+}
