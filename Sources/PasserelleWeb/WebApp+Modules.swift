@@ -100,6 +100,27 @@ extension WebApp {
 
     // MARK: Pages
 
+    /// Today in Europe/Paris, as `yyyy-MM-dd`.
+    static func today() -> String {
+        let formatter = DateFormatter()
+        formatter.locale = Locale(identifier: "en_US_POSIX")
+        formatter.timeZone = TimeZone(identifier: "Europe/Paris")
+        formatter.dateFormat = "yyyy-MM-dd"
+        return formatter.string(from: Date())
+    }
+
+    /// True when a due date (`yyyy-MM-dd`) has passed and the work is not done.
+    static func isOverdue(_ due: String?, done: Bool, today: String = WebApp.today()) -> Bool {
+        guard let due, !done else { return false }
+        return due < today
+    }
+
+    /// `2026-12-31` as `31/12/2026`.
+    static func frenchDay(_ day: String) -> String {
+        let parts = day.split(separator: "-")
+        return parts.count == 3 ? "\(parts[2])/\(parts[1])/\(parts[0])" : day
+    }
+
     static func stateLabel(_ state: ModuleState) -> String {
         switch state {
         case .locked: return "Verrouillé"
@@ -114,10 +135,12 @@ extension WebApp {
         let service = modulesService
         return ((try? service.modules(for: learner)) ?? []).map { entry in
             let progress = try? service.progress(learner, entry.module)
+            let overdue = WebApp.isOverdue(entry.dueDate, done: progress?.state == .complete)
             return ["id": entry.module.id, "title": entry.module.title, "summary": entry.module.summary,
                     "state": WebApp.stateLabel(progress?.state ?? .notStarted),
                     "percent": Int(((progress?.fraction ?? 0) * 100).rounded()),
-                    "due": entry.dueDate.map { "À terminer avant le \($0)" } ?? ""]
+                    "due": entry.dueDate.map { "À terminer avant le \(WebApp.frenchDay($0))" } ?? "",
+                    "overdue": overdue]
         }
     }
 

@@ -147,7 +147,8 @@ public final class WebApp: Sendable {
                 "assignmentID": assignment.id,
                 "title": assessments.title(frameworkID: assignment.contentID),
                 "purpose": chosen?.purposeLabel ?? "positionnement",
-                "due": assignment.dueDate.map { "À faire avant le \($0)" } ?? "",
+                "due": assignment.dueDate.map { "À faire avant le \(WebApp.frenchDay($0))" } ?? "",
+                "overdue": WebApp.isOverdue(assignment.dueDate, done: run?.state == .completed),
             ]
             switch run?.state {
             case nil:

@@ -186,7 +186,7 @@ private func json(_ response: RawHTTPClient.Response) -> [String: Any] {
             "POST", "/api/session", headers: ["Content-Type": "application/json"],
             body: Array(try JSONSerialization.data(withJSONObject: ["code": code.value])))))
         let home = try client.request("GET", "/apprenant", headers: ["Cookie": learnerCookie])
-        #expect(home.page.contains("À terminer avant le 2026-12-31"))
+        #expect(home.page.contains("À terminer avant le 31/12/2026"))
         #expect(home.page.contains("Verrouillé"))
         let locked = try client.request("POST", "/api/modules/suite-module/activities/q1",
                                         headers: ["Cookie": learnerCookie, "Content-Type": "application/json"],

@@ -300,3 +300,13 @@ func sessionCookie(_ response: RawHTTPClient.Response) -> String? {
         }
     }
 }
+
+@Suite struct DueDateTests {
+    @Test func overdueOnlyWhenPastAndNotDone() {
+        #expect(WebApp.isOverdue("2026-11-20", done: false, today: "2026-11-24"))
+        #expect(!WebApp.isOverdue("2026-11-24", done: false, today: "2026-11-24"), "due today is not late yet")
+        #expect(!WebApp.isOverdue("2026-11-20", done: true, today: "2026-11-24"))
+        #expect(!WebApp.isOverdue(nil, done: false, today: "2026-11-24"))
+        #expect(WebApp.frenchDay("2026-12-31") == "31/12/2026")
+    }
+}
