@@ -8,11 +8,17 @@ public struct ContentCatalog: Sendable {
     /// Every item of the bank, whatever its status.
     public var items: [Item]
     public var modules: [Module]
+    public var questionnaires: [Questionnaire]
 
-    public init(frameworks: [Framework] = [], items: [Item] = [], modules: [Module] = []) {
+    public init(frameworks: [Framework] = [], items: [Item] = [], modules: [Module] = [], questionnaires: [Questionnaire] = []) {
         self.frameworks = frameworks
         self.items = items
         self.modules = modules
+        self.questionnaires = questionnaires
+    }
+
+    public func questionnaire(id: String) -> Questionnaire? {
+        questionnaires.first { $0.id == id }
     }
 
     public func module(id: String) -> Module? {
@@ -110,6 +116,20 @@ public enum ContentLoader {
             }
         }
 
+        let questionnaireFolder = root.assessments.appendingPathComponent("questionnaires")
+        for file in files(in: questionnaireFolder, extensions: ["yaml", "yml"]) {
+            let name = root.relative(file)
+            guard let text = read(file, name, &diagnostics) else { continue }
+            let (questionnaire, problems) = QuestionnaireLoader.load(text: text, file: name)
+            diagnostics += problems
+            guard let questionnaire else { continue }
+            if catalog.questionnaire(id: questionnaire.id) != nil {
+                diagnostics.append(Diagnostic(file: name, line: 1, message: "le questionnaire « \(questionnaire.id) » est déjà défini"))
+                continue
+            }
+            catalog.questionnaires.append(questionnaire)
+        }
+
         // Modules: one folder each below Curriculum/.
         var moduleLines: [String: (file: String, prerequisites: [String: Int], competences: [String: Int])] = [:]
         let folders = ((try? FileManager.default.contentsOfDirectory(at: root.curriculum, includingPropertiesForKeys: [.isDirectoryKey])) ?? [])
@@ -147,7 +167,8 @@ public enum ContentLoader {
 
         // Every other YAML file must at least be well-formed until its format is checked in full.
         let checked = Set((files(in: frameworkFolder, extensions: ["yaml", "yml"])
-            + files(in: itemFolder, extensions: ["yaml", "yml"])).map(\.standardizedFileURL.path)).union(moduleFiles)
+            + files(in: itemFolder, extensions: ["yaml", "yml"])
+            + files(in: questionnaireFolder, extensions: ["yaml", "yml"])).map(\.standardizedFileURL.path)).union(moduleFiles)
         for folder in [root.assessments, root.curriculum] {
             for file in files(in: folder, extensions: ["yaml", "yml"]) where !checked.contains(file.standardizedFileURL.path) {
                 let name = root.relative(file)

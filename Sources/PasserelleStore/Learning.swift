@@ -215,3 +215,32 @@ extension Store {
         }
     }
 }
+
+/// Questionnaire answers.
+extension Store {
+    /// Saves a learner's answers to a questionnaire assignment (answering again replaces them), in one transaction.
+    public func saveQuestionnaireAnswers(learnerID: Int64, assignmentID: Int64, questionnaireID: String, administration: String,
+                                         values: [String: Double]) throws {
+        try write { db in
+            for (statement, value) in values {
+                try db.execute(sql: """
+                    INSERT INTO questionnaire_responses (learner_id, assignment_id, questionnaire_id, administration, statement_id, value_number)
+                    VALUES (?, ?, ?, ?, ?, ?)
+                    ON CONFLICT (learner_id, questionnaire_id, administration, statement_id) DO UPDATE SET
+                        value_number = excluded.value_number, assignment_id = excluded.assignment_id,
+                        created_at = strftime('%Y-%m-%dT%H:%M:%fZ', 'now')
+                    """, arguments: [learnerID, assignmentID, questionnaireID, administration, statement, value])
+            }
+        }
+    }
+
+    /// Answers given through an assignment: (learner, statement, value).
+    public func questionnaireAnswers(assignmentID: Int64) throws -> [(learner: Int64, statement: String, value: Double)] {
+        try read { db in
+            try Row.fetchAll(db, sql: """
+                SELECT learner_id, statement_id, value_number FROM questionnaire_responses
+                WHERE assignment_id = ? AND value_number IS NOT NULL
+                """, arguments: [assignmentID]).map { (learner: $0["learner_id"], statement: $0["statement_id"], value: $0["value_number"]) }
+        }
+    }
+}

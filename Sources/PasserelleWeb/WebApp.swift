@@ -60,6 +60,7 @@ public final class WebApp: Sendable {
         if let response = assessmentRoute(request) { return response }
         if let response = moduleRoute(request) { return response }
         if let response = trainerModuleRoute(request) { return response }
+        if let response = questionnaireRoute(request) { return response }
         switch (request.method, path) {
         case ("GET", "/api/health"), ("HEAD", "/api/health"):
             return health()
@@ -171,6 +172,7 @@ public final class WebApp: Sendable {
             "firstName": learner.firstName.isEmpty ? learner.displayName : learner.firstName,
             "assessments": assigned, "hasAssessments": !assigned.isEmpty,
             "modules": moduleRows(for: learner), "hasModules": !moduleRows(for: learner).isEmpty,
+            "questionnaires": questionnaireRows(for: learner), "hasQuestionnaires": !questionnaireRows(for: learner).isEmpty,
         ]))
     }
 
@@ -189,7 +191,14 @@ public final class WebApp: Sendable {
             }
             return ["id": cohort.id, "name": cohort.name, "year": cohort.year.map(String.init) ?? "",
                     "learners": count == 1 ? "1 apprenant" : "\(count) apprenants",
-                    "assessments": opened, "hasAssessments": !opened.isEmpty, "frameworks": frameworks]
+                    "assessments": opened, "hasAssessments": !opened.isEmpty, "frameworks": frameworks,
+                    "questionnaires": ((try? store.assignments(cohortID: cohort.id, kind: .questionnaire)) ?? []).map { assignment -> [String: Any] in
+                        let settings = try? JSONDecoder().decode(QuestionnaireSettings.self, from: Data(assignment.settings.utf8))
+                        return ["id": assignment.id, "title": catalog.questionnaire(id: assignment.contentID)?.title ?? assignment.contentID,
+                                "administration": WebApp.administrationLabel(settings?.administration ?? "unique")]
+                    },
+                    "catalogQuestionnaires": catalog.questionnaires.map { ["id": $0.id, "title": $0.title] },
+                    "hasCatalogQuestionnaires": !catalog.questionnaires.isEmpty]
         }
         var context: [String: Any] = [
             "title": "Espace formateur", "name": user.displayName, "role": user.role.label,

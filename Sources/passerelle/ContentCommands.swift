@@ -35,7 +35,7 @@ struct Content: ParsableCommand {
                     let validated = catalog.items.filter(\.isPlayable).count
                     say("Contenu valide : \(catalog.frameworks.count) référentiel(s), \(competences) compétence(s), "
                           + "\(skills) acquis, \(catalog.items.count) question(s) dont \(validated) validée(s), "
-                          + "\(catalog.modules.count) module(s).")
+                          + "\(catalog.modules.count) module(s), \(catalog.questionnaires.count) questionnaire(s).")
                 } else {
                     say("\(diagnostics.count) erreur(s) dans le contenu.")
                 }
