@@ -95,6 +95,7 @@ extension WebApp {
             let given = form.first { $0.name == "reponse_\(statement.id)" }?.value
             var row: [String: Any] = ["id": statement.id, "text": statement.text, "missing": missing.contains(statement.id)]
             if statement.kind == .scale {
+                row["isScale"] = true
                 row["scale"] = (questionnaire.scale.min...questionnaire.scale.max).map { ["value": $0, "checked": given == "\($0)"] }
             } else {
                 row["yesNo"] = ["oui": given == "oui", "non": given == "non"]

@@ -14,6 +14,9 @@ extension WebApp {
         let parts = request.path.split(separator: "/").map(String.init)
         if parts == ["formateur", "cohortes"] && request.method == "POST" { return createCohort(request) }
         if parts == ["formateur", "equipe"] || parts == ["formateur", "export-organisation.csv"] { return adminRoute(request, parts) }
+        if parts.count == 3, parts[0] == "formateur", parts[1] == "apprenants", let learnerID = Int64(parts[2]) {
+            return learnerPage(request, learnerID: learnerID)
+        }
         guard parts.count >= 4, parts[0] == "formateur", parts[1] == "cohortes", let cohortID = Int64(parts[2]),
               ["modules", "debloquer", "relectures", "export.csv", "export.json", "apprenants", "codes", "progression", "suivi"].contains(parts[3]) else { return nil }
         guard case .staff(let user)? = auth.principal(for: request) else { return .redirect(to: "/connexion") }
@@ -114,7 +117,7 @@ extension WebApp {
         let modules: [[String: Any]] = try moduleIDs.compactMap { catalog.module(id: $0) }.map { module in
             ["title": module.title, "id": module.id, "rows": try learners.map { learner -> [String: Any] in
                 let progress = try service.progress(learner, module)
-                return ["learnerID": learner.id, "name": learner.displayName, "moduleID": module.id,
+                return ["learnerID": learner.id, "name": learner.displayName, "link": "/formateur/apprenants/\(learner.id)", "moduleID": module.id,
                         "state": WebApp.stateLabel(progress.state), "percent": Int((progress.fraction * 100).rounded()),
                         "locked": progress.state == .locked,
                         "help": progress.strugglingSets.isEmpty ? "" : "A besoin d'aide"]
@@ -150,6 +153,65 @@ extension WebApp {
             "modules": modules, "hasModules": !modules.isEmpty,
             "submissions": submissions, "hasSubmissions": !submissions.isEmpty,
         ]))
+    }
+
+    // MARK: One learner
+
+    /// Everything about one learner for their trainer: shared profiles, modules, time, help, answers to
+    /// questionnaires and the comments on their submitted work. Unshared results stay hidden.
+    private func learnerPage(_ request: HTTPRequest, learnerID: Int64) -> HTTPResponse {
+        guard case .staff(let user)? = auth.principal(for: request) else { return .redirect(to: "/connexion") }
+        do {
+            let visible = try store.cohorts(visibleTo: user)
+            guard let learner = try visible.lazy.flatMap({ try self.store.learners(cohortID: $0.id) }).first(where: { $0.id == learnerID }),
+                  let cohort = visible.first(where: { $0.id == learner.cohortID }) else {
+                return errorResponse(request, status: 404, message: "Cet apprenant n'existe pas ou n'est pas dans vos cohortes.")
+            }
+            let service = modulesService
+            let runs = try store.assessments(learnerID: learner.id)
+            let profiles: [[String: Any]] = runs.map { run in
+                var entry: [String: Any] = ["title": catalog.framework(id: run.frameworkID)?.title ?? run.frameworkID,
+                                            "date": French.date(run.startedAt),
+                                            "state": run.state == .completed ? (run.sharedAt == nil ? "terminé, non partagé" : "partagé") : "en cours"]
+                if let shared = run.sharedResult, let result = try? JSONDecoder().decode(AssessmentResult.self, from: Data(shared.utf8)) {
+                    let competences = result.competences.filter { $0.answered > 0 || ($0.pix ?? 0) > 0 }.map {
+                        ["label": "\($0.competenceID) \($0.title)", "level": $0.level, "pix": $0.pix.map(String.init) ?? "—"] as [String: Any]
+                    }
+                    entry["competences"] = competences
+                    entry["hasCompetences"] = !competences.isEmpty
+                    entry["chart"] = ProfileChart.svg(result)
+                }
+                return entry
+            }
+            let modules: [[String: Any]] = try service.modules(for: learner).map { entry in
+                let progress = try service.progress(learner, entry.module)
+                return ["title": entry.module.title, "state": WebApp.stateLabel(progress.state),
+                        "percent": Int((progress.fraction * 100).rounded()),
+                        "help": progress.strugglingSets.compactMap { entry.module.activitySet($0)?.title }.joined(separator: ", ")]
+            }
+            let activity = try store.learnerActivity(cohortID: cohort.id)[learner.id]
+            var answers: [[String: Any]] = []
+            for assignment in try store.assignments(for: learner, kind: .questionnaire) {
+                guard let questionnaire = catalog.questionnaire(id: assignment.contentID) else { continue }
+                let given = try store.questionnaireAnswers(assignmentID: assignment.id).filter { $0.learner == learner.id }
+                guard !given.isEmpty else { continue }
+                answers.append(["title": questionnaire.title, "rows": questionnaire.statements.map { statement -> [String: String] in
+                    let value = given.first { $0.statement == statement.id }?.value
+                    let text = value.map { statement.kind == .yesNo ? ($0 == 1 ? "oui" : "non") : String(Int($0)) } ?? "—"
+                    return ["text": statement.text, "value": text]
+                }])
+            }
+            return .html(templates.render("formateur-apprenant", [
+                "title": "\(learner.displayName) — \(cohort.name)", "name": learner.displayName, "cohort": cohort.name,
+                "cohortID": cohort.id, "external": learner.externalID ?? "",
+                "attributes": learner.attributes.sorted { $0.key < $1.key }.map { ["key": $0.key, "value": $0.value] },
+                "time": (activity?.timeSpentMs ?? 0) / 60_000, "last": activity?.lastActivity.map(French.date) ?? "—",
+                "profiles": profiles, "hasProfiles": !profiles.isEmpty, "modules": modules, "hasModules": !modules.isEmpty,
+                "answers": answers, "hasAnswers": !answers.isEmpty,
+            ]))
+        } catch {
+            return errorResponse(request, status: 500, message: WebApp.serverTrouble)
+        }
     }
 
     // MARK: Administrators
@@ -250,7 +312,7 @@ extension WebApp {
         let stateLabels = ["complete": "Terminé", "in-progress": "En cours", "not-started": "Pas commencé", "locked": "Verrouillé"]
         let moduleTitles = Dictionary(report.modules.map { ($0.id, $0.title) }, uniquingKeysWith: { a, _ in a })
         let learners: [[String: Any]] = report.learners.map { row in
-            ["name": row.name, "time": row.timeSpentMinutes, "last": row.lastActivity ?? "—",
+            ["id": row.id, "name": row.name, "time": row.timeSpentMinutes, "last": row.lastActivity ?? "—",
              "help": row.needsHelp.joined(separator: " ; "),
              "modules": row.modules.sorted { $0.key < $1.key }.map { "\(moduleTitles[$0.key] ?? $0.key) : \(stateLabels[$0.value] ?? $0.value)" }
                 .joined(separator: " · "),

@@ -192,6 +192,7 @@ public final class WebApp: Sendable {
             return ["id": cohort.id, "name": cohort.name, "year": cohort.year.map(String.init) ?? "",
                     "learners": count == 1 ? "1 apprenant" : "\(count) apprenants",
                     "assessments": opened, "hasAssessments": !opened.isEmpty, "frameworks": frameworks,
+                    "hasQuestionnaires": !((try? store.assignments(cohortID: cohort.id, kind: .questionnaire)) ?? []).isEmpty,
                     "questionnaires": ((try? store.assignments(cohortID: cohort.id, kind: .questionnaire)) ?? []).map { assignment -> [String: Any] in
                         let settings = try? JSONDecoder().decode(QuestionnaireSettings.self, from: Data(assignment.settings.utf8))
                         return ["id": assignment.id, "title": catalog.questionnaire(id: assignment.contentID)?.title ?? assignment.contentID,

@@ -66,8 +66,15 @@ import TestSupport
         // The tracker: Ana's shared levels in the heat map, Bob's unshared result hidden, missed items from shared runs.
         let tracker = try client.request("GET", "/formateur/cohortes/\(cohort.id)/suivi", headers: ["Cookie": staff])
         #expect(tracker.status == 200)
-        #expect(tracker.page.contains("<th scope=\"row\">Ana =Dupont</th><td class=\"heat-2\">2</td>"))
-        #expect(tracker.page.contains("<th scope=\"row\">Bob Martin</th><td class=\"heat-none\">—</td>"))
+        #expect(tracker.page.contains("Ana =Dupont</a></th><td class=\"heat-2\">2</td>"))
+        #expect(tracker.page.contains("Bob Martin</a></th><td class=\"heat-none\">—</td>"))
+        let learners = try store.learners(cohortID: cohort.id)
+        let anaPage = try client.request("GET", "/formateur/apprenants/\(learners.first { $0.firstName == "Ana" }!.id)", headers: ["Cookie": staff])
+        #expect(anaPage.status == 200)
+        #expect(anaPage.page.contains("Niveaux partagés") && anaPage.page.contains("partagé"))
+        let bobPage = try client.request("GET", "/formateur/apprenants/\(learners.first { $0.firstName == "Bob" }!.id)", headers: ["Cookie": staff])
+        #expect(bobPage.page.contains("terminé, non partagé"))
+        #expect(!bobPage.page.contains("Niveaux partagés"), "an unshared result stays hidden")
         #expect(tracker.page.contains("erreur(s) sur"))
         let report = try CohortReport.build(store: store, catalog: try ContentLoader.load(fixture.contentRoot), cohortID: cohort.id)
         #expect(report.distribution.first?.counts[2] == 1, "one learner (Ana) at level 2; Bob's result is not shared")
@@ -79,6 +86,7 @@ import TestSupport
         _ = intruder
         #expect(try client.request("GET", "/formateur/cohortes/\(cohort.id)/export.csv", headers: ["Cookie": other]).status == 404)
         #expect(try client.request("GET", "/formateur/cohortes/\(cohort.id)/suivi", headers: ["Cookie": other]).status == 404)
+        #expect(try client.request("GET", "/formateur/apprenants/\(learners[0].id)", headers: ["Cookie": other]).status == 404)
         // A learner cannot either.
         #expect(try client.request("GET", "/formateur/cohortes/\(cohort.id)/export.csv", headers: ["Cookie": cookie]).status == 303)
     }
