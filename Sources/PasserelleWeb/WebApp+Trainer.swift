@@ -18,7 +18,7 @@ extension WebApp {
             return learnerPage(request, learnerID: learnerID)
         }
         guard parts.count >= 4, parts[0] == "formateur", parts[1] == "cohortes", let cohortID = Int64(parts[2]),
-              ["modules", "debloquer", "relectures", "export.csv", "export.json", "apprenants", "codes", "progression", "suivi"].contains(parts[3]) else { return nil }
+              ["modules", "debloquer", "relectures", "export.csv", "export.json", "apprenants", "codes", "progression", "progression.csv", "suivi"].contains(parts[3]) else { return nil }
         guard case .staff(let user)? = auth.principal(for: request) else { return .redirect(to: "/connexion") }
         guard let cohort = (try? store.cohorts(visibleTo: user))?.first(where: { $0.id == cohortID }) else {
             return errorResponse(request, status: 404, message: "Cette cohorte n'existe pas ou ne vous est pas confiée.")
@@ -78,6 +78,8 @@ extension WebApp {
                 return try trackerPage(cohort)
             case ("GET", 4, "progression"):
                 return try gainsPage(cohort, request: request)
+            case ("GET", 4, "progression.csv"):
+                return try gainsCSV(cohort, request: request)
             case ("POST", 4, "debloquer"):
                 guard let learnerID = Int64(request.formValue("apprenant") ?? ""),
                       try store.learners(cohortID: cohort.id).contains(where: { $0.id == learnerID }),
@@ -336,6 +338,51 @@ extension WebApp {
 
     // MARK: Gains between two positionings
 
+    /// One row per learner: before, after and gain (pix and level) per competence, shared results only.
+    private func gainsCSV(_ cohort: Cohort, request: HTTPRequest) throws -> HTTPResponse {
+        let assignments = try store.assignments(cohortID: cohort.id, kind: .assessment)
+        guard let first = assignments.first(where: { $0.id == Int64(request.queryValue("avant") ?? "") }),
+              let second = assignments.first(where: { $0.id == Int64(request.queryValue("apres") ?? "") }),
+              first.contentID == second.contentID, let framework = catalog.framework(id: first.contentID) else {
+            return errorResponse(request, status: 400, message: "Choisissez deux positionnements du même référentiel.")
+        }
+        func shared(_ assignment: AssignmentRecord) throws -> [Int64: AssessmentResult] {
+            var result: [Int64: AssessmentResult] = [:]
+            for run in try store.assessments(assignmentID: assignment.id) {
+                if let text = run.sharedResult, let value = try? JSONDecoder().decode(AssessmentResult.self, from: Data(text.utf8)) {
+                    result[run.learnerID] = value
+                }
+            }
+            return result
+        }
+        let before = try shared(first), after = try shared(second)
+        let csv = CSVWriter()
+        var header: [CSVWriter.Cell] = [.text("Nom"), .text("Prénom"), .text("Identifiant externe")]
+        for competence in framework.competences {
+            for what in ["pix avant", "pix après", "gain pix", "niveau avant", "niveau après", "gain niveau"] {
+                header.append(.text("\(competence.id) \(what)"))
+            }
+        }
+        var body = csv.preamble + csv.line(header)
+        for learner in try store.learners(cohortID: cohort.id) {
+            var cells: [CSVWriter.Cell] = [.text(learner.lastName), .text(learner.firstName), .text(learner.externalID ?? "")]
+            for competence in framework.competences {
+                let b = before[learner.id]?.competences.first { $0.competenceID == competence.id }
+                let a = after[learner.id]?.competences.first { $0.competenceID == competence.id }
+                func cell(_ value: Int?) -> CSVWriter.Cell { value.map { .integer($0) } ?? .empty }
+                let gainPix = b?.pix.flatMap { old in a?.pix.map { $0 - old } }
+                let gainLevel = b.flatMap { old in a.map { $0.level - old.level } }
+                cells += [cell(b?.pix), cell(a?.pix), cell(gainPix), cell(b?.level), cell(a?.level), cell(gainLevel)]
+            }
+            body += csv.line(cells)
+        }
+        return HTTPResponse(status: 200, headers: [
+            HTTPField(name: "Content-Type", value: "text/csv; charset=utf-8"),
+            HTTPField(name: "Content-Disposition", value: "attachment; filename=\"passerelle-progression-\(cohort.id).csv\""),
+            HTTPField(name: "Cache-Control", value: "no-store"),
+        ], body: .bytes(Array(body.utf8)))
+    }
+
     private func gainsPage(_ cohort: Cohort, request: HTTPRequest) throws -> HTTPResponse {
         let assignments = try store.assignments(cohortID: cohort.id, kind: .assessment)
         func label(_ assignment: AssignmentRecord) -> String {
@@ -374,6 +421,8 @@ extension WebApp {
                 return String(format: "%.1f", value).replacingOccurrences(of: ".", with: ",")
             }
             context["framework"] = framework.title
+            context["before"] = first.id
+            context["after"] = second.id
             context["beforeLabel"] = label(first)
             context["afterLabel"] = label(second)
             context["rows"] = gains.filter { $0.pairs + $0.singleMeasure > 0 }.map { gain -> [String: Any] in

@@ -68,6 +68,13 @@ import TestSupport
                                        headers: ["Cookie": staff])
         #expect(gains.status == 200)
         #expect(gains.page.contains("<th scope=\"row\">1.1 Compétence</th><td>2</td><td>0</td><td>0,0</td>"))
+        let gainsCSV = try client.request("GET", "/formateur/cohortes/\(cohort.id)/progression.csv?avant=\(assignments[0])&apres=\(assignments[1])",
+                                          headers: ["Cookie": staff])
+        #expect(gainsCSV.status == 200)
+        let csvLines = gainsCSV.text.dropFirst().components(separatedBy: "\r\n").filter { !$0.isEmpty }
+        #expect(csvLines.count == 3)
+        #expect(csvLines[0].hasPrefix("\"Nom\";\"Prénom\";\"Identifiant externe\";\"1.1 pix avant\";\"1.1 pix après\";\"1.1 gain pix\""))
+        #expect(csvLines[1].hasSuffix(";16;16;0;2;2;0"), "\(csvLines[1])")
         let mismatch = try client.request("GET", "/formateur/cohortes/\(cohort.id)/progression?avant=\(assignments[0])&apres=\(assignments[0])",
                                           headers: ["Cookie": staff])
         #expect(mismatch.status == 400)
