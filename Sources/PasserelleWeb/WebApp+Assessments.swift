@@ -274,14 +274,13 @@ extension WebApp {
         let chosen = AssessmentAssignment(
             settings: AssessmentSettings(frameworkID: frameworkID, algorithm: algorithm, profile: profile, maxLevel: maxLevel),
             purpose: purpose)
-        let due = (request.formValue("echeance") ?? "").trimmingCharacters(in: .whitespaces)
-        guard due.isEmpty || due.range(of: #"^\d{4}-\d{2}-\d{2}$"#, options: .regularExpression) != nil else {
+        guard let due = WebApp.dueDate(request.formValue("echeance")) else {
             throw AssessmentService.Failure.invalidAnswer("la date d'échéance s'écrit comme 2026-12-31")
         }
         let id = try store.createAssignment(
             cohortID: cohort.id, kind: .assessment, contentID: frameworkID,
             settings: String(decoding: try JSONEncoder.sorted.encode(chosen), as: UTF8.self),
-            dueDate: due.isEmpty ? nil : due, createdBy: user.id)
+            dueDate: due, createdBy: user.id)
         try store.audit(AuditEntry(action: "assessment-open", actorUserID: user.id, targetType: "assignment",
                                    targetID: String(id)))
         return .redirect(to: "/formateur/positionnements/\(id)")

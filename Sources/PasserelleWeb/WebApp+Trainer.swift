@@ -33,12 +33,11 @@ extension WebApp {
                 guard catalog.module(id: moduleID) != nil else {
                     return errorResponse(request, status: 400, message: "Choisissez un module de la liste.")
                 }
-                let due = (request.formValue("echeance") ?? "").trimmingCharacters(in: .whitespaces)
-                guard due.isEmpty || due.range(of: #"^\d{4}-\d{2}-\d{2}$"#, options: .regularExpression) != nil else {
+                guard let due = WebApp.dueDate(request.formValue("echeance")) else {
                     return errorResponse(request, status: 400, message: "La date d'échéance s'écrit comme 2026-12-31.")
                 }
                 let id = try store.createAssignment(cohortID: cohort.id, kind: .module, contentID: moduleID,
-                                                    dueDate: due.isEmpty ? nil : due, createdBy: user.id)
+                                                    dueDate: due, createdBy: user.id)
                 try store.audit(AuditEntry(action: "module-assign", actorUserID: user.id, targetType: "assignment", targetID: String(id)))
                 return .redirect(to: back)
             case ("GET", 4, "export.csv"), ("GET", 4, "export.json"):
@@ -47,12 +46,8 @@ extension WebApp {
                 try CohortExport(store: store, catalog: catalog).write(
                     cohortID: cohort.id, format: format, pseudonymize: request.queryValue("pseudonymes") == "1") { body += $0 }
                 try store.audit(AuditEntry(action: "export", actorUserID: user.id, targetType: "cohort", targetID: String(cohort.id)))
-                let name = "passerelle-cohorte-\(cohort.id).\(format.rawValue)"
-                return HTTPResponse(status: 200, headers: [
-                    HTTPField(name: "Content-Type", value: format == .csv ? "text/csv; charset=utf-8" : "application/json; charset=utf-8"),
-                    HTTPField(name: "Content-Disposition", value: "attachment; filename=\"\(name)\""),
-                    HTTPField(name: "Cache-Control", value: "no-store"),
-                ], body: .bytes(Array(body.utf8)))
+                return WebApp.download(body, name: "passerelle-cohorte-\(cohort.id).\(format.rawValue)",
+                                       type: format == .csv ? "text/csv; charset=utf-8" : "application/json; charset=utf-8")
             case ("GET", 4, "apprenants"), ("HEAD", 4, "apprenants"):
                 return try rosterPage(cohort)
             case ("POST", 4, "apprenants"):
@@ -157,6 +152,22 @@ extension WebApp {
         ]))
     }
 
+    /// A file to download (never cached: it holds learner data).
+    static func download(_ body: String, name: String, type: String = "text/csv; charset=utf-8") -> HTTPResponse {
+        HTTPResponse(status: 200, headers: [
+            HTTPField(name: "Content-Type", value: type),
+            HTTPField(name: "Content-Disposition", value: "attachment; filename=\"\(name)\""),
+            HTTPField(name: "Cache-Control", value: "no-store"),
+        ], body: .bytes(Array(body.utf8)))
+    }
+
+    /// A due date typed by a trainer: empty (none) or `yyyy-MM-dd`; nil when it is neither.
+    static func dueDate(_ typed: String?) -> String?? {
+        let text = (typed ?? "").trimmingCharacters(in: .whitespaces)
+        if text.isEmpty { return .some(nil) }
+        return text.range(of: #"^\d{4}-\d{2}-\d{2}$"#, options: .regularExpression) != nil ? .some(text) : nil
+    }
+
     // MARK: One learner
 
     /// Everything about one learner for their trainer: shared profiles, modules, time, help, answers to
@@ -231,11 +242,7 @@ extension WebApp {
                     cohortIDs: try store.cohorts(organisationID: user.organisationID).map(\.id), format: .csv,
                     pseudonymize: request.queryValue("pseudonymes") == "1") { body += $0 }
                 try store.audit(AuditEntry(action: "export-organisation", actorUserID: user.id))
-                return HTTPResponse(status: 200, headers: [
-                    HTTPField(name: "Content-Type", value: "text/csv; charset=utf-8"),
-                    HTTPField(name: "Content-Disposition", value: "attachment; filename=\"passerelle-organisation.csv\""),
-                    HTTPField(name: "Cache-Control", value: "no-store"),
-                ], body: .bytes(Array(body.utf8)))
+                return WebApp.download(body, name: "passerelle-organisation.csv")
             }
             guard request.method == "POST" else { return errorResponse(request, status: 405, message: "Méthode non autorisée.") }
             let username = (request.formValue("identifiant") ?? "").trimmingCharacters(in: .whitespaces)
@@ -376,11 +383,7 @@ extension WebApp {
             }
             body += csv.line(cells)
         }
-        return HTTPResponse(status: 200, headers: [
-            HTTPField(name: "Content-Type", value: "text/csv; charset=utf-8"),
-            HTTPField(name: "Content-Disposition", value: "attachment; filename=\"passerelle-progression-\(cohort.id).csv\""),
-            HTTPField(name: "Cache-Control", value: "no-store"),
-        ], body: .bytes(Array(body.utf8)))
+        return WebApp.download(body, name: "passerelle-progression-\(cohort.id).csv")
     }
 
     private func gainsPage(_ cohort: Cohort, request: HTTPRequest) throws -> HTTPResponse {
