@@ -15,6 +15,8 @@ public struct AssignmentRecord: Sendable, Equatable {
     public var settings: String
     public var dueDate: String?
     public var createdAt: String
+    /// Only the cohort's learners of this group (attribute `groupe`), when set.
+    public var group: String?
 }
 
 /// One learner's run of an assessment.
@@ -57,27 +59,33 @@ extension Store {
     // MARK: Assignments
 
     @discardableResult
+    /// Assigns work to a cohort (optionally only its learners whose `groupe` attribute is `group`) or to one learner.
     public func createAssignment(
-        cohortID: Int64?, learnerID: Int64? = nil, kind: AssignmentRecord.Kind, contentID: String,
+        cohortID: Int64?, learnerID: Int64? = nil, group: String? = nil, kind: AssignmentRecord.Kind, contentID: String,
         settings: String = "{}", dueDate: String? = nil, createdBy: Int64? = nil
     ) throws -> Int64 {
         try write {
             try $0.execute(sql: """
-                INSERT INTO assignments (cohort_id, learner_id, kind, content_id, settings, due_date, created_by)
-                VALUES (?, ?, ?, ?, ?, ?, ?)
-                """, arguments: [cohortID, learnerID, kind.rawValue, contentID, settings, dueDate, createdBy])
+                INSERT INTO assignments (cohort_id, learner_id, group_name, kind, content_id, settings, due_date, created_by)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+                """, arguments: [cohortID, learnerID, group, kind.rawValue, contentID, settings, dueDate, createdBy])
             return $0.lastInsertedRowID
         }
     }
+
+    /// The attribute that names a learner's group within a cohort.
+    public static let groupAttribute = "groupe"
 
     /// Assignments that concern a learner: their cohort's and their own, oldest first.
     public func assignments(for learner: Learner, kind: AssignmentRecord.Kind? = nil) throws -> [AssignmentRecord] {
         try read { db in
             try Row.fetchAll(db, sql: """
                 SELECT * FROM assignments
-                WHERE (cohort_id = ? OR learner_id = ?) AND (? IS NULL OR kind = ?)
+                WHERE ((cohort_id = ? AND (group_name IS NULL OR group_name = ?)) OR learner_id = ?)
+                  AND (? IS NULL OR kind = ?)
                 ORDER BY id
-                """, arguments: [learner.cohortID, learner.id, kind?.rawValue, kind?.rawValue]).map(Store.assignment)
+                """, arguments: [learner.cohortID, learner.attributes[Store.groupAttribute], learner.id, kind?.rawValue,
+                                 kind?.rawValue]).map(Store.assignment)
         }
     }
 
@@ -96,7 +104,8 @@ extension Store {
     static func assignment(_ row: Row) -> AssignmentRecord {
         AssignmentRecord(id: row["id"], cohortID: row["cohort_id"], learnerID: row["learner_id"],
                          kind: AssignmentRecord.Kind(rawValue: row["kind"]) ?? .module, contentID: row["content_id"],
-                         settings: row["settings"], dueDate: row["due_date"], createdAt: row["created_at"])
+                         settings: row["settings"], dueDate: row["due_date"], createdAt: row["created_at"],
+                         group: row["group_name"])
     }
 
     // MARK: Assessments

@@ -34,9 +34,10 @@ public struct ModuleService: Sendable {
         if try store.isDemo(organisationOf: learner) {
             return catalog.modules.map { ($0, nil) }
         }
-        let assigned = try store.assignments(for: learner, kind: .module)
-        return assigned.compactMap { assignment in
-            catalog.module(id: assignment.contentID).map { ($0, assignment.dueDate) }
+        var seen = Set<String>()
+        return try store.assignments(for: learner, kind: .module).compactMap { assignment in
+            guard seen.insert(assignment.contentID).inserted else { return nil }  // assigned twice: shown once
+            return catalog.module(id: assignment.contentID).map { ($0, assignment.dueDate) }
         }
     }
 

@@ -36,8 +36,24 @@ extension WebApp {
                 guard let due = WebApp.dueDate(request.formValue("echeance")) else {
                     return errorResponse(request, status: 400, message: "La date d'échéance s'écrit comme 2026-12-31.")
                 }
-                let id = try store.createAssignment(cohortID: cohort.id, kind: .module, contentID: moduleID,
-                                                    dueDate: due, createdBy: user.id)
+                // "cohorte", "groupe:<name>" or "apprenant:<id>".
+                let target = request.formValue("pour") ?? "cohorte"
+                let learners = try store.learners(cohortID: cohort.id)
+                var group: String?, learnerID: Int64?
+                if target.hasPrefix("groupe:") {
+                    group = String(target.dropFirst("groupe:".count))
+                    guard learners.contains(where: { $0.attributes[Store.groupAttribute] == group }) else {
+                        return errorResponse(request, status: 400, message: "Ce groupe n'existe pas dans la cohorte.")
+                    }
+                } else if target.hasPrefix("apprenant:") {
+                    learnerID = Int64(target.dropFirst("apprenant:".count))
+                    guard let learnerID, learners.contains(where: { $0.id == learnerID }) else {
+                        return errorResponse(request, status: 400, message: "Cet apprenant n'est pas dans la cohorte.")
+                    }
+                }
+                let id = try store.createAssignment(cohortID: learnerID == nil ? cohort.id : nil, learnerID: learnerID,
+                                                    group: group, kind: .module, contentID: moduleID, dueDate: due,
+                                                    createdBy: user.id)
                 try store.audit(AuditEntry(action: "module-assign", actorUserID: user.id, targetType: "assignment", targetID: String(id)))
                 return .redirect(to: back)
             case ("GET", 4, "export.csv"), ("GET", 4, "export.json"):
@@ -144,8 +160,12 @@ extension WebApp {
                     "date": String(submission.createdAt.prefix(10)), "lines": lines, "reviews": submission.reviews,
                     "reviewable": activity.typeName != "self-assessment"]
         }
+        let groups = Array(Set(learners.compactMap { $0.attributes[Store.groupAttribute] })).sorted()
+        let targets: [[String: Any]] = [["value": "cohorte", "label": "Toute la cohorte"]]
+            + groups.map { ["value": "groupe:\($0)", "label": "Le groupe « \($0) »"] }
+            + learners.map { ["value": "apprenant:\($0.id)", "label": $0.displayName] }
         return .html(templates.render("formateur-modules", [
-            "title": "Modules — \(cohort.name)", "cohort": cohort.name, "cohortID": cohort.id,
+            "title": "Modules — \(cohort.name)", "cohort": cohort.name, "cohortID": cohort.id, "targets": targets,
             "catalog": catalog.modules.map { ["id": $0.id, "title": $0.title] },
             "modules": modules, "hasModules": !modules.isEmpty,
             "submissions": submissions, "hasSubmissions": !submissions.isEmpty,

@@ -126,3 +126,36 @@ import TestSupport
         #expect(try client.request("GET", "/formateur/export-organisation.csv", headers: ["Cookie": trainer]).status == 403)
     }
 }
+
+@Suite struct GroupAssignmentTests {
+    @Test func aModuleForOneGroupOrOneLearnerReachesOnlyThem() throws {
+        let fixture = try AssessmentFixture()
+        defer { fixture.remove() }
+        try writeModule(into: fixture.root)
+        try writeModule(into: fixture.root, id: "autre-module")
+        let store = try Store(path: temporaryFolderPath() + "/g.sqlite")
+        let org = try store.createOrganisation(name: "CCAS")
+        let trainer = try store.createUser(organisationID: org.id, username: "claire", displayName: "Claire", role: .trainer,
+                                           passwordHash: try Credentials.hashPassword("secret-claire"))
+        let cohort = try store.createCohort(organisationID: org.id, name: "C", ownerID: trainer.id)
+        let ana = try store.createLearner(cohortID: cohort.id, firstName: "Ana", lastName: "D", attributes: ["groupe": "A"], codeSelector: nil, codeHash: nil)
+        let bob = try store.createLearner(cohortID: cohort.id, firstName: "Bob", lastName: "M", attributes: ["groupe": "B"], codeSelector: nil, codeHash: nil)
+        let server = try AssessmentServer(store: store, fixture: fixture)
+        defer { server.server?.stop() }
+        let client = try server.client()
+        let staff = try #require(sessionCookie(try client.request(
+            "POST", "/connexion/formateur", headers: form, body: Array("identifiant=claire&mot_de_passe=secret-claire".utf8))))
+        let headers = form.merging(["Cookie": staff]) { a, _ in a }
+        let page = try client.request("GET", "/formateur/cohortes/\(cohort.id)/modules", headers: ["Cookie": staff])
+        #expect(page.page.contains("Le groupe « A »"))
+        #expect(try client.request("POST", "/formateur/cohortes/\(cohort.id)/modules", headers: headers,
+                                   body: Array("module=essai-module&pour=groupe%3AA".utf8)).status == 303)
+        #expect(try client.request("POST", "/formateur/cohortes/\(cohort.id)/modules", headers: headers,
+                                   body: Array("module=autre-module&pour=apprenant%3A\(bob.id)".utf8)).status == 303)
+        #expect(try client.request("POST", "/formateur/cohortes/\(cohort.id)/modules", headers: headers,
+                                   body: Array("module=autre-module&pour=groupe%3AZ".utf8)).status == 400)
+        let service = ModuleService(store: store, catalog: try ContentLoader.load(fixture.contentRoot))
+        #expect(try service.modules(for: ana).map(\.module.id) == ["essai-module"])
+        #expect(try service.modules(for: bob).map(\.module.id) == ["autre-module"])
+    }
+}
