@@ -46,6 +46,15 @@ public struct CompetenceResult: Sendable, Equatable, Codable {
     public var standardError: Double?
     /// Questions answered on this competence.
     public var answered: Int
+    /// Skills of this competence in the assessment's scope, and those validated (nil in old snapshots).
+    public var targetedSkills: Int?
+    public var validatedSkills: Int?
+
+    /// Share of the targeted skills that are validated.
+    public var mastery: Double? {
+        guard let targeted = targetedSkills, let validated = validatedSkills, targeted > 0 else { return nil }
+        return Double(validated) / Double(targeted)
+    }
 }
 
 public struct AssessmentResult: Sendable, Equatable, Codable {
@@ -139,6 +148,12 @@ public struct AssessmentEngine: Sendable {
     }
 
     public func result(answers: [AnsweredItem], elements: [KnowledgeElement]) -> AssessmentResult {
+        var latest: [String: KnowledgeElement.Status] = [:]
+        for element in elements { latest[element.skillID] = element.status }
+        func skills(_ competenceID: String) -> (targeted: Int, validated: Int) {
+            let inScope = framework.competence(id: competenceID)?.tubes.flatMap(\.skills).filter { scope.contains($0.id) } ?? []
+            return (inScope.count, inScope.filter { latest[$0.id] == .validated }.count)
+        }
         var answeredPerCompetence: [String: Int] = [:]
         for answer in answers {
             if let place = index[answer.skillID] { answeredPerCompetence[place.competenceID, default: 0] += 1 }
@@ -150,7 +165,8 @@ public struct AssessmentEngine: Sendable {
             let competences = framework.competences.map { competence in
                 CompetenceResult(competenceID: competence.id, title: competence.title,
                                  level: scores[competence.id]?.level ?? 0, pix: scores[competence.id]?.pix ?? 0,
-                                 theta: nil, standardError: nil, answered: answeredPerCompetence[competence.id] ?? 0)
+                                 theta: nil, standardError: nil, answered: answeredPerCompetence[competence.id] ?? 0,
+                                 targetedSkills: skills(competence.id).targeted, validatedSkills: skills(competence.id).validated)
             }
             return AssessmentResult(frameworkID: framework.id, algorithm: .smartRandom, maxLevel: settings.maxLevel,
                                     competences: competences, totalPix: competences.compactMap(\.pix).reduce(0, +),
@@ -166,7 +182,8 @@ public struct AssessmentEngine: Sendable {
                     level: answered == 0 ? 0 : IRT.level(theta: estimate?.theta ?? 0, cutScores: cuts,
                                                          maxLevel: settings.maxLevel),
                     pix: nil, theta: answered == 0 ? nil : estimate?.theta,
-                    standardError: answered == 0 ? nil : estimate?.standardError, answered: answered)
+                    standardError: answered == 0 ? nil : estimate?.standardError, answered: answered,
+                    targetedSkills: skills(competence.id).targeted, validatedSkills: skills(competence.id).validated)
             }
             return AssessmentResult(frameworkID: framework.id, algorithm: .irt, maxLevel: settings.maxLevel,
                                     competences: competences, totalPix: nil, mastery: mastery)

@@ -95,10 +95,31 @@ public struct CohortExport: Sendable {
         ]
         for (framework, competence) in competenceColumns {
             let key = "\(framework.id):\(competence.id)"
-            columns.append(Column(title: "\(competence.id) \(competence.title) — pix") { row in
-                row.competences[key]?.pix.map { .integer($0) } ?? .empty })
-            columns.append(Column(title: "\(competence.id) \(competence.title) — niveau") { row in
-                row.competences[key].map { .integer($0.level) } ?? .empty })
+            let name = "\(competence.id) \(competence.title)"
+            columns.append(Column(title: "\(name) — pix") { row in row.competences[key]?.pix.map { .integer($0) } ?? .empty })
+            columns.append(Column(title: "\(name) — niveau") { row in row.competences[key].map { .integer($0.level) } ?? .empty })
+            columns.append(Column(title: "\(name) — % de maîtrise") { row in row.competences[key]?.mastery.map { .number($0) } ?? .empty })
+            columns.append(Column(title: "\(name) — acquis visés") { row in row.competences[key]?.targetedSkills.map { .integer($0) } ?? .empty })
+            columns.append(Column(title: "\(name) — acquis maîtrisés") { row in row.competences[key]?.validatedSkills.map { .integer($0) } ?? .empty })
+        }
+        // Per domain: the sums over its competences.
+        for frameworkID in Array(Set(competenceColumns.map(\.framework.id))).sorted() {
+            guard let framework = catalog.framework(id: frameworkID) else { continue }
+            for domain in framework.domains {
+                let keys = domain.competences.map { "\(framework.id):\($0.id)" }
+                func sum(_ row: Row, _ value: (CompetenceResult) -> Int?) -> Int? {
+                    let values = keys.compactMap { row.competences[$0].flatMap(value) }
+                    return values.isEmpty ? nil : values.reduce(0, +)
+                }
+                let name = "Domaine \(domain.id) \(domain.title)"
+                columns.append(Column(title: "\(name) — pix") { row in sum(row, \.pix).map { .integer($0) } ?? .empty })
+                columns.append(Column(title: "\(name) — % de maîtrise") { row in
+                    guard let targeted = sum(row, \.targetedSkills), targeted > 0, let validated = sum(row, \.validatedSkills) else { return .empty }
+                    return .number(Double(validated) / Double(targeted))
+                })
+                columns.append(Column(title: "\(name) — acquis visés") { row in sum(row, \.targetedSkills).map { .integer($0) } ?? .empty })
+                columns.append(Column(title: "\(name) — acquis maîtrisés") { row in sum(row, \.validatedSkills).map { .integer($0) } ?? .empty })
+            }
         }
 
         let csv = CSVWriter(separator: separator)

@@ -46,12 +46,15 @@ import TestSupport
         let lines = response.text.dropFirst().components(separatedBy: "\r\n").filter { !$0.isEmpty }
         #expect(lines.count == 3)
         #expect(lines[0].hasPrefix("\"Organisation\";\"Cohorte\";\"Nom\";\"Prénom\";\"Identifiant externe\";\"Structure\";\"Évaluation\""))
-        #expect(lines[0].hasSuffix("\"1.1 Compétence — pix\";\"1.1 Compétence — niveau\""))
-        // Ana: injection guard on her name, shared, 16 pix and level 2; Bob: not shared, no result.
+        #expect(lines[0].hasSuffix("\"1.1 Compétence — pix\";\"1.1 Compétence — niveau\";\"1.1 Compétence — % de maîtrise\";"
+                                   + "\"1.1 Compétence — acquis visés\";\"1.1 Compétence — acquis maîtrisés\";\"Domaine 1 Domaine — pix\";"
+                                   + "\"Domaine 1 Domaine — % de maîtrise\";\"Domaine 1 Domaine — acquis visés\";\"Domaine 1 Domaine — acquis maîtrisés\""))
+        // Ana: injection guard on her name, shared, 16 pix, level 2, 6 of the 10 skills (levels 1 and 2 of the
+        // three tubes) mastered; the domain sums its one competence. Bob: not shared, no result.
         #expect(lines[1].hasPrefix("\"CCAS de Rennes\";\"Promo; \"\"2026\"\"\";\"'=Dupont\";\"Ana\";\"\";\"CCAS\";\"Référentiel d'essai\""))
-        #expect(lines[1].hasSuffix(";\"O\";1,00;;16;2"))
+        #expect(lines[1].hasSuffix(";\"O\";1,00;;16;2;0,60;10;6;16;0,60;10;6"))
         #expect(lines[2].contains("\"Martin\";\"Bob\""))
-        #expect(lines[2].hasSuffix(";\"N\";1,00;;;"))
+        #expect(lines[2].hasSuffix(";\"N\";1,00;;;;;;;;;;"))
 
         let pseudonyms = try client.request("GET", "/formateur/cohortes/\(cohort.id)/export.csv?pseudonymes=1", headers: ["Cookie": staff])
         #expect(!pseudonyms.text.contains("Dupont") && !pseudonyms.text.contains("Bob"))
