@@ -43,8 +43,12 @@ extension WebApp {
             }
             return .redirect(to: "/formateur/questionnaires/\(id)")
         }
-        if parts.count == 3, parts[0] == "formateur", parts[1] == "questionnaires", let id = Int64(parts[2]) {
+        if parts.count == 3, parts[0] == "formateur", parts[1] == "questionnaires" {
             guard case .staff(let user)? = principal else { return .redirect(to: "/connexion") }
+            if parts[2].hasSuffix(".csv"), let id = Int64(parts[2].dropLast(4)) {
+                return questionnaireCSV(request, user, assignmentID: id)
+            }
+            guard let id = Int64(parts[2]) else { return nil }
             return questionnaireStatistics(request, user, assignmentID: id)
         }
         return nil
@@ -110,6 +114,30 @@ extension WebApp {
         ]
         if !missing.isEmpty { context["error"] = "Répondez à chaque question : \(missing.count) réponse(s) manquent (elles sont signalées)." }
         return .html(templates.render("questionnaire", context), status: missing.isEmpty ? 200 : 400)
+    }
+
+    /// Statistics per statement as CSV (French conventions): N, mean, SD, share agreeing or share of "yes".
+    private func questionnaireCSV(_ request: HTTPRequest, _ user: StaffUser, assignmentID: Int64) -> HTTPResponse {
+        guard let assignment = try? store.assignment(id: assignmentID), assignment.kind == .questionnaire,
+              let cohortID = assignment.cohortID,
+              (try? store.cohorts(visibleTo: user))?.contains(where: { $0.id == cohortID }) == true,
+              let questionnaire = catalog.questionnaire(id: assignment.contentID) else {
+            return errorResponse(request, status: 404, message: "Ce questionnaire n'existe pas ou ne vous est pas confié.")
+        }
+        let answers = (try? store.questionnaireAnswers(assignmentID: assignment.id)) ?? []
+        let rows = QuestionnaireStatistics.rows(questionnaire, answers: answers)
+        let csv = CSVWriter()
+        var body = csv.preamble + csv.line([.text("Affirmation"), .text("Type"), .text("N"), .text("Moyenne"), .text("Écart-type"),
+                                            .text("Part d'accord ou de oui")])
+        for (statement, row) in zip(questionnaire.statements, rows) {
+            let scale = statement.kind == .scale
+            body += csv.line([.text(statement.text), .text(scale ? "échelle \(questionnaire.scale.min)-\(questionnaire.scale.max)" : "oui/non"),
+                              .integer(row.summary.n),
+                              scale && row.summary.n > 0 ? .number(row.summary.mean) : .empty,
+                              scale && row.summary.n > 1 ? .number(row.summary.standardDeviation) : .empty,
+                              row.summary.n > 0 ? .number(row.summary.shareAgreeing) : .empty])
+        }
+        return WebApp.download(body, name: "passerelle-questionnaire-\(assignment.id).csv")
     }
 
     private func questionnaireStatistics(_ request: HTTPRequest, _ user: StaffUser, assignmentID: Int64) -> HTTPResponse {

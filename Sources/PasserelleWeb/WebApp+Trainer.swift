@@ -18,7 +18,7 @@ extension WebApp {
             return learnerPage(request, learnerID: learnerID)
         }
         guard parts.count >= 4, parts[0] == "formateur", parts[1] == "cohortes", let cohortID = Int64(parts[2]),
-              ["modules", "debloquer", "relectures", "export.csv", "export.json", "apprenants", "codes", "progression", "progression.csv", "suivi"].contains(parts[3]) else { return nil }
+              ["modules", "debloquer", "relectures", "export.csv", "export.json", "apprenants", "codes", "progression", "progression.csv", "suivi", "rapport"].contains(parts[3]) else { return nil }
         guard case .staff(let user)? = auth.principal(for: request) else { return .redirect(to: "/connexion") }
         guard let cohort = (try? store.cohorts(visibleTo: user))?.first(where: { $0.id == cohortID }) else {
             return errorResponse(request, status: 404, message: "Cette cohorte n'existe pas ou ne vous est pas confiée.")
@@ -87,6 +87,8 @@ extension WebApp {
                 return codesPage(cohort, renewed, note: "Nouveaux codes : les anciens ne fonctionnent plus.", problems: [])
             case ("GET", 4, "suivi"):
                 return try trackerPage(cohort)
+            case ("GET", 4, "rapport"):
+                return try printableReport(cohort)
             case ("GET", 4, "progression"):
                 return try gainsPage(cohort, request: request)
             case ("GET", 4, "progression.csv"):
@@ -363,7 +365,84 @@ extension WebApp {
         ]))
     }
 
+    // MARK: Printable report for funders
+
+    /// One page that prints on A4: the cohort, module completion, levels, the gains from each initial to the
+    /// latest final positioning of a framework, and questionnaire means. Aggregates only: no learner's name.
+    private func printableReport(_ cohort: Cohort) throws -> HTTPResponse {
+        let report = try CohortReport.build(store: store, catalog: catalog, cohortID: cohort.id)
+        let assignments = try store.assignments(cohortID: cohort.id, kind: .assessment)
+        func purpose(_ assignment: AssignmentRecord) -> String {
+            (try? JSONDecoder().decode(AssessmentAssignment.self, from: Data(assignment.settings.utf8)))?.purpose ?? "free"
+        }
+        func number(_ value: Double?) -> String {
+            value.map { String(format: "%.1f", $0).replacingOccurrences(of: ".", with: ",") } ?? "—"
+        }
+        var gainSections: [[String: Any]] = []
+        for frameworkID in Array(Set(assignments.map(\.contentID))).sorted() {
+            guard let framework = catalog.framework(id: frameworkID),
+                  let initial = assignments.first(where: { $0.contentID == frameworkID && purpose($0) == "initial" }),
+                  let final = assignments.last(where: { $0.contentID == frameworkID && purpose($0) == "final" }) else { continue }
+            let gains = try cohortGains(initial, final, framework).filter { $0.pairs > 0 }
+            gainSections.append([
+                "framework": framework.title, "chart": GainChart.svg(gains),
+                "rows": gains.map { gain -> [String: Any] in
+                    ["competence": "\(gain.competenceID) \(framework.competence(id: gain.competenceID)?.title ?? "")",
+                     "pairs": gain.pairs, "single": gain.singleMeasure, "mean": number(gain.pixGain.mean),
+                     "interval": gain.pixGain.lower.map { "[\(number($0)) ; \(number(gain.pixGain.upper))]" } ?? "—",
+                     "dz": gain.cohenDz.map { number($0) } ?? "—",
+                     "share": "\(Int((gain.shareGainedALevel * 100).rounded())) %"]
+                }, "hasRows": !gains.isEmpty,
+            ])
+        }
+        var questionnaires: [[String: Any]] = []
+        for assignment in try store.assignments(cohortID: cohort.id, kind: .questionnaire) {
+            guard let questionnaire = catalog.questionnaire(id: assignment.contentID) else { continue }
+            let settings = try? JSONDecoder().decode(QuestionnaireSettings.self, from: Data(assignment.settings.utf8))
+            let rows = QuestionnaireStatistics.rows(questionnaire, answers: try store.questionnaireAnswers(assignmentID: assignment.id))
+            questionnaires.append([
+                "title": "\(questionnaire.title) (\(WebApp.administrationLabel(settings?.administration ?? "unique")))",
+                "rows": zip(questionnaire.statements, rows).map { statement, row in
+                    ["text": statement.text, "n": row.summary.n,
+                     "value": row.summary.n == 0 ? "—" : statement.kind == .scale
+                        ? "moyenne \(number(row.summary.mean)), \(Int((row.summary.shareAgreeing * 100).rounded())) % d'accord"
+                        : "\(Int((row.summary.shareAgreeing * 100).rounded())) % de oui"] as [String: Any]
+                },
+            ])
+        }
+        return .html(templates.render("rapport", [
+            "title": "Rapport — \(cohort.name)", "cohort": cohort.name, "organisation": report.organisation,
+            "date": French.date(ISO8601DateFormatter().string(from: Date())).prefix(10).description,
+            "learners": report.learners.count,
+            "modules": report.modules.map { ["title": $0.title, "complete": $0.complete, "inProgress": $0.inProgress,
+                                             "notStarted": $0.notStarted + $0.locked] },
+            "hasModules": !report.modules.isEmpty,
+            "distribution": report.distribution.map { ["label": $0.label, "counts": $0.counts.map { ["n": $0] }] },
+            "hasDistribution": !report.distribution.isEmpty,
+            "gains": gainSections, "hasGains": !gainSections.isEmpty,
+            "questionnaires": questionnaires, "hasQuestionnaires": !questionnaires.isEmpty,
+        ]))
+    }
+
     // MARK: Gains between two positionings
+
+    /// Per competence, the gains between two positionings of the same framework (shared results only).
+    func cohortGains(_ first: AssignmentRecord, _ second: AssignmentRecord, _ framework: Framework) throws -> [CompetenceGain] {
+        func measures(_ assignment: AssignmentRecord) throws -> [Int64: Gains.Measure] {
+            var result: [Int64: Gains.Measure] = [:]
+            for run in try store.assessments(assignmentID: assignment.id) {
+                guard let shared = run.sharedResult,
+                      let value = try? JSONDecoder().decode(AssessmentResult.self, from: Data(shared.utf8)) else { continue }
+                var measure: Gains.Measure = [:]
+                for competence in value.competences where competence.answered > 0 || competence.pix ?? 0 > 0 {
+                    measure[competence.competenceID] = (competence.pix ?? competence.level * 8, competence.level)
+                }
+                result[run.learnerID] = measure
+            }
+            return result
+        }
+        return Gains.cohort(before: try measures(first), after: try measures(second), competences: framework.competences.map(\.id))
+    }
 
     /// One row per learner: before, after and gain (pix and level) per competence, shared results only.
     private func gainsCSV(_ cohort: Cohort, request: HTTPRequest) throws -> HTTPResponse {
@@ -424,21 +503,7 @@ extension WebApp {
                 context["message"] = "Choisissez deux positionnements différents du même référentiel."
                 return .html(templates.render("formateur-progression", context), status: 400)
             }
-            func measures(_ assignment: AssignmentRecord) throws -> [Int64: Gains.Measure] {
-                var result: [Int64: Gains.Measure] = [:]
-                for run in try store.assessments(assignmentID: assignment.id) {
-                    guard let shared = run.sharedResult,
-                          let value = try? JSONDecoder().decode(AssessmentResult.self, from: Data(shared.utf8)) else { continue }
-                    var measure: Gains.Measure = [:]
-                    for competence in value.competences where competence.answered > 0 || competence.pix ?? 0 > 0 {
-                        measure[competence.competenceID] = (competence.pix ?? competence.level * 8, competence.level)
-                    }
-                    result[run.learnerID] = measure
-                }
-                return result
-            }
-            let gains = Gains.cohort(before: try measures(first), after: try measures(second),
-                                     competences: framework.competences.map(\.id))
+            let gains = try cohortGains(first, second, framework)
             func number(_ value: Double?) -> String {
                 guard let value else { return "—" }
                 return String(format: "%.1f", value).replacingOccurrences(of: ".", with: ",")

@@ -64,6 +64,11 @@ import TestSupport
         // N 4; mean 5.25; SD sqrt(18.75 / 3) = 2.5; 3 of 4 above 4.5: 75 %. Yes/no: 3 of 4.
         #expect(stats.page.contains("<td>4</td><td>5,25</td><td>2,50</td><td>75 %</td>"))
         #expect(stats.page.contains("75 % de oui"))
+        let csv = try client.request("GET", statsPath + ".csv", headers: ["Cookie": staff])
+        let csvLines = csv.text.dropFirst().components(separatedBy: "\r\n").filter { !$0.isEmpty }
+        #expect(csvLines == ["\"Affirmation\";\"Type\";\"N\";\"Moyenne\";\"Écart-type\";\"Part d'accord ou de oui\"",
+                             "\"Je suis à l'aise avec un ordinateur.\";\"échelle 1-8\";4;5,25;2,50;0,75",
+                             "\"Avez-vous suivi une formation ?\";\"oui/non\";4;;;0,75"])
         let byStructure = try client.request("GET", statsPath + "?par=structure", headers: ["Cookie": staff])
         // CCAS: 2 and 5 -> 3.5; Centre social: 6 and 8 -> 7.
         #expect(byStructure.page.contains("3,50 (n = 2)") && byStructure.page.contains("7,00 (n = 2)"))

@@ -75,6 +75,11 @@ import TestSupport
         #expect(csvLines.count == 3)
         #expect(csvLines[0].hasPrefix("\"Nom\";\"Prénom\";\"Identifiant externe\";\"1.1 pix avant\";\"1.1 pix après\";\"1.1 gain pix\""))
         #expect(csvLines[1].hasSuffix(";16;16;0;2;2;0"), "\(csvLines[1])")
+        let report = try client.request("GET", "/formateur/cohortes/\(cohort.id)/rapport", headers: ["Cookie": staff])
+        #expect(report.status == 200)
+        #expect(report.page.contains("Progression entre le positionnement initial et le positionnement final"))
+        #expect(report.page.contains("<th scope=\"row\">1.1 Compétence</th><td>2</td><td>0</td><td>0,0</td>"))
+        #expect(!report.page.contains("Dupont") && !report.page.contains("Martin"), "aggregates only, no names")
         let mismatch = try client.request("GET", "/formateur/cohortes/\(cohort.id)/progression?avant=\(assignments[0])&apres=\(assignments[0])",
                                           headers: ["Cookie": staff])
         #expect(mismatch.status == 400)

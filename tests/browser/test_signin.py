@@ -62,6 +62,11 @@ def test_the_trainer_signs_in_and_sees_the_cohort(demo, page):
     assert page.locator("h1").inner_text() == "Progression de la cohorte"
     assert_accessible(page)
 
+    page.goto(demo.url + "/formateur")
+    page.get_by_role("link", name="Rapport imprimable pour les financeurs").first.click()
+    assert page.locator("h1").inner_text().startswith("Cohorte")
+    assert_accessible(page)
+
     # A new cohort, learners pasted as CSV, and the printable page of their codes.
     page.goto(demo.url + "/formateur")
     page.locator("summary", has_text="Créer une cohorte").click()
