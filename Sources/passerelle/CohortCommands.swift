@@ -6,7 +6,38 @@ import PasserelleWeb
 
 struct CohortGroup: ParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "cohort", abstract: "Crée et liste les cohortes.", subcommands: [Create.self, List.self])
+        commandName: "cohort", abstract: "Crée, liste et montre les cohortes.", subcommands: [Create.self, List.self, Show.self])
+
+    struct Show: ParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Montre une cohorte : apprenants et travail attribué.")
+        @OptionGroup var database: DatabaseOptions
+        @Argument(help: ArgumentHelp("Numéro de la cohorte.", valueName: "id")) var id: Int64
+        @Flag(help: "Résultat au format JSON.") var json = false
+
+        func run() throws {
+            let store = try database.open()
+            guard let cohort = try store.cohort(id: id) else { throw CommandFailure("cohorte \(id) introuvable") }
+            let learners = try store.learners(cohortID: id)
+            let assignments = try store.assignments(cohortID: id)
+            if json {
+                let object: [String: Any] = [
+                    "id": cohort.id, "name": cohort.name, "year": cohort.year as Any,
+                    "learners": learners.map { ["id": $0.id, "lastName": $0.lastName, "firstName": $0.firstName,
+                                                "externalId": $0.externalID as Any, "attributes": $0.attributes] },
+                    "assignments": assignments.map { ["id": $0.id, "kind": $0.kind.rawValue, "content": $0.contentID,
+                                                      "due": $0.dueDate as Any, "group": $0.group as Any] },
+                ]
+                say(String(decoding: try JSONSerialization.data(withJSONObject: object, options: [.prettyPrinted, .sortedKeys]), as: UTF8.self))
+                return
+            }
+            say("\(cohort.name)\(cohort.year.map { " (\($0))" } ?? "") — \(learners.count) apprenant(s)")
+            for learner in learners { say("  \(learner.id)  \(learner.displayName)\(learner.externalID.map { " [\($0)]" } ?? "")") }
+            for assignment in assignments {
+                say("  attribué : \(assignment.kind.rawValue) \(assignment.contentID)\(assignment.dueDate.map { ", avant le \($0)" } ?? "")"
+                    + (assignment.group.map { ", groupe \($0)" } ?? ""))
+            }
+        }
+    }
 
     struct Create: ParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Crée une cohorte dans une organisation.")
@@ -60,7 +91,55 @@ struct CohortGroup: ParsableCommand {
 struct LearnerGroup: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "learner", abstract: "Ajoute des apprenants et leur donne des codes d'accès.",
-        subcommands: [Import.self, Codes.self])
+        subcommands: [Add.self, List.self, Import.self, Codes.self])
+
+    struct Add: ParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Ajoute un apprenant ; son code d'accès s'affiche une seule fois.")
+        @OptionGroup var database: DatabaseOptions
+        @Argument(help: ArgumentHelp("Numéro de la cohorte.", valueName: "cohorte")) var cohort: Int64
+        @Option(name: .customLong("last-name"), help: ArgumentHelp("Nom.", valueName: "nom")) var lastName: String
+        @Option(name: .customLong("first-name"), help: ArgumentHelp("Prénom.", valueName: "prénom")) var firstName: String
+        @Option(name: .customLong("external-id"), help: ArgumentHelp("Identifiant externe.", valueName: "id")) var externalID: String?
+        @Option(name: .customLong("attribute"), help: ArgumentHelp("Information, sous la forme clé=valeur (répétable).", valueName: "clé=valeur"))
+        var attributes: [String] = []
+
+        func run() throws {
+            let store = try database.open()
+            guard try store.cohort(id: cohort) != nil else { throw CommandFailure("cohorte \(cohort) introuvable") }
+            var values: [String: String] = [:]
+            for pair in attributes {
+                let parts = pair.split(separator: "=", maxSplits: 1).map(String.init)
+                guard parts.count == 2, !parts[0].isEmpty else { throw CommandFailure("« \(pair) » : écrivez clé=valeur") }
+                values[parts[0].lowercased()] = parts[1]
+            }
+            do {
+                let learner = try store.createLearner(cohortID: cohort, firstName: firstName, lastName: lastName, externalID: externalID,
+                                                      attributes: values, codeSelector: nil, codeHash: nil)
+                let code = try DemoSeeder.giveNewCode(to: learner, in: store)
+                say("\(learner.displayName) ajouté(e) ; code d'accès : \(code.display)")
+            } catch let error as StoreError { throw CommandFailure(error.localizedDescription) }
+        }
+    }
+
+    struct List: ParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Liste les apprenants d'une cohorte.")
+        @OptionGroup var database: DatabaseOptions
+        @Argument(help: ArgumentHelp("Numéro de la cohorte.", valueName: "cohorte")) var cohort: Int64
+        @Flag(help: "Résultat au format JSON.") var json = false
+
+        func run() throws {
+            let store = try database.open()
+            guard try store.cohort(id: cohort) != nil else { throw CommandFailure("cohorte \(cohort) introuvable") }
+            let learners = try store.learners(cohortID: cohort)
+            if json {
+                let rows = learners.map { ["id": $0.id, "lastName": $0.lastName, "firstName": $0.firstName,
+                                           "externalId": $0.externalID as Any, "attributes": $0.attributes] as [String: Any] }
+                say(String(decoding: try JSONSerialization.data(withJSONObject: rows, options: [.prettyPrinted, .sortedKeys]), as: UTF8.self))
+                return
+            }
+            for learner in learners { say("\(learner.id)  \(learner.displayName)\(learner.externalID.map { " [\($0)]" } ?? "")") }
+        }
+    }
 
     struct Import: ParsableCommand {
         static let configuration = CommandConfiguration(
@@ -194,5 +273,60 @@ struct TrainerGroup: ParsableCommand {
             }
             for user in staff { say("\(user.username)  \(user.displayName) (\(user.role.label))") }
         }
+    }
+}
+
+struct Assign: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Attribue un module, un positionnement ou un questionnaire à une cohorte, un groupe ou un apprenant.")
+    @OptionGroup var database: DatabaseOptions
+    @OptionGroup var root: RootOptions
+    @Argument(help: ArgumentHelp("module, assessment ou questionnaire.", valueName: "type")) var kind: String
+    @Argument(help: ArgumentHelp("Identifiant du module, du référentiel ou du questionnaire.", valueName: "contenu")) var content: String
+    @Option(help: ArgumentHelp("Numéro de la cohorte.", valueName: "id")) var cohort: Int64
+    @Option(help: ArgumentHelp("Seulement ce groupe (information « groupe » des apprenants).", valueName: "groupe")) var group: String?
+    @Option(help: ArgumentHelp("Seulement cet apprenant (numéro).", valueName: "id")) var learner: Int64?
+    @Option(help: ArgumentHelp("Date limite, par exemple 2026-12-31.", valueName: "date")) var due: String?
+    @Option(help: ArgumentHelp("Positionnement : initial, final ou free ; questionnaire : avant, apres ou unique.", valueName: "objet"))
+    var purpose: String?
+    @Option(help: ArgumentHelp("Positionnement : smart-random ou irt.", valueName: "algorithme")) var algorithm: String = "smart-random"
+    @Option(name: .customLong("max-level"), help: ArgumentHelp("Positionnement : niveau maximal.", valueName: "n")) var maxLevel: Int = 6
+
+    func validate() throws {
+        guard AssignmentRecord.Kind(rawValue: kind) != nil else { throw ValidationError("le type vaut module, assessment ou questionnaire.") }
+        guard group == nil || learner == nil else { throw ValidationError("--group et --learner ne vont pas ensemble.") }
+        if let due, due.range(of: #"^\d{4}-\d{2}-\d{2}$"#, options: .regularExpression) == nil {
+            throw ValidationError("--due s'écrit comme 2026-12-31.")
+        }
+        guard AssessmentAlgorithm(rawValue: algorithm) != nil else { throw ValidationError("--algorithm vaut smart-random ou irt.") }
+        guard (1...8).contains(maxLevel) else { throw ValidationError("--max-level va de 1 à 8.") }
+    }
+
+    func run() throws {
+        let (_, catalog) = try root.load()
+        let store = try database.open()
+        guard try store.cohort(id: cohort) != nil else { throw CommandFailure("cohorte \(cohort) introuvable") }
+        if let learner, try !store.learners(cohortID: cohort).contains(where: { $0.id == learner }) {
+            throw CommandFailure("l'apprenant \(learner) n'est pas dans la cohorte \(cohort)")
+        }
+        let type = AssignmentRecord.Kind(rawValue: kind)!
+        var settings = "{}"
+        switch type {
+        case .module:
+            guard catalog.module(id: content) != nil else { throw CommandFailure("module inconnu « \(content) »") }
+        case .assessment:
+            guard catalog.framework(id: content) != nil else { throw CommandFailure("référentiel inconnu « \(content) »") }
+            let chosen = AssessmentAssignment(
+                settings: AssessmentSettings(frameworkID: content, algorithm: AssessmentAlgorithm(rawValue: algorithm)!, maxLevel: maxLevel),
+                purpose: AssessmentRecord.Purpose(rawValue: purpose ?? "free") ?? .free)
+            settings = String(decoding: try JSONEncoder().encode(chosen), as: UTF8.self)
+        case .questionnaire:
+            guard catalog.questionnaire(id: content) != nil else { throw CommandFailure("questionnaire inconnu « \(content) »") }
+            let administration = ["avant", "apres"].contains(purpose ?? "") ? purpose! : "unique"
+            settings = "{\"administration\":\"\(administration)\"}"
+        }
+        let id = try store.createAssignment(cohortID: learner == nil ? cohort : nil, learnerID: learner, group: group, kind: type,
+                                            contentID: content, settings: settings, dueDate: due)
+        say("Attribution \(id) créée.")
     }
 }

@@ -284,8 +284,21 @@ func temporaryFolder() throws -> URL {
         #expect(report.status == 0, "\(report.error)")
         let object = try JSONSerialization.jsonObject(with: Data(report.output.utf8)) as? [String: Any]
         #expect((object?["learners"] as? [[String: Any]])?.count == 2)
+        let added = try passerelle(["learner", "add", "1", "--db", db, "--last-name", "Roux", "--first-name", "Léa",
+                                    "--attribute", "groupe=B"])
+        #expect(added.status == 0)
+        #expect(added.output.contains("Léa Roux ajouté(e) ; code d'accès :"))
+        let learners = try passerelle(["learner", "list", "1", "--db", db, "--json"])
+        #expect((try JSONSerialization.jsonObject(with: Data(learners.output.utf8)) as? [[String: Any]])?.count == 3)
+        let assign = try passerelle(["assign", "module", "postures-accompagnement", "--cohort", "1", "--group", "B", "--due", "2026-12-31",
+                                     "--db", db, "--root", repositoryRoot.path])
+        #expect(assign.status == 0, "\(assign.error)")
+        #expect(try passerelle(["assign", "module", "inconnu", "--cohort", "1", "--db", db, "--root", repositoryRoot.path]).status == 1)
+        #expect(try passerelle(["assign", "module", "x", "--cohort", "1", "--due", "demain"]).status == 2)
+        let shown = try passerelle(["cohort", "show", "1", "--db", db])
+        #expect(shown.output.contains("attribué : module postures-accompagnement, avant le 2026-12-31, groupe B"))
         let codes = try passerelle(["learner", "codes", "1", "--db", db])
-        #expect(codes.output.split(separator: "\n").count == 2)
+        #expect(codes.output.split(separator: "\n").count == 3)
         #expect(codes.output.range(of: #"[A-Z0-9]{5}-[A-Z0-9]{5}"#, options: .regularExpression) != nil)
     }
 }
