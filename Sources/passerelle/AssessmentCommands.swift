@@ -8,7 +8,7 @@ import PasserelleWeb
 import Glibc
 #endif
 
-/// A progress bar on standard error, redrawn in place on a terminal, a line every 10 % otherwise.
+/// A progress bar on standard error, redrawn in place on a terminal; nothing when standard error is not one.
 final class ProgressBar: @unchecked Sendable {
     let total: Int
     let label: String
@@ -22,14 +22,14 @@ final class ProgressBar: @unchecked Sendable {
 
     func update(_ done: Int) {
         let percent = done * 100 / total
-        guard percent != lastShown, interactive || percent % 10 == 0 || done == total else { return }
+        guard interactive, percent != lastShown else { return }  // none when piped
         lastShown = percent
         let width = 30
         let filled = width * done / total
         let bar = String(repeating: "█", count: filled) + String(repeating: "·", count: width - filled)
         let line = "\(label) [\(bar)] \(done)/\(total) (\(percent) %)"
-        FileHandle.standardError.write(Data((interactive ? "\r\(line)" : line + "\n").utf8))
-        if interactive && done == total { FileHandle.standardError.write(Data("\n".utf8)) }
+        FileHandle.standardError.write(Data("\r\(line)".utf8))
+        if done == total { FileHandle.standardError.write(Data("\n".utf8)) }
     }
 }
 
