@@ -85,6 +85,9 @@ public struct HTTPResponse: Sendable {
         case bytes([UInt8])
         /// A regular file, streamed from disk by the server.
         case file(path: String)
+        /// A file made for this response: the server opens it, removes its name at once and streams it,
+        /// so that it disappears when the response is sent (or the connection drops).
+        case temporaryFile(path: String)
     }
 
     public var status: Int

@@ -304,8 +304,9 @@ private func queue(_ response: HTTPResponse, on connection: OpaquePointer) -> MH
     switch response.body {
     case .bytes(let bytes):
         mhdResponse = bytes.withUnsafeBytes { passerelle_mhd_response_copy($0.count, $0.baseAddress) }
-    case .file(let path):
+    case .file(let path), .temporaryFile(let path):
         let fd = open(path, O_RDONLY | O_CLOEXEC)
+        if case .temporaryFile = response.body { unlink(path) }
         var info = stat()
         if fd >= 0, fstat(fd, &info) == 0, (info.st_mode & S_IFMT) == S_IFREG {
             mhdResponse = MHD_create_response_from_fd(Int(info.st_size), fd)

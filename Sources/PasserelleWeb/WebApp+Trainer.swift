@@ -58,12 +58,13 @@ extension WebApp {
                 return .redirect(to: back)
             case ("GET", 4, "export.csv"), ("GET", 4, "export.json"):
                 let format: CohortExport.Format = parts[3] == "export.csv" ? .csv : .json
-                var body = ""
-                try CohortExport(store: store, catalog: catalog).write(
-                    cohortID: cohort.id, format: format, pseudonymize: request.queryValue("pseudonymes") == "1") { body += $0 }
                 try store.audit(AuditEntry(action: "export", actorUserID: user.id, targetType: "cohort", targetID: String(cohort.id)))
-                return WebApp.download(body, name: "passerelle-cohorte-\(cohort.id).\(format.rawValue)",
-                                       type: format == .csv ? "text/csv; charset=utf-8" : "application/json; charset=utf-8")
+                return try WebApp.streamedDownload(
+                    name: "passerelle-cohorte-\(cohort.id).\(format.rawValue)",
+                    type: format == .csv ? "text/csv; charset=utf-8" : "application/json; charset=utf-8") { emit in
+                    try CohortExport(store: store, catalog: catalog).write(
+                        cohortID: cohort.id, format: format, pseudonymize: request.queryValue("pseudonymes") == "1", emit: emit)
+                }
             case ("GET", 4, "apprenants"), ("HEAD", 4, "apprenants"):
                 return try rosterPage(cohort)
             case ("POST", 4, "apprenants"):
@@ -183,6 +184,33 @@ extension WebApp {
         ], body: .bytes(Array(body.utf8)))
     }
 
+    /// A download written piece by piece to a private temporary file, then streamed from disk by the server
+    /// (which removes the file): memory stays flat however large the export.
+    static func streamedDownload(name: String, type: String = "text/csv; charset=utf-8",
+                                 write: ((String) throws -> Void) throws -> Void) throws -> HTTPResponse {
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("passerelle-\(UUID().uuidString).tmp").path
+        guard FileManager.default.createFile(atPath: path, contents: nil, attributes: [.posixPermissions: 0o600]),
+              let handle = FileHandle(forWritingAtPath: path) else { throw StoreError.invalid("fichier temporaire impossible à créer") }
+        var buffer = Data()
+        do {
+            try write { piece in
+                buffer.append(contentsOf: piece.utf8)
+                if buffer.count >= 64 * 1024 { handle.write(buffer); buffer.removeAll(keepingCapacity: true) }
+            }
+            handle.write(buffer)
+            try handle.close()
+        } catch {
+            try? handle.close()
+            try? FileManager.default.removeItem(atPath: path)
+            throw error
+        }
+        return HTTPResponse(status: 200, headers: [
+            HTTPField(name: "Content-Type", value: type),
+            HTTPField(name: "Content-Disposition", value: "attachment; filename=\"\(name)\""),
+            HTTPField(name: "Cache-Control", value: "no-store"),
+        ], body: .temporaryFile(path: path))
+    }
+
     /// A due date typed by a trainer: empty (none) or `yyyy-MM-dd`; nil when it is neither.
     static func dueDate(_ typed: String?) -> String?? {
         let text = (typed ?? "").trimmingCharacters(in: .whitespaces)
@@ -259,12 +287,12 @@ extension WebApp {
         }
         do {
             if parts[1] == "export-organisation.csv" {
-                var body = ""
-                try CohortExport(store: store, catalog: catalog).write(
-                    cohortIDs: try store.cohorts(organisationID: user.organisationID).map(\.id), format: .csv,
-                    pseudonymize: request.queryValue("pseudonymes") == "1") { body += $0 }
+                let cohorts = try store.cohorts(organisationID: user.organisationID).map(\.id)
                 try store.audit(AuditEntry(action: "export-organisation", actorUserID: user.id))
-                return WebApp.download(body, name: "passerelle-organisation.csv")
+                return try WebApp.streamedDownload(name: "passerelle-organisation.csv") { emit in
+                    try CohortExport(store: store, catalog: catalog).write(
+                        cohortIDs: cohorts, format: .csv, pseudonymize: request.queryValue("pseudonymes") == "1", emit: emit)
+                }
             }
             guard request.method == "POST" else { return errorResponse(request, status: 405, message: "Méthode non autorisée.") }
             let username = (request.formValue("identifiant") ?? "").trimmingCharacters(in: .whitespaces)

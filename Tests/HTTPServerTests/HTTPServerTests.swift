@@ -175,6 +175,18 @@ private func startServer(
         }
     }
 
+    @Test func aTemporaryFileIsStreamedThenRemoved() throws {
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("tmp-\(UUID().uuidString)").path
+        let content = String(repeating: "ligne;1,5\r\n", count: 20_000)
+        try content.write(toFile: path, atomically: true, encoding: .utf8)
+        let server = try startServer { _ in HTTPResponse(status: 200, body: .temporaryFile(path: path)) }
+        defer { server.stop() }
+        let response = try RawHTTPClient(port: server.port).request("GET", "/export")
+        #expect(response.status == 200)
+        #expect(response.text == content)
+        #expect(!FileManager.default.fileExists(atPath: path), "the file is gone once served")
+    }
+
     @Test func formBodiesAreDecoded() {
         let request = HTTPRequest(
             method: "POST", path: "/", headers: [HTTPField(name: "Content-Type",
