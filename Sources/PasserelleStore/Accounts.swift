@@ -252,3 +252,9 @@ extension Store {
         }
     }
 }
+
+extension Store {
+    public func learner(id: Int64) throws -> Learner? {
+        try read { try Row.fetchOne($0, sql: "SELECT * FROM learners WHERE id = ?", arguments: [id]).map(Store.learner) }
+    }
+}

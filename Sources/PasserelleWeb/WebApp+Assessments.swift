@@ -277,8 +277,12 @@ extension WebApp {
         guard let due = WebApp.dueDate(request.formValue("echeance")) else {
             throw AssessmentService.Failure.invalidAnswer("la date d'échéance s'écrit comme 2026-12-31")
         }
+        guard let target = try assignmentTarget(request, cohort) else {
+            throw AssessmentService.Failure.invalidAnswer("ce groupe ou cet apprenant n'est pas dans la cohorte")
+        }
         let id = try store.createAssignment(
-            cohortID: cohort.id, kind: .assessment, contentID: frameworkID,
+            cohortID: target.learnerID == nil ? cohort.id : nil, learnerID: target.learnerID, group: target.group,
+            kind: .assessment, contentID: frameworkID,
             settings: String(decoding: try JSONEncoder.sorted.encode(chosen), as: UTF8.self),
             dueDate: due, createdBy: user.id)
         try store.audit(AuditEntry(action: "assessment-open", actorUserID: user.id, targetType: "assignment",

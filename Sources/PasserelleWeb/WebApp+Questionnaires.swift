@@ -37,7 +37,11 @@ extension WebApp {
             }
             let administration = ["avant", "apres"].contains(request.formValue("passation") ?? "") ? request.formValue("passation")! : "unique"
             let settings = String(decoding: (try? JSONEncoder.sorted.encode(QuestionnaireSettings(administration: administration))) ?? Data(), as: UTF8.self)
-            guard let id = try? store.createAssignment(cohortID: cohortID, kind: .questionnaire, contentID: questionnaire.id,
+            guard let cohort = try? store.cohort(id: cohortID), let target = try? assignmentTarget(request, cohort) else {
+                return errorResponse(request, status: 400, message: "Ce groupe ou cet apprenant n'est pas dans la cohorte.")
+            }
+            guard let id = try? store.createAssignment(cohortID: target.learnerID == nil ? cohortID : nil, learnerID: target.learnerID,
+                                                       group: target.group, kind: .questionnaire, contentID: questionnaire.id,
                                                        settings: settings, createdBy: user.id) else {
                 return errorResponse(request, status: 500, message: WebApp.serverTrouble)
             }

@@ -36,23 +36,11 @@ extension WebApp {
                 guard let due = WebApp.dueDate(request.formValue("echeance")) else {
                     return errorResponse(request, status: 400, message: "La date d'échéance s'écrit comme 2026-12-31.")
                 }
-                // "cohorte", "groupe:<name>" or "apprenant:<id>".
-                let target = request.formValue("pour") ?? "cohorte"
-                let learners = try store.learners(cohortID: cohort.id)
-                var group: String?, learnerID: Int64?
-                if target.hasPrefix("groupe:") {
-                    group = String(target.dropFirst("groupe:".count))
-                    guard learners.contains(where: { $0.attributes[Store.groupAttribute] == group }) else {
-                        return errorResponse(request, status: 400, message: "Ce groupe n'existe pas dans la cohorte.")
-                    }
-                } else if target.hasPrefix("apprenant:") {
-                    learnerID = Int64(target.dropFirst("apprenant:".count))
-                    guard let learnerID, learners.contains(where: { $0.id == learnerID }) else {
-                        return errorResponse(request, status: 400, message: "Cet apprenant n'est pas dans la cohorte.")
-                    }
+                guard let target = try assignmentTarget(request, cohort) else {
+                    return errorResponse(request, status: 400, message: "Ce groupe ou cet apprenant n'est pas dans la cohorte.")
                 }
-                let id = try store.createAssignment(cohortID: learnerID == nil ? cohort.id : nil, learnerID: learnerID,
-                                                    group: group, kind: .module, contentID: moduleID, dueDate: due,
+                let id = try store.createAssignment(cohortID: target.learnerID == nil ? cohort.id : nil, learnerID: target.learnerID,
+                                                    group: target.group, kind: .module, contentID: moduleID, dueDate: due,
                                                     createdBy: user.id)
                 try store.audit(AuditEntry(action: "module-assign", actorUserID: user.id, targetType: "assignment", targetID: String(id)))
                 return .redirect(to: back)
@@ -67,6 +55,23 @@ extension WebApp {
                 }
             case ("GET", 4, "apprenants"), ("HEAD", 4, "apprenants"):
                 return try rosterPage(cohort)
+            case ("POST", 4, "apprenants") where request.formValue("csv") == nil:
+                let last = (request.formValue("nom") ?? "").trimmingCharacters(in: .whitespaces)
+                let first = (request.formValue("prenom") ?? "").trimmingCharacters(in: .whitespaces)
+                let external = (request.formValue("identifiant") ?? "").trimmingCharacters(in: .whitespaces)
+                guard !(last + first).isEmpty, last.count <= 200, first.count <= 200, external.count <= 200 else {
+                    return try rosterPage(cohort, message: "Donnez au moins un nom ou un prénom (200 caractères au plus).", status: 400)
+                }
+                let learner: Learner
+                do {
+                    learner = try store.createLearner(cohortID: cohort.id, firstName: first, lastName: last,
+                                                      externalID: external.isEmpty ? nil : external, codeSelector: nil, codeHash: nil)
+                } catch StoreError.duplicate {
+                    return try rosterPage(cohort, message: "L'identifiant externe « \(external) » est déjà utilisé dans cette cohorte.", status: 400)
+                }
+                let code = try DemoSeeder.giveNewCode(to: learner, in: store)
+                try store.audit(AuditEntry(action: "learner-add", actorUserID: user.id, targetType: "learner", targetID: String(learner.id)))
+                return codesPage(cohort, [(learner, code)], note: "\(learner.displayName) est ajouté(e).", problems: [])
             case ("POST", 4, "apprenants"):
                 let csv = request.formValue("csv") ?? ""
                 guard !csv.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty else {
@@ -163,10 +168,7 @@ extension WebApp {
                     "date": String(submission.createdAt.prefix(10)), "lines": lines, "reviews": submission.reviews,
                     "reviewable": activity.typeName != "self-assessment"]
         }
-        let groups = Array(Set(learners.compactMap { $0.attributes[Store.groupAttribute] })).sorted()
-        let targets: [[String: Any]] = [["value": "cohorte", "label": "Toute la cohorte"]]
-            + groups.map { ["value": "groupe:\($0)", "label": "Le groupe « \($0) »"] }
-            + learners.map { ["value": "apprenant:\($0.id)", "label": $0.displayName] }
+        let targets = WebApp.assignmentTargets(learners)
         return .html(templates.render("formateur-modules", [
             "title": "Modules — \(cohort.name)", "cohort": cohort.name, "cohortID": cohort.id, "targets": targets,
             "catalog": catalog.modules.map { ["id": $0.id, "title": $0.title] },
@@ -211,6 +213,29 @@ extension WebApp {
         ], body: .temporaryFile(path: path))
     }
 
+    /// The choices "whole cohort", "one group" (attribute `groupe`) and "one learner" of the assignment forms.
+    static func assignmentTargets(_ learners: [Learner]) -> [[String: Any]] {
+        let groups = Array(Set(learners.compactMap { $0.attributes[Store.groupAttribute] })).sorted()
+        return [["value": "cohorte", "label": "Toute la cohorte"]]
+            + groups.map { ["value": "groupe:\($0)", "label": "Le groupe « \($0) »"] }
+            + learners.map { ["value": "apprenant:\($0.id)", "label": $0.displayName] }
+    }
+
+    /// Reads the form's `pour` ("cohorte", "groupe:<name>" or "apprenant:<id>"); nil when it names nobody in the cohort.
+    func assignmentTarget(_ request: HTTPRequest, _ cohort: Cohort) throws -> (group: String?, learnerID: Int64?)? {
+        let target = request.formValue("pour") ?? "cohorte"
+        let learners = try store.learners(cohortID: cohort.id)
+        if target.hasPrefix("groupe:") {
+            let group = String(target.dropFirst("groupe:".count))
+            return learners.contains { $0.attributes[Store.groupAttribute] == group } ? (group, nil) : nil
+        }
+        if target.hasPrefix("apprenant:") {
+            let id = Int64(target.dropFirst("apprenant:".count))
+            return learners.contains { $0.id == id } ? (nil, id) : nil
+        }
+        return (nil, nil)
+    }
+
     /// A due date typed by a trainer: empty (none) or `yyyy-MM-dd`; nil when it is neither.
     static func dueDate(_ typed: String?) -> String?? {
         let text = (typed ?? "").trimmingCharacters(in: .whitespaces)
@@ -230,13 +255,10 @@ extension WebApp {
                   let cohort = visible.first(where: { $0.id == learner.cohortID }) else {
                 return errorResponse(request, status: 404, message: "Cet apprenant n'existe pas ou n'est pas dans vos cohortes.")
             }
-            let service = modulesService
-            let runs = try store.assessments(learnerID: learner.id)
-            let profiles: [[String: Any]] = runs.map { run in
-                var entry: [String: Any] = ["title": catalog.framework(id: run.frameworkID)?.title ?? run.frameworkID,
-                                            "date": French.date(run.startedAt),
-                                            "state": run.state == .completed ? (run.sharedAt == nil ? "terminé, non partagé" : "partagé") : "en cours"]
-                if let shared = run.sharedResult, let result = try? JSONDecoder().decode(AssessmentResult.self, from: Data(shared.utf8)) {
+            let report = try LearnerReport.build(store: store, catalog: catalog, learner: learner)
+            let profiles: [[String: Any]] = report.profiles.map { profile in
+                var entry: [String: Any] = ["title": profile.framework, "date": profile.started, "state": profile.state]
+                if let result = profile.result {
                     let competences = result.competences.filter { $0.answered > 0 || ($0.pix ?? 0) > 0 }.map {
                         ["label": "\($0.competenceID) \($0.title)", "level": $0.level, "pix": $0.pix.map(String.init) ?? "—"] as [String: Any]
                     }
@@ -246,31 +268,24 @@ extension WebApp {
                 }
                 return entry
             }
-            let modules: [[String: Any]] = try service.modules(for: learner).map { entry in
-                let progress = try service.progress(learner, entry.module)
-                return ["title": entry.module.title, "state": WebApp.stateLabel(progress.state),
-                        "percent": Int((progress.fraction * 100).rounded()),
-                        "help": progress.strugglingSets.compactMap { entry.module.activitySet($0)?.title }.joined(separator: ", ")]
+            let modules: [[String: Any]] = report.modules.map {
+                ["title": $0.title, "state": WebApp.stateLabel(ModuleState(rawValue: $0.state) ?? .notStarted),
+                 "percent": Int(($0.progress * 100).rounded()), "help": $0.needsHelp.joined(separator: ", ")]
             }
-            let activity = try store.learnerActivity(cohortID: cohort.id)[learner.id]
-            var answers: [[String: Any]] = []
-            for assignment in try store.assignments(for: learner, kind: .questionnaire) {
-                guard let questionnaire = catalog.questionnaire(id: assignment.contentID) else { continue }
-                let given = try store.questionnaireAnswers(assignmentID: assignment.id).filter { $0.learner == learner.id }
-                guard !given.isEmpty else { continue }
-                answers.append(["title": questionnaire.title, "rows": questionnaire.statements.map { statement -> [String: String] in
-                    let value = given.first { $0.statement == statement.id }?.value
-                    let text = value.map { statement.kind == .yesNo ? ($0 == 1 ? "oui" : "non") : String(Int($0)) } ?? "—"
-                    return ["text": statement.text, "value": text]
-                }])
+            let byQuestionnaire = Dictionary(grouping: report.answers, by: \.questionnaire)
+            let answers: [[String: Any]] = byQuestionnaire.keys.sorted().map { title in
+                ["title": title, "rows": byQuestionnaire[title]!.map { ["text": $0.statement, "value": $0.value] }]
             }
             return .html(templates.render("formateur-apprenant", [
                 "title": "\(learner.displayName) — \(cohort.name)", "name": learner.displayName, "cohort": cohort.name,
                 "cohortID": cohort.id, "external": learner.externalID ?? "",
                 "attributes": learner.attributes.sorted { $0.key < $1.key }.map { ["key": $0.key, "value": $0.value] },
-                "time": (activity?.timeSpentMs ?? 0) / 60_000, "last": activity?.lastActivity.map(French.date) ?? "—",
+                "time": report.timeSpentMinutes, "last": report.lastActivity ?? "—",
                 "profiles": profiles, "hasProfiles": !profiles.isEmpty, "modules": modules, "hasModules": !modules.isEmpty,
                 "answers": answers, "hasAnswers": !answers.isEmpty,
+                "reviews": report.reviews.map { ["activity": $0.activity, "module": $0.module, "date": $0.submitted,
+                                                  "comments": $0.comments, "hasComments": !$0.comments.isEmpty] as [String: Any] },
+                "hasReviews": !report.reviews.isEmpty,
             ]))
         } catch {
             return errorResponse(request, status: 500, message: WebApp.serverTrouble)

@@ -199,6 +199,7 @@ public final class WebApp: Sendable {
                                 "administration": WebApp.administrationLabel(settings?.administration ?? "unique")]
                     },
                     "catalogQuestionnaires": catalog.questionnaires.map { ["id": $0.id, "title": $0.title] },
+                    "targets": WebApp.assignmentTargets((try? store.learners(cohortID: cohort.id)) ?? []),
                     "hasCatalogQuestionnaires": !catalog.questionnaires.isEmpty]
         }
         var context: [String: Any] = [

@@ -193,7 +193,34 @@ struct LearnerGroup: ParsableCommand {
 struct Report: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Rapport de suivi d'une cohorte : niveaux partagés, modules, temps, aide.",
-        subcommands: [CohortReportCommand.self])
+        subcommands: [CohortReportCommand.self, LearnerReportCommand.self])
+
+    struct LearnerReportCommand: ParsableCommand {
+        static let configuration = CommandConfiguration(commandName: "learner", abstract: "Rapport d'un apprenant (résultats partagés seulement).")
+        @OptionGroup var database: DatabaseOptions
+        @OptionGroup var root: RootOptions
+        @Argument(help: ArgumentHelp("Numéro de l'apprenant.", valueName: "id")) var id: Int64
+        @Flag(help: "Résultat au format JSON.") var json = false
+
+        func run() throws {
+            let (_, catalog) = try root.load()
+            let store = try database.open()
+            guard let learner = try store.learner(id: id) else { throw CommandFailure("apprenant \(id) introuvable") }
+            let report = try LearnerReport.build(store: store, catalog: catalog, learner: learner)
+            if json {
+                let encoder = JSONEncoder()
+                encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
+                say(String(decoding: try encoder.encode(report), as: UTF8.self))
+                return
+            }
+            say("\(report.name) (\(report.cohort)) — \(report.timeSpentMinutes) min, dernière activité \(report.lastActivity ?? "—")")
+            for profile in report.profiles {
+                let levels = profile.result?.competences.filter { $0.answered > 0 }.map { "\($0.competenceID):\($0.level)" } ?? []
+                say("  \(profile.framework) (\(profile.started), \(profile.state))" + (levels.isEmpty ? "" : " — " + levels.joined(separator: " ")))
+            }
+            for module in report.modules { say("  Module \(module.title) : \(module.state), \(Int((module.progress * 100).rounded())) %") }
+        }
+    }
 
     struct CohortReportCommand: ParsableCommand {
         static let configuration = CommandConfiguration(commandName: "cohort", abstract: "Rapport d'une cohorte.")

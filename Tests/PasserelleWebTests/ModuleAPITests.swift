@@ -215,6 +215,9 @@ private func json(_ response: RawHTTPClient.Response) -> [String: Any] {
         let activityPage = try client.request("GET", "/modules/essai-module/activites/serie", headers: ["Cookie": learnerCookie])
         #expect(activityPage.page.contains("Commentaire de votre formateur :</strong> Très bonne posture."))
 
+        let learnerPage = try client.request("GET", "/formateur/apprenants/\(learner.id)", headers: ["Cookie": staff])
+        #expect(learnerPage.page.contains("vos commentaires : « Très bonne posture. »"))
+
         // Another trainer's cohort is out of reach.
         let other = try store.createCohort(organisationID: org.id, name: "Autre")
         #expect(try client.request("GET", "/formateur/cohortes/\(other.id)/modules", headers: ["Cookie": staff]).status == 404)

@@ -159,6 +159,16 @@ import TestSupport
                                    body: Array("module=autre-module&pour=apprenant%3A\(bob.id)".utf8)).status == 303)
         #expect(try client.request("POST", "/formateur/cohortes/\(cohort.id)/modules", headers: headers,
                                    body: Array("module=autre-module&pour=groupe%3AZ".utf8)).status == 400)
+        // A positioning for one learner only, and one learner added from the form.
+        #expect(try client.request("POST", "/formateur/cohortes/\(cohort.id)/positionnements", headers: headers,
+                                   body: Array("referentiel=essai&objet=free&algorithme=smart-random&niveau_max=6&pour=apprenant%3A\(ana.id)".utf8)).status == 303)
+        #expect(try store.assignments(for: ana, kind: .assessment).count == 1)
+        #expect(try store.assignments(for: bob, kind: .assessment).isEmpty)
+        let added = try client.request("POST", "/formateur/cohortes/\(cohort.id)/apprenants", headers: headers,
+                                       body: Array("nom=Roux&prenom=L%C3%A9a&identifiant=".utf8))
+        #expect(added.status == 200)
+        #expect(added.page.contains("Léa Roux est ajouté(e)."))
+        #expect(added.text.contains("code-card"))
         let service = ModuleService(store: store, catalog: try ContentLoader.load(fixture.contentRoot))
         #expect(try service.modules(for: ana).map(\.module.id) == ["essai-module"])
         #expect(try service.modules(for: bob).map(\.module.id) == ["autre-module"])
