@@ -47,9 +47,10 @@ test-browser: build browser-deps
 	PASSERELLE_BIN=$$($(SWIFT) build --show-bin-path)/passerelle $(VENV)/bin/python -m pytest -q tests/browser
 
 bench: deps
-	$(call apt_install,wrk)
+	$(call apt_install,wrk time sqlite3)
 	$(SWIFT) build -c release
 	bench/http.sh
+	bench/export-memory.sh
 
 demo: build
 	$$($(SWIFT) build --show-bin-path)/passerelle demo --root .

@@ -76,10 +76,14 @@ struct Export: ParsableCommand {
                 throw CommandFailure("impossible d'écrire « \(output) »")
             }
             var rows = 0
+            let expected = (try? store.learnerCount(cohortID: id)) ?? 0
+            let bar = expected >= 200 ? ProgressBar(total: expected * max(1, (try? store.assignments(cohortID: id, kind: .assessment).count) ?? 1),
+                                                    label: "Export") : nil
             do {
                 try export.write(cohortID: id, format: exportFormat, pseudonymize: pseudonymize, separator: separator.first!) {
                     handle.write(Data($0.utf8))
                     rows += 1
+                    bar?.update(min(rows - 1, bar!.total))
                 }
                 try handle.close()
                 _ = try? FileManager.default.removeItem(at: target)
