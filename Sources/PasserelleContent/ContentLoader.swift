@@ -9,12 +9,19 @@ public struct ContentCatalog: Sendable {
     public var items: [Item]
     public var modules: [Module]
     public var questionnaires: [Questionnaire]
+    public var programmes: [Programme]
 
-    public init(frameworks: [Framework] = [], items: [Item] = [], modules: [Module] = [], questionnaires: [Questionnaire] = []) {
+    public init(frameworks: [Framework] = [], items: [Item] = [], modules: [Module] = [], questionnaires: [Questionnaire] = [],
+                programmes: [Programme] = []) {
         self.frameworks = frameworks
         self.items = items
         self.modules = modules
         self.questionnaires = questionnaires
+        self.programmes = programmes
+    }
+
+    public func programme(id: String) -> Programme? {
+        programmes.first { $0.id == id }
     }
 
     public func questionnaire(id: String) -> Questionnaire? {
@@ -160,6 +167,39 @@ public enum ContentLoader {
             diagnostics.append(Diagnostic(file: moduleLines[first]?.file ?? "Curriculum", line: moduleLines[first]?.prerequisites[cycle[1]] ?? 0,
                                           message: "prérequis en boucle : \(cycle.joined(separator: " → "))"))
         }
+        // Programmes: ordered paths of modules.
+        let programmesFile = root.curriculum.appendingPathComponent("programmes.yaml")
+        if FileManager.default.fileExists(atPath: programmesFile.path), let text = read(programmesFile, root.relative(programmesFile), &diagnostics) {
+            let reader = YAMLReader(file: root.relative(programmesFile))
+            if let node = reader.parse(text), let map = reader.mapping(node, "programmes") {
+                reader.rejectUnknownKeys(map, allowed: ["programmes"], in: "programmes")
+                for entryNode in reader.sequence(map, "programmes", in: "programmes", at: node) {
+                    guard let entry = reader.mapping(entryNode, "parcours") else { continue }
+                    reader.rejectUnknownKeys(entry, allowed: ["id", "title", "audience", "modules"], in: "parcours")
+                    let id = reader.string(entry, "id", in: "parcours", at: entryNode)
+                    let title = reader.string(entry, "title", in: "parcours \(id ?? "?")", at: entryNode)
+                    let audienceText = reader.string(entry, "audience", in: "parcours \(id ?? "?")", at: entryNode)
+                    let audience = audienceText.flatMap(Audience.init(rawValue:))
+                    if audienceText != nil && audience == nil {
+                        reader.report(at: entry["audience"], "parcours : public inconnu « \(audienceText!) » (me-msn, travail-social)")
+                    }
+                    var modules: [String] = []
+                    for moduleNode in reader.sequence(entry, "modules", in: "parcours \(id ?? "?")", at: entryNode) {
+                        guard let moduleID = moduleNode.string else { continue }
+                        if !catalog.modules.contains(where: { $0.id == moduleID }) {
+                            reader.report(at: moduleNode, "parcours \(id ?? "?") : module inconnu « \(moduleID) »")
+                        } else if modules.contains(moduleID) {
+                            reader.report(at: moduleNode, "parcours \(id ?? "?") : le module « \(moduleID) » apparaît deux fois")
+                        } else {
+                            modules.append(moduleID)
+                        }
+                    }
+                    if let id, let title, let audience { catalog.programmes.append(Programme(id: id, title: title, audience: audience, modules: modules)) }
+                }
+            }
+            diagnostics += reader.diagnostics
+        }
+
         let loadedFolders = folders.filter { folder in catalog.modules.contains { $0.id == folder.lastPathComponent } }
         let moduleFiles = Set(loadedFolders.flatMap { folder in
             ((try? FileManager.default.contentsOfDirectory(at: folder, includingPropertiesForKeys: nil)) ?? []).map(\.standardizedFileURL.path)
@@ -169,6 +209,7 @@ public enum ContentLoader {
         let checked = Set((files(in: frameworkFolder, extensions: ["yaml", "yml"])
             + files(in: itemFolder, extensions: ["yaml", "yml"])
             + files(in: questionnaireFolder, extensions: ["yaml", "yml"])).map(\.standardizedFileURL.path)).union(moduleFiles)
+            .union([programmesFile.standardizedFileURL.path])
         for folder in [root.assessments, root.curriculum] {
             for file in files(in: folder, extensions: ["yaml", "yml"]) where !checked.contains(file.standardizedFileURL.path) {
                 let name = root.relative(file)

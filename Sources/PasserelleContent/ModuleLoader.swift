@@ -51,7 +51,7 @@ enum ModuleLoader {
         for value in reader.sequence(map, "competences", in: "module", at: node, required: false) {
             if let text = value.string { competenceLines[text] = value.mark?.line ?? 0 }
         }
-        let sources = strings(reader, map, "sources", "module", node, required: false)
+        let sources = strings(reader, map, "sources", "module", node, required: true)
 
         // Lessons
         var lessons: [Lesson] = []

@@ -418,3 +418,19 @@ public enum Mastery {
         return nil
     }
 }
+
+/// An ordered path of modules for one audience (the ME-MSN programme, the social workers' programme),
+/// which a trainer can assign at once.
+public struct Programme: Sendable, Equatable, Identifiable {
+    public var id: String
+    public var title: String
+    public var audience: Audience
+    public var modules: [String]
+
+    public init(id: String, title: String, audience: Audience, modules: [String]) {
+        self.id = id
+        self.title = title
+        self.audience = audience
+        self.modules = modules
+    }
+}

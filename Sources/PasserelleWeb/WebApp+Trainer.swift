@@ -29,9 +29,12 @@ extension WebApp {
             case ("GET", 4, "modules"), ("HEAD", 4, "modules"):
                 return try trainerModulesPage(cohort)
             case ("POST", 4, "modules"):
-                let moduleID = request.formValue("module") ?? ""
-                guard catalog.module(id: moduleID) != nil else {
-                    return errorResponse(request, status: 400, message: "Choisissez un module de la liste.")
+                let choice = request.formValue("module") ?? ""
+                // A module, or a whole programme ("parcours:<id>") assigned module by module, in order.
+                let moduleIDs = choice.hasPrefix("parcours:") ? catalog.programme(id: String(choice.dropFirst("parcours:".count)))?.modules ?? []
+                    : (catalog.module(id: choice) != nil ? [choice] : [])
+                guard !moduleIDs.isEmpty else {
+                    return errorResponse(request, status: 400, message: "Choisissez un module ou un parcours de la liste.")
                 }
                 guard let due = WebApp.dueDate(request.formValue("echeance")) else {
                     return errorResponse(request, status: 400, message: "La date d'échéance s'écrit comme 2026-12-31.")
@@ -39,10 +42,12 @@ extension WebApp {
                 guard let target = try assignmentTarget(request, cohort) else {
                     return errorResponse(request, status: 400, message: "Ce groupe ou cet apprenant n'est pas dans la cohorte.")
                 }
-                let id = try store.createAssignment(cohortID: target.learnerID == nil ? cohort.id : nil, learnerID: target.learnerID,
-                                                    group: target.group, kind: .module, contentID: moduleID, dueDate: due,
-                                                    createdBy: user.id)
-                try store.audit(AuditEntry(action: "module-assign", actorUserID: user.id, targetType: "assignment", targetID: String(id)))
+                for moduleID in moduleIDs {
+                    let id = try store.createAssignment(cohortID: target.learnerID == nil ? cohort.id : nil, learnerID: target.learnerID,
+                                                        group: target.group, kind: .module, contentID: moduleID, dueDate: due,
+                                                        createdBy: user.id)
+                    try store.audit(AuditEntry(action: "module-assign", actorUserID: user.id, targetType: "assignment", targetID: String(id)))
+                }
                 return .redirect(to: back)
             case ("GET", 4, "export.csv"), ("GET", 4, "export.json"):
                 let format: CohortExport.Format = parts[3] == "export.csv" ? .csv : .json
@@ -171,7 +176,8 @@ extension WebApp {
         let targets = WebApp.assignmentTargets(learners)
         return .html(templates.render("formateur-modules", [
             "title": "Modules — \(cohort.name)", "cohort": cohort.name, "cohortID": cohort.id, "targets": targets,
-            "catalog": catalog.modules.map { ["id": $0.id, "title": $0.title] },
+            "catalog": catalog.programmes.map { ["id": "parcours:\($0.id)", "title": "Parcours : \($0.title) (\($0.modules.count) modules)"] }
+                + catalog.modules.map { ["id": $0.id, "title": $0.title] },
             "modules": modules, "hasModules": !modules.isEmpty,
             "submissions": submissions, "hasSubmissions": !submissions.isEmpty,
         ]))

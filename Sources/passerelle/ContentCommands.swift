@@ -16,9 +16,20 @@ struct Content: ParsableCommand {
         @Flag(help: "Résultat au format JSON.")
         var json = false
 
+        @Option(help: ArgumentHelp("Dossier des documents sources : vérifie aussi que chaque référence (fichier, lignes) existe.",
+                                   valueName: "dossier"))
+        var seeds: String?
+
         func run() throws {
             let contentRoot = try root.locate()
-            let (catalog, diagnostics) = ContentLoader.check(contentRoot)
+            var (catalog, diagnostics) = ContentLoader.check(contentRoot)
+            if let seeds {
+                var isDirectory: ObjCBool = false
+                guard FileManager.default.fileExists(atPath: seeds, isDirectory: &isDirectory), isDirectory.boolValue else {
+                    throw CommandFailure("dossier des sources introuvable : « \(seeds) »")
+                }
+                diagnostics += SeedCitations.check(contentRoot, seeds: URL(fileURLWithPath: seeds))
+            }
             if json {
                 let report = Report(root: contentRoot.url.path, valid: diagnostics.isEmpty,
                                     frameworks: catalog.frameworks.map(\.id), items: catalog.items.count,

@@ -23,6 +23,8 @@ let moduleYAML = """
         after: 01-lecon.md
         file: activites.yaml
         mastery: { rule: m_of_n, m: 2, n: 3 }
+    sources:
+      - "000_f8ba0acd265ce9bc.txt, lignes 4290-4400"
     """
 
 let lessonOne = """
@@ -110,6 +112,7 @@ func moduleFixture(module: String = moduleYAML, lesson: String = lessonOne, acti
         ("module", moduleYAML.replacingOccurrences(of: "02-suite.md\n", with: "03-absente.md\n"), "Curriculum/essai-module/module.yaml", 13, "fichier de leçon introuvable « 03-absente.md »"),
         ("module", moduleYAML.replacingOccurrences(of: "essai:1.1", with: "essai:9.9"), "Curriculum/essai-module/module.yaml", 10, "compétence inconnue « essai:9.9 »"),
         ("module", moduleYAML.replacingOccurrences(of: "prerequisites: []", with: "prerequisites: [essai-module]"), "Curriculum/essai-module/module.yaml", 8, "prérequis en boucle"),
+        ("module", moduleYAML.replacingOccurrences(of: "\nsources:\n  - \"000_f8ba0acd265ce9bc.txt, lignes 4290-4400\"", with: ""), "Curriculum/essai-module/module.yaml", 1, "le champ « sources » manque"),
         ("lesson", lessonOne.replacingOccurrences(of: "02-suite.md", with: "02-perdue.md"), "Curriculum/essai-module/01-lecon.md", 10, "lien interne cassé : « 02-perdue.md »"),
         ("activities", activitiesYAML.replacingOccurrences(of: "    feedback: Faire avec laisse la personne apprendre.\n", with: ""), "Curriculum/essai-module/activites.yaml", 2, "le champ « feedback » manque"),
         ("activities", activitiesYAML.replacingOccurrences(of: "feedback: Elle garde la main., ", with: ""), "Curriculum/essai-module/activites.yaml", 19, "le champ « feedback » manque"),
@@ -126,3 +129,43 @@ func moduleFixture(module: String = moduleYAML, lesson: String = lessonOne, acti
         #expect(found?.line == line, "\(diagnostics.map(\.description))")
     }
 }
+
+
+@Suite struct ProgrammeTests {
+    @Test func programmesNameExistingModulesInOrder() throws {
+        let fixture = try moduleFixture()
+        defer { fixture.remove() }
+        try fixture.write("Curriculum/programmes.yaml",
+                          "programmes:\n  - id: p\n    title: P\n    audience: me-msn\n    modules: [essai-module, absent]\n")
+        let (catalog, diagnostics) = ContentLoader.check(fixture.root)
+        #expect(diagnostics.map(\.description) == ["Curriculum/programmes.yaml:5:29 : parcours p : module inconnu « absent »"])
+        #expect(catalog.programme(id: "p")?.modules == ["essai-module"])
+    }
+}
+
+@Suite struct SeedCitationTests {
+    @Test func citationsMustPointToExistingLines() throws {
+        let fixture = try moduleFixture(lesson: lessonOne + "\n\nUn fait (source : 000_f8ba0acd265ce9bc.txt, lignes 2-3) et un autre (source : 000_f8ba0acd265ce9bc.txt, lignes 9-12).\nEt (source : 999_0000000000000000.txt, lignes 1-2).\n")
+        defer { fixture.remove() }
+        let seeds = fixture.url.appendingPathComponent("seeds")
+        try FileManager.default.createDirectory(at: seeds, withIntermediateDirectories: true)
+        try "un\ndeux\ntrois\nquatre\ncinq\n".write(to: seeds.appendingPathComponent("000_f8ba0acd265ce9bc.txt"), atomically: true, encoding: .utf8)
+        let diagnostics = SeedCitations.check(fixture.root, seeds: seeds)
+        // module.yaml cites 4290-4400 (beyond 6 lines); the lesson's 2-3 is fine, 9-12 is not, 999_… does not exist.
+        #expect(diagnostics.contains { $0.file == "Curriculum/essai-module/module.yaml" && $0.message.contains("4290-4400") })
+        #expect(diagnostics.contains { $0.file == "Curriculum/essai-module/01-lecon.md" && $0.line == 12 && $0.message.contains("9-12") })
+        #expect(diagnostics.contains { $0.message.contains("source inconnue « 999_0000000000000000.txt »") })
+        #expect(!diagnostics.contains { $0.message.contains("lignes 2-3") })
+    }
+
+    /// Every reference in the bundled content names lines that exist in the seed files.
+    @Test(.enabled(if: FileManager.default.fileExists(atPath: seedsFolder.path), "the seeds sit beside the repository (../shared/seeds)"))
+    func theBundledContentCitesExistingLines() throws {
+        let repository = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+        let diagnostics = SeedCitations.check(try ContentRoot(validating: repository.path), seeds: seedsFolder)
+        #expect(diagnostics.isEmpty, "\(diagnostics.map(\.description))")
+    }
+}
+
+let seedsFolder = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+    .deletingLastPathComponent().deletingLastPathComponent().appendingPathComponent("shared/seeds")

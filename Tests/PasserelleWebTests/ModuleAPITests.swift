@@ -23,6 +23,7 @@ func writeModule(into root: URL, prerequisite: String? = nil, id: String = "essa
         lessons: [01-lecon.md]
         activity_sets:
           - { id: serie, title: Série, after: 01-lecon.md, file: activites.yaml, mastery: { rule: k_in_a_row, k: 2 } }
+        sources: ["000_f8ba0acd265ce9bc.txt, lignes 4290-4400"]
         """.write(to: folder.appendingPathComponent("module.yaml"), atomically: true, encoding: .utf8)
     try "---\ntitle: Leçon\nduration: 5\n---\n# Leçon\n\nLe texte <script>alert(1)</script> de la leçon.\n"
         .write(to: folder.appendingPathComponent("01-lecon.md"), atomically: true, encoding: .utf8)

@@ -138,6 +138,8 @@ import TestSupport
         defer { fixture.remove() }
         try writeModule(into: fixture.root)
         try writeModule(into: fixture.root, id: "autre-module")
+        try "programmes:\n  - { id: tout, title: Tout, audience: me-msn, modules: [essai-module, autre-module] }\n"
+            .write(to: fixture.root.appendingPathComponent("Curriculum/programmes.yaml"), atomically: true, encoding: .utf8)
         let store = try Store(path: temporaryFolderPath() + "/g.sqlite")
         let org = try store.createOrganisation(name: "CCAS")
         let trainer = try store.createUser(organisationID: org.id, username: "claire", displayName: "Claire", role: .trainer,
@@ -172,5 +174,10 @@ import TestSupport
         let service = ModuleService(store: store, catalog: try ContentLoader.load(fixture.contentRoot))
         #expect(try service.modules(for: ana).map(\.module.id) == ["essai-module"])
         #expect(try service.modules(for: bob).map(\.module.id) == ["autre-module"])
+        // A whole programme at once, for Ana: she gets its modules in order (each once).
+        #expect(page.page.contains("Parcours : Tout (2 modules)"))
+        #expect(try client.request("POST", "/formateur/cohortes/\(cohort.id)/modules", headers: headers,
+                                   body: Array("module=parcours%3Atout&pour=apprenant%3A\(ana.id)".utf8)).status == 303)
+        #expect(try service.modules(for: ana).map(\.module.id) == ["essai-module", "autre-module"])
     }
 }
