@@ -4,6 +4,13 @@ import PasserelleContent
 import PasserelleCore
 
 struct Modules: ParsableCommand {
+    /// "000_….txt (14 passages), 001_….txt (4 passages)" from a list of references.
+    static func sourceSummary(_ sources: [String]) -> String {
+        var counts: [String: Int] = [:]
+        for source in sources { counts[String(source.prefix { $0 != "," && $0 != " " }), default: 0] += 1 }
+        return counts.keys.sorted().map { "\($0) (\(counts[$0]!) passage\(counts[$0]! > 1 ? "s" : ""))" }.joined(separator: ", ")
+    }
+
     static let configuration = CommandConfiguration(
         abstract: "Consulte les modules de formation.", subcommands: [List.self, Show.self])
 
@@ -11,9 +18,26 @@ struct Modules: ParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Liste les modules (titre, public, durée, prérequis).")
         @OptionGroup var root: RootOptions
         @Flag(help: "Résultat au format JSON.") var json = false
+        @Flag(help: "Tableau Markdown (pour docs/CURRICULUM.md).") var markdown = false
 
         func run() throws {
             let (_, catalog) = try root.load()
+            if markdown {
+                say("| Module | Public | Durée | Leçons | Activités | Compétences | Sources |")
+                say("|---|---|---|---|---|---|---|")
+                for module in catalog.modules {
+                    let hours = String(format: "%.1f h", Double(module.duration) / 60).replacingOccurrences(of: ".", with: ",")
+                    say("| \(module.title) (`\(module.id)`) | \(module.audience.map(\.label).joined(separator: ", ")) | \(hours) | "
+                        + "\(module.lessons.count) | \(module.activitySets.reduce(0) { $0 + $1.activities.count }) | "
+                        + "\(module.competences.joined(separator: ", ")) | \(Modules.sourceSummary(module.sources)) |")
+                }
+                for programme in catalog.programmes {
+                    say("")
+                    say("**\(programme.title)** (`\(programme.id)`) : " + programme.modules.enumerated()
+                        .map { "\($0.offset + 1). \(catalog.module(id: $0.element)?.title ?? $0.element)" }.joined(separator: " ; "))
+                }
+                return
+            }
             if json {
                 let rows: [[String: Any]] = catalog.modules.map {
                     ["id": $0.id, "title": $0.title, "audience": $0.audience.map(\.rawValue), "duration": $0.duration,
