@@ -105,6 +105,16 @@ enum ModuleLoader {
             if activities.isEmpty {
                 reader.report(at: setMap["file"], "\(what) : aucune activité dans « \(fileName) »")
             }
+            if let mastery {
+                let graded = activities.filter(\.isGraded).count
+                switch mastery {
+                case .kInARow(let k) where k > graded:
+                    reader.report(at: setMap["mastery"], "\(what) : \(k) réponses justes d'affilée demandées pour \(graded) activité(s) notée(s)")
+                case .mOfN(let m, _) where m > graded:
+                    reader.report(at: setMap["mastery"], "\(what) : \(m) réponses justes demandées pour \(graded) activité(s) notée(s)")
+                default: break
+                }
+            }
             if let setID, let setTitle, let mastery {
                 if sets.contains(where: { $0.id == setID }) {
                     reader.report(at: setMap["id"], "\(what) : identifiant déjà utilisé")
