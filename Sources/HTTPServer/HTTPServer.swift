@@ -113,13 +113,14 @@ public final class HTTPServer: @unchecked Sendable {
         lock.lock()
         defer { lock.unlock() }
         guard let running = daemon, let ctx = context else { return }
-        let listenSocket = MHD_quiesce_daemon(running)
+        // New requests are answered 503 while the ones in progress finish. (MHD_quiesce_daemon is not used:
+        // with an epoll thread pool it can abort the process when a worker has already paused its listen socket.)
+        ctx.takeUnretainedValue().beginStopping()
         let deadline = Date().addingTimeInterval(gracePeriod)
         while ctx.takeUnretainedValue().requestsInFlight > 0 && Date() < deadline {
             usleep(5_000)
         }
         MHD_stop_daemon(running)
-        if listenSocket >= 0 { close(listenSocket) }
         ctx.release()
         daemon = nil
         context = nil
@@ -177,8 +178,18 @@ final class ServerContext: @unchecked Sendable {
         self.maxBodySize = maxBodySize
     }
 
+    private var stopping = false
+
     var requestsInFlight: Int { lock.lock(); defer { lock.unlock() }; return inFlight }
-    func begin() { lock.lock(); inFlight += 1; lock.unlock() }
+    var isStopping: Bool { lock.lock(); defer { lock.unlock() }; return stopping }
+    func beginStopping() { lock.lock(); stopping = true; lock.unlock() }
+    /// Counts a new request; false when the server is stopping (the request is then refused).
+    func begin() -> Bool {
+        lock.lock()
+        defer { lock.unlock() }
+        inFlight += 1
+        return !stopping
+    }
     func end() { lock.lock(); inFlight -= 1; lock.unlock() }
 }
 
@@ -200,7 +211,11 @@ private let accessHandler: MHD_AccessHandlerCallback = {
     guard let existing = conCls.pointee else {
         let state = RequestState()
         conCls.pointee = Unmanaged.passRetained(state).toOpaque()
-        context.begin()
+        guard context.begin() else {
+            state.answered = true
+            return queue(HTTPResponse.text("Le serveur s'arrête. Réessayez dans un instant.\n", status: 503)
+                .with(header: "Connection", "close"), on: connection)
+        }
         if let length = connectionValue(connection, MHD_ValueKind.HEADER_KIND, "Content-Length"),
            let declared = Int(length.trimmingCharacters(in: .whitespaces)), declared > context.maxBodySize {
             state.tooLarge = true

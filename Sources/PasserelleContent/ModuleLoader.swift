@@ -76,7 +76,8 @@ enum ModuleLoader {
         // Activity sets
         var sets: [ActivitySet] = []
         var activityIDs: [String: String] = [:]
-        for setNode in reader.sequence(map, "activity_sets", in: "module", at: node, required: false) {
+        if map["activity_sets"]?.sequence?.isEmpty == true { reader.report(at: map["activity_sets"], "module : « activity_sets » est vide") }
+        for setNode in reader.sequence(map, "activity_sets", in: "module", at: node, required: true) {
             guard let setMap = reader.mapping(setNode, "série d'activités") else { continue }
             reader.rejectUnknownKeys(setMap, allowed: ["id", "title", "after", "file", "mastery"], in: "série d'activités")
             let setID = reader.string(setMap, "id", in: "série d'activités", at: setNode)

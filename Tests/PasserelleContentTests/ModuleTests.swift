@@ -169,3 +169,35 @@ func moduleFixture(module: String = moduleYAML, lesson: String = lessonOne, acti
 
 let seedsFolder = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
     .deletingLastPathComponent().deletingLastPathComponent().appendingPathComponent("shared/seeds")
+
+@Suite struct ProgrammeContentTests {
+    /// The training programme's rules for every bundled module (issue: at least 3 lessons, 10 activities of
+    /// several types, a scenario, sources, competences; both programmes list existing modules).
+    @Test func everyBundledModuleMeetsTheProgrammeRules() throws {
+        let repository = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+        let catalog = try ContentLoader.load(try ContentRoot(validating: repository.path))
+        #expect(catalog.modules.count >= 14)
+        for module in catalog.modules {
+            let activities = module.activitySets.flatMap(\.activities)
+            #expect(module.lessons.count >= 3, "\(module.id): lessons")
+            #expect(activities.count >= 10, "\(module.id): activities")
+            #expect(Set(activities.map(\.typeName)).count >= 3, "\(module.id): several types")
+            #expect(activities.contains { $0.typeName == "scenario" }, "\(module.id): a scenario")
+            #expect(!module.sources.isEmpty && !module.objectives.isEmpty && !module.competences.isEmpty, "\(module.id)")
+            for lesson in module.lessons {
+                #expect(lesson.markdown.split(whereSeparator: \.isWhitespace).count >= 300, "\(module.id)/\(lesson.id): a lesson of substance")
+            }
+        }
+        #expect(Set(catalog.programmes.map(\.id)) == ["me-msn", "travail-social"])
+        #expect(catalog.programme(id: "me-msn")!.modules.count >= 10)
+    }
+
+    @Test func aModuleWithoutActivitiesIsRefused() throws {
+        let fixture = try moduleFixture(module: moduleYAML.replacingOccurrences(
+            of: "activity_sets:\n  - id: serie-1\n    title: Première série\n    after: 01-lecon.md\n    file: activites.yaml\n    mastery: { rule: m_of_n, m: 2, n: 3 }",
+            with: "activity_sets: []"))
+        defer { fixture.remove() }
+        let (_, diagnostics) = ContentLoader.check(fixture.root)
+        #expect(diagnostics.contains { $0.message.contains("« activity_sets » est vide") })
+    }
+}

@@ -4,6 +4,7 @@ The test reads the module's files to know the right answers, reads every lesson,
 (first wrongly where it can, to see the feedback, then rightly), and checks that the module is complete."""
 from pathlib import Path
 
+import pytest
 import yaml
 
 from test_assessment import sign_in
@@ -13,8 +14,26 @@ ROOT = Path(__file__).resolve().parents[2]
 MODULE = "postures-accompagnement"
 
 
-def load_module():
-    folder = ROOT / "Curriculum" / MODULE
+def all_modules():
+    """Every bundled module, prerequisites first (one demo learner follows them in this order)."""
+    modules = {}
+    for folder in sorted((ROOT / "Curriculum").iterdir()):
+        if (folder / "module.yaml").exists():
+            modules[folder.name] = yaml.safe_load((folder / "module.yaml").read_text(encoding="utf-8")).get("prerequisites") or []
+    ordered = []
+    def visit(name):
+        if name in ordered:
+            return
+        for prerequisite in modules.get(name, []):
+            visit(prerequisite)
+        ordered.append(name)
+    for name in modules:
+        visit(name)
+    return ordered
+
+
+def load_module(module_id=MODULE):
+    folder = ROOT / "Curriculum" / module_id
     module = yaml.safe_load((folder / "module.yaml").read_text(encoding="utf-8"))
     sets = []
     for entry in module["activity_sets"]:
@@ -57,30 +76,45 @@ def answer_item(page, section, activity, right=True):
     submit(page, section)
 
 
-def play_scenario(page, activity, good=True):
+def good_path(activity):
+    """Choices that lead from the start to an ending with a good outcome (breadth-first)."""
     steps = {step["id"]: step for step in activity["steps"]}
-    current = activity["start"]
-    for _ in range(20):
+    queue = [(activity["start"], [])]
+    seen = set()
+    while queue:
+        current, path = queue.pop(0)
+        if current in seen:
+            continue
+        seen.add(current)
+        for choice in steps[current]["choices"]:
+            if choice["next"] == "end":
+                if choice.get("outcome") == "good":
+                    return path + [(current, choice)]
+            else:
+                queue.append((choice["next"], path + [(current, choice)]))
+    raise AssertionError(f"no good ending in scenario {activity['id']}")
+
+
+def play_scenario(page, activity, good=True):
+    for _, choice in good_path(activity):
         section = page.locator(f"#activite-{activity['id']}")
-        step = steps[current]
-        # Prefer an ending with the wanted outcome, else a step that continues.
-        wanted = "good" if good else "poor"
-        choice = next((c for c in step["choices"] if c.get("outcome") == wanted), None) \
-            or next((c for c in step["choices"] if c["next"] != "end"), step["choices"][0])
         section.locator(f"input[type=radio][value='{choice['id']}']").check()
         submit(page, section)
-        if choice["next"] == "end":
-            return
-        current = choice["next"]
 
 
-def test_the_example_module_can_be_followed_to_completion(demo, page):
-    module, sets = load_module()
+def test_the_example_module_uses_every_activity_type():
+    _, sets = load_module()
     types = {a["type"] for _, activities in sets for a in activities}
     assert types >= {"qcu", "qcm", "qroc", "qrocm-ind", "qrocm-dep", "ordering", "matching", "scenario",
                      "self-assessment", "observation-grid", "reflection"}, types
+
+
+@pytest.mark.parametrize("module_id", all_modules())
+def test_every_module_can_be_followed_to_completion(demo, page, module_id):
+    module, sets = load_module(module_id)
+    MODULE = module_id
     sign_in(page, demo, 5)
-    page.get_by_role("link", name=module["title"]).click()
+    page.goto(f"{demo.url}/modules/{MODULE}")
     assert page.locator("h1").inner_text() == module["title"]
     assert_accessible(page)
     for lesson in module["lessons"]:
