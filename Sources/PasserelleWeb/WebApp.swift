@@ -167,12 +167,13 @@ public final class WebApp: Sendable {
             }
             return entry
         }
+        let modules = moduleRows(for: learner), questionnaires = questionnaireRows(for: learner)
         return .html(templates.render("apprenant", [
             "title": "Mon espace", "name": learner.displayName,
             "firstName": learner.firstName.isEmpty ? learner.displayName : learner.firstName,
             "assessments": assigned, "hasAssessments": !assigned.isEmpty,
-            "modules": moduleRows(for: learner), "hasModules": !moduleRows(for: learner).isEmpty,
-            "questionnaires": questionnaireRows(for: learner), "hasQuestionnaires": !questionnaireRows(for: learner).isEmpty,
+            "modules": modules, "hasModules": !modules.isEmpty,
+            "questionnaires": questionnaires, "hasQuestionnaires": !questionnaires.isEmpty,
         ]))
     }
 
@@ -184,6 +185,7 @@ public final class WebApp: Sendable {
         }
         let rows: [[String: Any]] = cohorts.map { cohort in
             let count = (try? store.learnerCount(cohortID: cohort.id)) ?? 0
+            let questionnaireAssignments = (try? store.assignments(cohortID: cohort.id, kind: .questionnaire)) ?? []
             let opened: [[String: Any]] = ((try? store.assignments(cohortID: cohort.id, kind: .assessment)) ?? []).map {
                 let chosen = try? JSONDecoder().decode(AssessmentAssignment.self, from: Data($0.settings.utf8))
                 return ["id": $0.id, "title": assessments.title(frameworkID: $0.contentID),
@@ -192,8 +194,8 @@ public final class WebApp: Sendable {
             return ["id": cohort.id, "name": cohort.name, "year": cohort.year.map(String.init) ?? "",
                     "learners": count == 1 ? "1 apprenant" : "\(count) apprenants",
                     "assessments": opened, "hasAssessments": !opened.isEmpty, "frameworks": frameworks,
-                    "hasQuestionnaires": !((try? store.assignments(cohortID: cohort.id, kind: .questionnaire)) ?? []).isEmpty,
-                    "questionnaires": ((try? store.assignments(cohortID: cohort.id, kind: .questionnaire)) ?? []).map { assignment -> [String: Any] in
+                    "hasQuestionnaires": !questionnaireAssignments.isEmpty,
+                    "questionnaires": questionnaireAssignments.map { assignment -> [String: Any] in
                         let settings = try? JSONDecoder().decode(QuestionnaireSettings.self, from: Data(assignment.settings.utf8))
                         return ["id": assignment.id, "title": catalog.questionnaire(id: assignment.contentID)?.title ?? assignment.contentID,
                                 "administration": WebApp.administrationLabel(settings?.administration ?? "unique")]
