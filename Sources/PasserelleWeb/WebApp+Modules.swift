@@ -121,7 +121,7 @@ extension WebApp {
         return parts.count == 3 ? "\(parts[2])/\(parts[1])/\(parts[0])" : day
     }
 
-    static func stateLabel(_ state: ModuleState) -> String {
+    public static func stateLabel(_ state: ModuleState) -> String {
         switch state {
         case .locked: return "Verrouillé"
         case .notStarted: return "Pas commencé"

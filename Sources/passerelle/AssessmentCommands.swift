@@ -85,9 +85,7 @@ struct Simulate: ParsableCommand {
                 learners: learners, seed: seed, progress: bar.update))
         }
         if json {
-            let encoder = JSONEncoder()
-            encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
-            say(String(decoding: try encoder.encode(reports), as: UTF8.self))
+            try sayJSON(encoding: reports)
             return
         }
         say("Simulation : référentiel \(framework), \(items.count) questions validées, \(learners) apprenants, graine \(seed), niveau max \(maxLevel)")
@@ -148,8 +146,7 @@ struct Calibrate: ParsableCommand {
                  "discrimination": result.parameters.discrimination, "model": result.model?.rawValue ?? NSNull(),
                  "fit": result.fit ?? NSNull()]
             }
-            say(String(decoding: try JSONSerialization.data(withJSONObject: ["items": rows], options: [.prettyPrinted, .sortedKeys]),
-                       as: UTF8.self))
+            try sayJSON(["items": rows])
             return
         }
         say("question".padding(toLength: 28, withPad: " ", startingAt: 0) + "réponses  difficulté  discrimination  modèle   ajustement")

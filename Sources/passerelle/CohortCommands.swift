@@ -27,7 +27,7 @@ struct CohortGroup: ParsableCommand {
                     "assignments": assignments.map { ["id": $0.id, "kind": $0.kind.rawValue, "content": $0.contentID,
                                                       "due": $0.dueDate as Any, "group": $0.group as Any] },
                 ]
-                say(String(decoding: try JSONSerialization.data(withJSONObject: object, options: [.prettyPrinted, .sortedKeys]), as: UTF8.self))
+                try sayJSON(object)
                 return
             }
             say("\(cohort.name)\(cohort.year.map { " (\($0))" } ?? "") — \(learners.count) apprenant(s)")
@@ -78,7 +78,7 @@ struct CohortGroup: ParsableCommand {
                 let rows: [[String: Any]] = try cohorts.map {
                     ["id": $0.id, "name": $0.name, "year": $0.year as Any, "learners": try store.learnerCount(cohortID: $0.id)]
                 }
-                say(String(decoding: try JSONSerialization.data(withJSONObject: rows, options: [.prettyPrinted, .sortedKeys]), as: UTF8.self))
+                try sayJSON(rows)
                 return
             }
             for cohort in cohorts {
@@ -134,7 +134,7 @@ struct LearnerGroup: ParsableCommand {
             if json {
                 let rows = learners.map { ["id": $0.id, "lastName": $0.lastName, "firstName": $0.firstName,
                                            "externalId": $0.externalID as Any, "attributes": $0.attributes] as [String: Any] }
-                say(String(decoding: try JSONSerialization.data(withJSONObject: rows, options: [.prettyPrinted, .sortedKeys]), as: UTF8.self))
+                try sayJSON(rows)
                 return
             }
             for learner in learners { say("\(learner.id)  \(learner.displayName)\(learner.externalID.map { " [\($0)]" } ?? "")") }
@@ -208,9 +208,7 @@ struct Report: ParsableCommand {
             guard let learner = try store.learner(id: id) else { throw CommandFailure("apprenant \(id) introuvable") }
             let report = try LearnerReport.build(store: store, catalog: catalog, learner: learner)
             if json {
-                let encoder = JSONEncoder()
-                encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
-                say(String(decoding: try encoder.encode(report), as: UTF8.self))
+                try sayJSON(encoding: report)
                 return
             }
             say("\(report.name) (\(report.cohort)) — \(report.timeSpentMinutes) min, dernière activité \(report.lastActivity ?? "—")")
@@ -218,7 +216,10 @@ struct Report: ParsableCommand {
                 let levels = profile.result?.competences.filter { $0.answered > 0 }.map { "\($0.competenceID):\($0.level)" } ?? []
                 say("  \(profile.framework) (\(profile.started), \(profile.state))" + (levels.isEmpty ? "" : " — " + levels.joined(separator: " ")))
             }
-            for module in report.modules { say("  Module \(module.title) : \(module.state), \(Int((module.progress * 100).rounded())) %") }
+            for module in report.modules {
+                let state = WebApp.stateLabel(ModuleState(rawValue: module.state) ?? .notStarted).lowercased()
+                say("  Module \(module.title) : \(state), \(Int((module.progress * 100).rounded())) %")
+            }
         }
     }
 
@@ -237,9 +238,7 @@ struct Report: ParsableCommand {
                 throw CommandFailure(error.localizedDescription)
             }
             if json {
-                let encoder = JSONEncoder()
-                encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
-                say(String(decoding: try encoder.encode(report), as: UTF8.self))
+                try sayJSON(encoding: report)
                 return
             }
             say("\(report.cohort) (\(report.organisation)) — \(report.learners.count) apprenant(s)")
@@ -295,7 +294,7 @@ struct TrainerGroup: ParsableCommand {
             let staff = try store.staff(organisationID: organisation)
             if json {
                 let rows = staff.map { ["username": $0.username, "name": $0.displayName, "role": $0.role.rawValue] }
-                say(String(decoding: try JSONSerialization.data(withJSONObject: rows, options: [.prettyPrinted, .sortedKeys]), as: UTF8.self))
+                try sayJSON(rows)
                 return
             }
             for user in staff { say("\(user.username)  \(user.displayName) (\(user.role.label))") }

@@ -35,9 +35,7 @@ struct Content: ParsableCommand {
                                     frameworks: catalog.frameworks.map(\.id), items: catalog.items.count,
                                     modules: catalog.modules.map(\.id),
                                     errors: diagnostics)
-                let encoder = JSONEncoder()
-                encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
-                say(String(decoding: try encoder.encode(report), as: UTF8.self))
+                try sayJSON(encoding: report)
             } else {
                 for diagnostic in diagnostics { say("\(diagnostic.file):\(diagnostic.line):\(diagnostic.column): erreur : \(diagnostic.message)") }
                 if diagnostics.isEmpty {

@@ -59,3 +59,15 @@ struct PasserelleCommand: ParsableCommand {
 func say(_ line: String = "") {
     FileHandle.standardOutput.write(Data((line + "\n").utf8))
 }
+
+/// Writes a JSON value (pretty-printed, sorted keys) to standard output.
+func sayJSON(_ object: Any) throws {
+    say(String(decoding: try JSONSerialization.data(withJSONObject: object, options: [.prettyPrinted, .sortedKeys]), as: UTF8.self))
+}
+
+/// Writes an encodable value as JSON (pretty-printed, sorted keys) to standard output.
+func sayJSON<T: Encodable>(encoding value: T) throws {
+    let encoder = JSONEncoder()
+    encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+    say(String(decoding: try encoder.encode(value), as: UTF8.self))
+}

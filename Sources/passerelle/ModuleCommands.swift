@@ -44,7 +44,7 @@ struct Modules: ParsableCommand {
                      "prerequisites": $0.prerequisites, "lessons": $0.lessons.count,
                      "activities": $0.activitySets.reduce(0) { $0 + $1.activities.count }]
                 }
-                say(String(decoding: try JSONSerialization.data(withJSONObject: rows, options: [.prettyPrinted, .sortedKeys]), as: UTF8.self))
+                try sayJSON(rows)
                 return
             }
             guard !catalog.modules.isEmpty else { say("Aucun module."); return }
@@ -78,7 +78,7 @@ struct Modules: ParsableCommand {
                          "activities": set.activities.map { ["id": $0.id, "type": $0.typeName] }] as [String: Any]
                     },
                 ]
-                say(String(decoding: try JSONSerialization.data(withJSONObject: object, options: [.prettyPrinted, .sortedKeys]), as: UTF8.self))
+                try sayJSON(object)
                 return
             }
             say("\(module.title) [\(module.id)]")
