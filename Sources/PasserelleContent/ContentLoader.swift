@@ -93,6 +93,11 @@ public enum ContentLoader {
         let itemFolder = root.assessments.appendingPathComponent("items")
         let skills = SkillIndex(catalog.frameworks)
         var firstPlace: [String: String] = [:]
+        var firstPrompt: [String: String] = [:]
+        var bankOf: [String: BankRequirements] = [:]
+        for framework in catalog.frameworks {
+            for skill in framework.skills { bankOf[skill.id] = framework.bank }
+        }
         for file in files(in: itemFolder, extensions: ["yaml", "yml"]) {
             let name = root.relative(file)
             guard let text = read(file, name, &diagnostics) else { continue }
@@ -118,6 +123,19 @@ public enum ContentLoader {
                    !FileManager.default.fileExists(atPath: root.assessments.appendingPathComponent(image.src).path) {
                     diagnostics.append(Diagnostic(file: name, line: located.line,
                                                   message: "question \(item.id) : image introuvable « \(image.src) »"))
+                }
+                let requirements = bankOf[item.skillID]
+                if item.status != .archived {
+                    for problem in ItemRules.problems(item, sourceRequired: requirements?.sourceRequired ?? false) {
+                        diagnostics.append(Diagnostic(file: name, line: located.line, message: "question \(item.id) : \(problem)"))
+                    }
+                    let key = ItemRules.promptKey(item)
+                    if let first = firstPrompt[key] {
+                        diagnostics.append(Diagnostic(file: name, line: located.line,
+                                                      message: "question \(item.id) : même énoncé que la question \(first)"))
+                    } else {
+                        firstPrompt[key] = "\(firstPlace[item.id]!) (\(item.id))"
+                    }
                 }
                 catalog.items.append(item)
             }

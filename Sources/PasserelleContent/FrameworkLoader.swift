@@ -26,7 +26,7 @@ enum FrameworkLoader {
         guard let root = reader.parse(text), let top = reader.mapping(root, "référentiel") else {
             return (nil, reader.diagnostics)
         }
-        reader.rejectUnknownKeys(top, allowed: ["id", "title", "description", "sources", "domains", "cut_scores"],
+        reader.rejectUnknownKeys(top, allowed: ["id", "title", "description", "sources", "domains", "cut_scores", "bank"],
                                  in: "référentiel")
         let id = reader.string(top, "id", in: "référentiel", at: root)
         let title = reader.string(top, "title", in: "référentiel", at: root)
@@ -42,6 +42,7 @@ enum FrameworkLoader {
                 cutScores = values.map { $0! }
             }
         }
+        let bank = top["bank"].flatMap { loadBank($0, reader) }
         var seen: [String: Int] = [:]  // every id in the file, with the line where it first appears
 
         func unique(_ value: String?, _ node: Node?, _ what: String) {
@@ -92,6 +93,7 @@ enum FrameworkLoader {
         guard let id, let title, reader.diagnostics.isEmpty else { return (nil, reader.diagnostics) }
         var framework = Framework(id: id, title: title, description: description, domains: domains)
         framework.cutScores = cutScores
+        framework.bank = bank
         return (framework, reader.diagnostics)
     }
 
@@ -139,5 +141,36 @@ enum FrameworkLoader {
             }
         }
         return tubes
+    }
+
+    /// `bank: { min_tubes_per_competence: 3, min_items_per_skill: { 1: 3, 2: 3 }, source_required: true }`
+    static func loadBank(_ node: Node, _ reader: YAMLReader) -> BankRequirements? {
+        guard let map = reader.mapping(node, "référentiel, bank") else { return nil }
+        reader.rejectUnknownKeys(map, allowed: ["min_tubes_per_competence", "min_items_per_skill", "source_required"],
+                                 in: "référentiel, bank")
+        var requirements = BankRequirements()
+        if let value = map["min_tubes_per_competence"] {
+            if let count = value.int, count >= 0 { requirements.minTubesPerCompetence = count } else {
+                reader.report(at: value, "référentiel, bank : « min_tubes_per_competence » est un nombre entier positif")
+            }
+        }
+        if let value = map["min_items_per_skill"] {
+            if let perLevel = reader.mapping(value, "référentiel, bank, min_items_per_skill") {
+                for (key, count) in perLevel {
+                    guard let level = key.int, Framework.levels.contains(level), let count = count.int, count >= 0 else {
+                        reader.report(at: key, "référentiel, bank : « min_items_per_skill » associe un niveau (1 à 8) "
+                                      + "à un nombre de questions")
+                        continue
+                    }
+                    requirements.minItemsPerLevel[level] = count
+                }
+            }
+        }
+        if let value = map["source_required"] {
+            if let flag = value.bool { requirements.sourceRequired = flag } else {
+                reader.report(at: value, "référentiel, bank : « source_required » vaut true ou false")
+            }
+        }
+        return requirements
     }
 }

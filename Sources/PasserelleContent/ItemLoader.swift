@@ -13,7 +13,7 @@ enum ItemLoader {
 
     static let itemKeys: Set<String> = [
         "id", "skill", "type", "status", "prompt", "image", "choices", "fields", "accepted", "pairs", "feedback",
-        "source", "normalisation", "difficulty", "discrimination",
+        "source", "normalisation", "difficulty", "discrimination", "accessible", "accessibility_note",
     ]
 
     static func load(text: String, file: String) -> ([Located], [Diagnostic]) {
@@ -54,6 +54,16 @@ enum ItemLoader {
         let prompt = reader.string(map, "prompt", in: what, at: node)
         let feedback = reader.string(map, "feedback", in: what, at: node)
         let source = reader.optionalString(map, "source", in: what)
+        var accessible = true
+        if let flag = map["accessible"] {
+            if let value = flag.bool { accessible = value } else {
+                reader.report(at: flag, "\(what) : « accessible » vaut true ou false")
+            }
+        }
+        let accessibilityNote = reader.optionalString(map, "accessibility_note", in: what)
+        if !accessible && accessibilityNote.isEmpty {
+            reader.report(at: map["accessible"], "\(what) : une question non accessible dit pourquoi dans « accessibility_note »")
+        }
 
         var image: ItemImage?
         if let imageNode = map["image"], let imageMap = reader.mapping(imageNode, "\(what), image") {
@@ -106,7 +116,8 @@ enum ItemLoader {
         return Item(id: id, skillID: skill, type: type, status: status, prompt: prompt, choices: choices,
                     fields: fields, accepted: accepted, pairs: pairs, feedback: feedback, image: image,
                     source: source.isEmpty ? nil : source, normalisation: normalisation, difficulty: difficulty,
-                    discrimination: discrimination)
+                    discrimination: discrimination, accessible: accessible,
+                    accessibilityNote: accessibilityNote.isEmpty ? nil : accessibilityNote)
     }
 
     private static func loadChoices(_ map: Node.Mapping, _ reader: YAMLReader, _ what: String, _ node: Node) -> [Choice] {

@@ -54,10 +54,12 @@ public struct Learner: Codable, Sendable, Equatable, Identifiable {
     public var externalID: String?
     /// Free attributes such as structure, mission or group.
     public var attributes: [String: String]
+    /// The learner asked for accessible items only (for example with a screen reader).
+    public var accessibleItems: Bool
 
     public init(
         id: Int64, cohortID: Int64, firstName: String, lastName: String, externalID: String?,
-        attributes: [String: String]
+        attributes: [String: String], accessibleItems: Bool = false
     ) {
         self.id = id
         self.cohortID = cohortID
@@ -65,6 +67,7 @@ public struct Learner: Codable, Sendable, Equatable, Identifiable {
         self.lastName = lastName
         self.externalID = externalID
         self.attributes = attributes
+        self.accessibleItems = accessibleItems
     }
 
     /// The name shown in pages: first name, then last name.

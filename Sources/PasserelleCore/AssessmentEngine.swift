@@ -22,15 +22,34 @@ public struct AssessmentSettings: Sendable, Equatable, Codable {
     /// IRT mode: most questions asked, and the standard error to reach per competence.
     public var maxLength: Int
     public var targetStandardError: Double
+    /// The learner asked for accessible items: items flagged `accessible: false` are never asked.
+    public var accessibleOnly: Bool
 
     public init(frameworkID: String, algorithm: AssessmentAlgorithm = .smartRandom, profile: TargetProfile? = nil,
-                maxLevel: Int = 6, maxLength: Int = 40, targetStandardError: Double = 0.3) {
+                maxLevel: Int = 6, maxLength: Int = 40, targetStandardError: Double = 0.3, accessibleOnly: Bool = false) {
         self.frameworkID = frameworkID
         self.algorithm = algorithm
         self.profile = profile
         self.maxLevel = maxLevel
         self.maxLength = maxLength
         self.targetStandardError = targetStandardError
+        self.accessibleOnly = accessibleOnly
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case frameworkID, algorithm, profile, maxLevel, maxLength, targetStandardError, accessibleOnly
+    }
+
+    /// Settings stored before a field existed read with that field's default.
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        frameworkID = try container.decode(String.self, forKey: .frameworkID)
+        algorithm = try container.decode(AssessmentAlgorithm.self, forKey: .algorithm)
+        profile = try container.decodeIfPresent(TargetProfile.self, forKey: .profile)
+        maxLevel = try container.decode(Int.self, forKey: .maxLevel)
+        maxLength = try container.decode(Int.self, forKey: .maxLength)
+        targetStandardError = try container.decode(Double.self, forKey: .targetStandardError)
+        accessibleOnly = try container.decodeIfPresent(Bool.self, forKey: .accessibleOnly) ?? false
     }
 }
 
@@ -86,7 +105,9 @@ public struct AssessmentEngine: Sendable {
         self.framework = framework
         self.settings = settings
         index = SkillIndex([framework])
-        let playable = items.filter { $0.isPlayable && SkillIndex([framework])[$0.skillID] != nil }
+        let playable = items.filter {
+            $0.isPlayable && SkillIndex([framework])[$0.skillID] != nil && ($0.accessible || !settings.accessibleOnly)
+        }
         self.items = Dictionary(playable.map { ($0.id, $0) }, uniquingKeysWith: { a, _ in a })
         smartRandom = SmartRandom(framework: framework, items: playable, profile: settings.profile)
         scoring = Scoring(framework: framework, activeSkills: Set(playable.map(\.skillID)), maxLevel: settings.maxLevel)

@@ -8,6 +8,8 @@ public struct Framework: Sendable, Equatable, Identifiable {
     public var domains: [Domain]
     /// IRT ability needed for levels 1, 2, … (ascending); nil: the default cut scores.
     public var cutScores: [Double]?
+    /// What the item bank must hold for this framework (checked by `content stats` and the content tests).
+    public var bank: BankRequirements?
 
     public init(id: String, title: String, description: String, domains: [Domain]) {
         self.id = id

@@ -109,12 +109,16 @@ public struct Item: Sendable, Equatable, Identifiable {
     /// Calibrated 2PL parameters, when known.
     public var difficulty: Double?
     public var discrimination: Double?
+    /// False for an item that cannot be made accessible (for example one that needs sight of an image):
+    /// it is flagged in the file with the reason and never asked to a learner who asked for accessible items.
+    public var accessible: Bool
+    public var accessibilityNote: String?
 
     public init(
         id: String, skillID: String, type: ItemType, status: ItemStatus = .validated, prompt: String,
         choices: [Choice] = [], fields: [AnswerField] = [], accepted: [String] = [], pairs: [MatchingPair] = [],
         feedback: String, image: ItemImage? = nil, source: String? = nil, normalisation: Normalisation = .all,
-        difficulty: Double? = nil, discrimination: Double? = nil
+        difficulty: Double? = nil, discrimination: Double? = nil, accessible: Bool = true, accessibilityNote: String? = nil
     ) {
         self.id = id
         self.skillID = skillID
@@ -131,6 +135,8 @@ public struct Item: Sendable, Equatable, Identifiable {
         self.normalisation = normalisation
         self.difficulty = difficulty
         self.discrimination = discrimination
+        self.accessible = accessible
+        self.accessibilityNote = accessibilityNote
     }
 
     public var isPlayable: Bool { status == .validated }

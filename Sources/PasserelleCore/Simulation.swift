@@ -20,6 +20,19 @@ public struct SimulationReport: Sendable, Codable, Equatable {
     public var meanSelectionMicroseconds: Double
     /// Competences whose levels were compared (those with skills in scope).
     public var competences: Int
+    /// The same accuracy figures competence by competence.
+    public var perCompetence: [CompetenceAccuracy]
+}
+
+/// A simulation's accuracy on one competence.
+public struct CompetenceAccuracy: Sendable, Codable, Equatable {
+    public var competenceID: String
+    public var title: String
+    /// Mean number of questions asked on this competence per learner.
+    public var meanQuestions: Double
+    public var exactLevelShare: Double
+    public var withinOneLevelShare: Double
+    public var meanLevelError: Double
 }
 
 /// Simulated learners with known abilities take an assessment: each competence has a true ability
@@ -40,6 +53,8 @@ public enum Simulation {
         var squaredError = 0.0, estimated = 0
         var selectionTime = Duration.zero, selections = 0
         let clock = ContinuousClock()
+        struct Tally { var compared = 0, exact = 0, withinOne = 0, signedError = 0, answered = 0 }
+        var tallies: [String: Tally] = [:]
 
         for learner in 0..<learners {
             var abilities: [String: Double] = [:]
@@ -69,6 +84,13 @@ public enum Simulation {
                 if competence.level == truth { exact += 1 }
                 if abs(competence.level - truth) <= 1 { withinOne += 1 }
                 signedError += competence.level - truth
+                var tally = tallies[competence.competenceID, default: Tally()]
+                tally.compared += 1
+                if competence.level == truth { tally.exact += 1 }
+                if abs(competence.level - truth) <= 1 { tally.withinOne += 1 }
+                tally.signedError += competence.level - truth
+                tally.answered += competence.answered
+                tallies[competence.competenceID] = tally
                 if let estimate = competence.theta {
                     squaredError += (estimate - theta) * (estimate - theta)
                     estimated += 1
@@ -87,6 +109,14 @@ public enum Simulation {
             meanLevelError: compared == 0 ? 0 : Double(signedError) / Double(compared),
             abilityRMSE: estimated == 0 ? nil : (squaredError / Double(estimated)).squareRoot(),
             meanSelectionMicroseconds: selections == 0 ? 0 : selectionSeconds * 1e6 / Double(selections),
-            competences: inScope.count)
+            competences: inScope.count,
+            perCompetence: framework.competences.compactMap { competence in
+                guard let tally = tallies[competence.id], tally.compared > 0 else { return nil }
+                let count = Double(tally.compared)
+                return CompetenceAccuracy(
+                    competenceID: competence.id, title: competence.title, meanQuestions: Double(tally.answered) / count,
+                    exactLevelShare: Double(tally.exact) / count, withinOneLevelShare: Double(tally.withinOne) / count,
+                    meanLevelError: Double(tally.signedError) / count)
+            })
     }
 }

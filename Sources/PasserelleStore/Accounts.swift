@@ -163,6 +163,13 @@ extension Store {
         }
     }
 
+    /// Records whether a learner wants accessible items only (used by the assessments they start next).
+    public func setAccessibleItems(learnerID: Int64, _ wanted: Bool) throws {
+        try write("ce réglage") { db in
+            try db.execute(sql: "UPDATE learners SET accessible_items = ? WHERE id = ?", arguments: [wanted, learnerID])
+        }
+    }
+
     /// Replaces a learner's access code (the old one stops working at once).
     public func setAccessCode(learnerID: Int64, selector: String, hash: String) throws {
         try write("ce code d'accès") { db in
@@ -177,7 +184,8 @@ extension Store {
         let json: String = row["attributes"]
         let attributes = (try? JSONDecoder().decode([String: String].self, from: Data(json.utf8))) ?? [:]
         return Learner(id: row["id"], cohortID: row["cohort_id"], firstName: row["first_name"],
-                       lastName: row["last_name"], externalID: row["external_id"], attributes: attributes)
+                       lastName: row["last_name"], externalID: row["external_id"], attributes: attributes,
+                       accessibleItems: row["accessible_items"] ?? false)
     }
 }
 

@@ -9,6 +9,7 @@ enum Migrations {
         var migrator = DatabaseMigrator()
         migrator.registerMigration("v1-data-model", migrate: createDataModel)
         migrator.registerMigration("v2-assessment-runs", migrate: addAssessmentRuns)
+        migrator.registerMigration("v3-learner-preferences", migrate: addLearnerPreferences)
         return migrator
     }
 
@@ -259,6 +260,14 @@ enum Migrations {
                 fit REAL,
                 calibrated_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ', 'now'))
             ) STRICT;
+            """)
+    }
+
+    /// A learner may ask for accessible items only: the assessments they start then skip items flagged
+    /// `accessible: false`.
+    private static func addLearnerPreferences(_ db: Database) throws {
+        try db.execute(sql: """
+            ALTER TABLE learners ADD COLUMN accessible_items INTEGER NOT NULL DEFAULT 0 CHECK (accessible_items IN (0, 1));
             """)
     }
 }

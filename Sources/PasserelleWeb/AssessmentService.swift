@@ -140,9 +140,11 @@ public struct AssessmentService: Sendable {
         guard let chosen = try? JSONDecoder().decode(AssessmentAssignment.self, from: Data(assignment.settings.utf8)) else {
             throw Failure.unavailable("les réglages de cette évaluation sont illisibles")
         }
-        let engine = try engine(chosen.settings)
+        var settings = chosen.settings
+        settings.accessibleOnly = learner.accessibleItems
+        let engine = try engine(settings)
         let seed = newSeed()
-        let settingsJSON = String(decoding: try JSONEncoder.sorted.encode(chosen.settings), as: UTF8.self)
+        let settingsJSON = String(decoding: try JSONEncoder.sorted.encode(settings), as: UTF8.self)
         let first = engine.nextItem(answers: [], elements: [], seed: AssessmentService.seedText(seed))
         let record = try store.createAssessment(
             learnerID: learner.id, assignmentID: assignmentID, frameworkID: chosen.settings.frameworkID,

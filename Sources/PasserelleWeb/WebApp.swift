@@ -89,7 +89,15 @@ public final class WebApp: Sendable {
             return HTTPResponse.redirect(to: "/connexion").with(header: "Set-Cookie", Authenticator.clearedCookie)
         case ("GET", "/apprenant"), ("HEAD", "/apprenant"):
             guard case .learner(let learner)? = auth.principal(for: request) else { return .redirect(to: "/connexion") }
-            return learnerHome(learner)
+            return learnerHome(learner, saved: request.query.contains { $0.name == "enregistre" })
+        case ("POST", "/apprenant/reglages"):
+            guard case .learner(let learner)? = auth.principal(for: request) else { return .redirect(to: "/connexion") }
+            do {
+                try store.setAccessibleItems(learnerID: learner.id, request.formValue("questions_accessibles") == "1")
+            } catch {
+                return errorResponse(request, status: 500, message: WebApp.serverTrouble)
+            }
+            return .redirect(to: "/apprenant?enregistre=1")
         case ("GET", "/formateur"), ("HEAD", "/formateur"):
             guard case .staff(let user)? = auth.principal(for: request) else { return .redirect(to: "/connexion") }
             return staffHome(user)
@@ -102,7 +110,7 @@ public final class WebApp: Sendable {
     }
 
     static let knownPaths: Set<String> = [
-        "/", "/connexion", "/connexion/apprenant", "/connexion/formateur", "/deconnexion", "/apprenant",
+        "/", "/connexion", "/connexion/apprenant", "/connexion/formateur", "/deconnexion", "/apprenant", "/apprenant/reglages",
         "/formateur", "/api/health", "/api/session", "/api/me",
     ]
 
@@ -139,7 +147,7 @@ public final class WebApp: Sendable {
         }
     }
 
-    private func learnerHome(_ learner: Learner) -> HTTPResponse {
+    private func learnerHome(_ learner: Learner, saved: Bool = false) -> HTTPResponse {
         let runs = (try? store.assessments(learnerID: learner.id)) ?? []
         let assigned: [[String: Any]] = ((try? store.assignments(for: learner, kind: .assessment)) ?? []).map { assignment in
             let chosen = try? JSONDecoder().decode(AssessmentAssignment.self, from: Data(assignment.settings.utf8))
@@ -174,6 +182,7 @@ public final class WebApp: Sendable {
             "assessments": assigned, "hasAssessments": !assigned.isEmpty,
             "modules": modules, "hasModules": !modules.isEmpty,
             "questionnaires": questionnaires, "hasQuestionnaires": !questionnaires.isEmpty,
+            "accessibleItems": learner.accessibleItems, "saved": saved,
         ]))
     }
 

@@ -101,6 +101,18 @@ struct Simulate: ParsableCommand {
                 + rmse.padding(toLength: 15, withPad: " ", startingAt: 0)
                 + String(format: "%.0f µs", report.meanSelectionMicroseconds))
         }
+        for report in reports {
+            say("")
+            say("Par compétence (\(report.algorithm.rawValue)) :")
+            say("compétence  questions (moy.)  niveau exact  à un niveau près  écart moyen")
+            for row in report.perCompetence {
+                say(row.competenceID.padding(toLength: 12, withPad: " ", startingAt: 0)
+                    + String(format: "%.1f", row.meanQuestions).padding(toLength: 18, withPad: " ", startingAt: 0)
+                    + percent(row.exactLevelShare).padding(toLength: 14, withPad: " ", startingAt: 0)
+                    + percent(row.withinOneLevelShare).padding(toLength: 18, withPad: " ", startingAt: 0)
+                    + String(format: "%+.2f", row.meanLevelError))
+            }
+        }
     }
 }
 

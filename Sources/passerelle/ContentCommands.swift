@@ -1,11 +1,12 @@
 import ArgumentParser
 import Foundation
 import PasserelleContent
+import PasserelleCore
 
 struct Content: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Outils pour le contenu (référentiels, questions, modules).",
-        subcommands: [Check.self])
+        subcommands: [Check.self, Stats.self])
 
     struct Check: ParsableCommand {
         static let configuration = CommandConfiguration(
@@ -59,6 +60,79 @@ struct Content: ParsableCommand {
             var items: Int
             var modules: [String]
             var errors: [Diagnostic]
+        }
+    }
+
+    struct Stats: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Couverture de la banque de questions : questions validées par acquis et par niveau, "
+                + "comparées à ce que chaque référentiel demande (section « bank »).",
+            discussion: "Sort avec le code 1 quand une exigence n'est pas atteinte.")
+
+        @OptionGroup var root: RootOptions
+
+        @Option(help: ArgumentHelp("Seulement ce référentiel.", valueName: "id"))
+        var framework: String?
+
+        @Flag(help: "Résultat au format JSON.")
+        var json = false
+
+        func run() throws {
+            let catalog = try ContentLoader.load(try root.locate())
+            var frameworks = catalog.frameworks
+            if let framework {
+                frameworks = frameworks.filter { $0.id == framework }
+                guard !frameworks.isEmpty else {
+                    throw CommandFailure("référentiel inconnu « \(framework) » (disponibles : "
+                                         + catalog.frameworks.map(\.id).joined(separator: ", ") + ")")
+                }
+            }
+            let coverages = frameworks.map { BankCoverage(framework: $0, items: catalog.items(of: $0)) }
+            if json {
+                try sayJSON(encoding: coverages)
+            } else {
+                for (framework, coverage) in zip(frameworks, coverages) { print(framework, coverage) }
+            }
+            if coverages.contains(where: { !$0.shortfalls.isEmpty }) { throw ExitCode.failure }
+        }
+
+        func plural(_ count: Int, _ one: String, _ many: String? = nil) -> String {
+            "\(count) " + (count > 1 ? many ?? one + "s" : one)
+        }
+
+        /// One table per framework: a row per tube, a column per level ("3/3": items found / required;
+        /// "1/3 !" when short), then the types of the tube's items.
+        func print(_ framework: Framework, _ coverage: BankCoverage) {
+            let levels = Array(Set(framework.skills.map(\.level))).sorted()
+            let width = max(6, coverage.tubes.map(\.tubeID.count).max() ?? 0)
+            func pad(_ text: String, _ size: Int) -> String { text + String(repeating: " ", count: max(0, size - text.count)) }
+            say("\(framework.title) (\(framework.id)) : \(plural(coverage.tubes.count, "tube")), "
+                + "\(plural(coverage.items, "question validée", "questions validées"))")
+            for competence in coverage.competences {
+                let tubes = competence.tubes.count < competence.requiredTubes
+                    ? "\(plural(competence.tubes.count, "tube")) sur \(competence.requiredTubes) demandés !"
+                    : plural(competence.tubes.count, "tube")
+                say("")
+                say("\(competence.competenceID) \(competence.title) (\(tubes))")
+                say("  " + pad("tube", width) + levels.map { " " + pad("niv. \($0)", 7) }.joined() + " types")
+                for tube in competence.tubes {
+                    let cells = levels.map { level -> String in
+                        guard let found = tube.items(level: level), let needed = tube.required(level: level) else { return " " + pad("-", 7) }
+                        return " " + pad(needed == 0 ? "\(found)" : "\(found)/\(needed)" + (found < needed ? " !" : ""), 7)
+                    }
+                    let types = tube.types.sorted { $0.value != $1.value ? $0.value > $1.value : $0.key < $1.key }
+                        .map { "\($0.key) \($0.value)" }.joined(separator: ", ")
+                    say("  " + pad(tube.tubeID, width) + cells.joined() + " " + types)
+                }
+            }
+            say("")
+            if coverage.shortfalls.isEmpty {
+                say("Couverture atteinte : chaque exigence du référentiel « \(framework.id) » est remplie.")
+            } else {
+                say("\(coverage.shortfalls.count) exigence(s) non remplie(s) :")
+                for shortfall in coverage.shortfalls { say("- \(shortfall)") }
+            }
+            say("")
         }
     }
 }

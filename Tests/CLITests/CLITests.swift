@@ -122,6 +122,60 @@ func temporaryFolder() throws -> URL {
         #expect(errors?.first?["line"] as? Int == 13)
     }
 
+    /// `content stats` prints the skills × levels table and exits 1 while the bank falls short of the framework's `bank:`.
+    @Test func contentStatsPrintsCoverageAndFailsOnShortfalls() throws {
+        let root = try temporaryFolder()
+        defer { try? FileManager.default.removeItem(at: root) }
+        for folder in ["Curriculum", "Web", "Assessments/frameworks", "Assessments/items"] {
+            try FileManager.default.createDirectory(at: root.appendingPathComponent(folder),
+                                                    withIntermediateDirectories: true)
+        }
+        try """
+            id: petit
+            title: Petit référentiel
+            bank:
+              min_tubes_per_competence: 1
+              min_items_per_skill: { 1: 2, 2: 1 }
+            domains:
+              - id: "1"
+                title: Domaine
+                competences:
+                  - id: "1.1"
+                    title: Compétence
+                    tubes:
+                      - id: t
+                        title: Tube
+                        skills:
+                          - { id: "@t1", level: 1, title: Facile }
+                          - { id: "@t2", level: 2, title: Moins facile }
+            """.write(to: root.appendingPathComponent("Assessments/frameworks/petit.yaml"), atomically: true, encoding: .utf8)
+        func item(_ id: String, _ skill: String) -> String {
+            """
+              - id: \(id)
+                skill: "\(skill)"
+                type: qroc
+                status: validated
+                prompt: Question \(id) ?
+                fields: [{ id: r, label: Réponse, accepted: [caf] }]
+                feedback: C'est la CAF.
+
+            """
+        }
+        let items = root.appendingPathComponent("Assessments/items/t.yaml")
+        try ("items:\n" + item("a", "@t1") + item("b", "@t2")).write(to: items, atomically: true, encoding: .utf8)
+        let short = try passerelle(["content", "stats", "--root", root.path])
+        #expect(short.status == 1)
+        #expect(short.output.contains("  t      1/2 !   1/1     qroc 2"), "\(short.output)")
+        #expect(short.output.contains("Petit référentiel (petit) : 1 tube, 2 questions validées"))
+        #expect(short.output.contains("- acquis @t1 (niveau 1) : 1 question(s) validée(s), il en faut 2"))
+        try ("items:\n" + item("a", "@t1") + item("b", "@t2") + item("c", "@t1")).write(to: items, atomically: true, encoding: .utf8)
+        let full = try passerelle(["content", "stats", "--root", root.path, "--json"])
+        #expect(full.status == 0, "\(full.output)\(full.error)")
+        let reports = try JSONSerialization.jsonObject(with: Data(full.output.utf8)) as? [[String: Any]]
+        #expect(reports?.first?["shortfalls"] as? [String] == [])
+        #expect(try passerelle(["content", "stats", "--root", root.path, "--framework", "autre"]).status == 1)
+    }
+
     @Test func aMissingRootIsNamed() throws {
         let run = try passerelle(["content", "check", "--root", "/nulle/part"])
         #expect(run.status == 1)
@@ -200,6 +254,11 @@ func temporaryFolder() throws -> URL {
         for report in reports ?? [] {
             #expect((report["meanQuestions"] as? Double ?? 0) > 0)
             #expect(report["learners"] as? Int == 20)
+            // Per competence: the eight mediation competences, whose exact shares average to the overall one.
+            let rows = report["perCompetence"] as? [[String: Any]] ?? []
+            #expect(rows.map { $0["competenceID"] as? String } == ["M1", "M2", "M3", "M4", "M5", "M6", "M7", "M8"])
+            let mean = rows.compactMap { $0["exactLevelShare"] as? Double }.reduce(0, +) / Double(max(rows.count, 1))
+            #expect(abs(mean - (report["exactLevelShare"] as? Double ?? -1)) < 1e-9)
         }
         let again = try passerelle(["simulate", "--root", repositoryRoot.path, "--framework", "mediation",
                                     "--learners", "20", "--seed", "3", "--json"])

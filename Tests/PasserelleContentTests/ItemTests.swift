@@ -43,15 +43,28 @@ let validItems = """
     }
 
     /// Each broken variant is reported in the item file at the item's line, with a clear message.
-    @Test(arguments: [
-        (validItems.replacingOccurrences(of: "\"@motsCles1\"", with: "\"@inconnu1\""), 2, "acquis inconnu « @inconnu1 »"),
-        (validItems.replacingOccurrences(of: "id: mc2-a", with: "id: mc1-a"), 11, "identifiant déjà utilisé (Assessments/items/essai/motsCles.yaml:2)"),
-        (validItems.replacingOccurrences(of: "text: Bonjour la CAF }", with: "text: Bonjour la CAF, correct: true }"), 8, "exactement une bonne réponse (ici : 2)"),
-        (validItems.replacingOccurrences(of: "feedback: Des mots-clés précis suffisent.", with: "feedback: \"\""), 10, "« feedback » est vide"),
-        (validItems.replacingOccurrences(of: "type: qcu", with: "type: qcx"), 4, "type inconnu « qcx »"),
-        (validItems.replacingOccurrences(of: "accepted: [CAF, CPAM, France Travail]", with: "accepted: [CAF]"), 19, "au moins autant de réponses acceptées"),
-        (validItems.replacingOccurrences(of: "text: Bonjour la CAF", with: "text: CAF horaires"), 8, "apparaît deux fois"),
-    ])
+    static var itemProblemCases: [(String, Int, String)] {
+        func broken(_ old: String, _ new: String, _ line: Int, _ message: String) -> (String, Int, String) {
+            (validItems.replacingOccurrences(of: old, with: new), line, message)
+        }
+        return [
+            broken("\"@motsCles1\"", "\"@inconnu1\"", 2, "acquis inconnu « @inconnu1 »"),
+            broken("id: mc2-a", "id: mc1-a", 11, "identifiant déjà utilisé (Assessments/items/essai/motsCles.yaml:2)"),
+            broken("text: Bonjour la CAF }", "text: Bonjour la CAF, correct: true }", 8, "exactement une bonne réponse (ici : 2)"),
+            broken("feedback: Des mots-clés précis suffisent.", "feedback: \"\"", 10, "« feedback » est vide"),
+            broken("type: qcu", "type: qcx", 4, "type inconnu « qcx »"),
+            broken("accepted: [CAF, CPAM, France Travail]", "accepted: [CAF]", 19, "au moins autant de réponses acceptées"),
+            broken("text: Bonjour la CAF", "text: CAF horaires", 8, "apparaît deux fois"),
+            broken("text: Bonjour la CAF", "text: Toutes ces réponses", 2, "« toutes ces réponses »"),
+            broken("prompt: Que tapez-vous ?", "prompt: Que ne tapez-vous pas ?", 2, "négation"),
+            broken("prompt: Citez deux organismes.", "prompt: Que tapez-vous ?", 11, "même énoncé que la question Assessments/items/essai/motsCles.yaml:2 (mc1-a)"),
+            broken("prompt: Citez deux organismes.", "prompt: " + String(repeating: "mot ", count: 61), 11, "l'énoncé a 61 mots (au plus 60"),
+            broken("feedback: Des mots-clés précis suffisent.", "feedback: " + String(repeating: "mot ", count: 71), 2, "le retour a 71 mots"),
+            broken("status: validated\n    prompt: Que", "status: validated\n    accessible: false\n    prompt: Que", 6, "une question non accessible dit pourquoi"),
+        ]
+    }
+
+    @Test(arguments: itemProblemCases)
     func reportsItemProblems(text: String, line: Int, message: String) throws {
         let fixture = try ContentFixture()
         defer { fixture.remove() }
@@ -62,6 +75,42 @@ let validItems = """
         #expect(found != nil, "expected « \(message) » in \(diagnostics.map(\.description))")
         #expect(found?.file == "Assessments/items/essai/motsCles.yaml")
         #expect(found?.line == line, "\(diagnostics.map(\.description))")
+    }
+
+    /// With `source_required`, an item without `source:` is refused; the negation rule only reads the question.
+    @Test func frameworkBankRequirementsApplyToItems() throws {
+        let fixture = try ContentFixture()
+        defer { fixture.remove() }
+        try fixture.write("Assessments/frameworks/essai.yaml", validFramework.replacingOccurrences(
+            of: "domains:", with: "bank:\n  min_tubes_per_competence: 2\n  min_items_per_skill: { 1: 3, 2: 1 }\n  source_required: true\ndomains:"))
+        try fixture.write("Assessments/items/essai/motsCles.yaml", validItems.replacingOccurrences(
+            of: "prompt: Que tapez-vous ?", with: "prompt: Vous ne trouvez pas la page. Que tapez-vous ?"))
+        let (catalog, diagnostics) = ContentLoader.check(fixture.root)
+        #expect(catalog.frameworks.first?.bank == BankRequirements(minTubesPerCompetence: 2, minItemsPerLevel: [1: 3, 2: 1],
+                                                                    sourceRequired: true))
+        #expect(diagnostics.filter { $0.message.contains("la source manque") }.map(\.line) == [2, 11])
+        #expect(!diagnostics.contains { $0.message.contains("négation") })
+    }
+
+    @Test func badBankRequirementsAreReported() {
+        let (_, diagnostics) = FrameworkLoader.load(text: validFramework.replacingOccurrences(
+            of: "domains:", with: "bank:\n  min_items_per_skill: { 9: 3 }\n  source_required: peut-être\ndomains:"), file: "f.yaml")
+        #expect(diagnostics.contains { $0.message.contains("associe un niveau (1 à 8)") && $0.line == 4 })
+        #expect(diagnostics.contains { $0.message.contains("« source_required » vaut true ou false") && $0.line == 5 })
+    }
+
+    @Test func inaccessibleItemsKeepTheirReason() throws {
+        let fixture = try ContentFixture()
+        defer { fixture.remove() }
+        try fixture.write("Assessments/frameworks/essai.yaml", validFramework)
+        try fixture.write("Assessments/items/essai/motsCles.yaml", validItems.replacingOccurrences(
+            of: "status: validated\n    prompt: Que",
+            with: "status: validated\n    accessible: false\n    accessibility_note: Il faut voir la couleur des liens.\n    prompt: Que"))
+        let catalog = try ContentLoader.load(fixture.root)
+        let item = try #require(catalog.item(id: "mc1-a"))
+        #expect(!item.accessible)
+        #expect(item.accessibilityNote == "Il faut voir la couleur des liens.")
+        #expect(catalog.item(id: "mc2-a")?.accessible == true)
     }
 
     @Test func frameworkLevelsAndSkillIdsAreChecked() throws {

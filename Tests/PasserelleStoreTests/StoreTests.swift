@@ -15,13 +15,26 @@ func temporaryDatabasePath() -> String {
         let path = temporaryDatabasePath()
         do {
             let store = try Store(path: path)
-            #expect(try store.appliedMigrations() == ["v1-data-model", "v2-assessment-runs"])
+            #expect(try store.appliedMigrations() == ["v1-data-model", "v2-assessment-runs", "v3-learner-preferences"])
             _ = try store.createOrganisation(name: "CCAS de Marseille")
         }
         let reopened = try Store(path: path)
-        #expect(try reopened.appliedMigrations() == ["v1-data-model", "v2-assessment-runs"])
+        #expect(try reopened.appliedMigrations() == ["v1-data-model", "v2-assessment-runs", "v3-learner-preferences"])
         let count = try reopened.read { try Int.fetchOne($0, sql: "SELECT count(*) FROM organisations") }
         #expect(count == 1)
+    }
+
+    @Test func learnersKeepTheirAccessibleItemsPreference() throws {
+        let store = try Store(path: temporaryDatabasePath())
+        let org = try store.createOrganisation(name: "CCAS")
+        let cohort = try store.createCohort(organisationID: org.id, name: "C")
+        let learner = try store.createLearner(cohortID: cohort.id, firstName: "Awa", lastName: "D",
+                                              codeSelector: nil, codeHash: nil)
+        #expect(learner.accessibleItems == false)
+        try store.setAccessibleItems(learnerID: learner.id, true)
+        #expect(try store.learner(id: learner.id)?.accessibleItems == true)
+        try store.setAccessibleItems(learnerID: learner.id, false)
+        #expect(try store.learner(id: learner.id)?.accessibleItems == false)
     }
 
     @Test func walFullSynchronousAndForeignKeysAreOn() throws {

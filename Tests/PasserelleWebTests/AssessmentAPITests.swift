@@ -8,11 +8,12 @@ import TestSupport
 @testable import PasserelleWeb
 
 /// A content root with the repository's Web/ and a small framework: tubes A (levels 1-5), B (1-3), C (1-2),
-/// one QCU per skill whose right choice is "a", plus a QROC on @A1.
+/// one QCU per skill whose right choice is "a", plus a QROC on @A1. The items of `inaccessibleTube` are flagged
+/// `accessible: false`.
 struct AssessmentFixture {
     let root: URL
 
-    init() throws {
+    init(inaccessibleTube: String? = nil) throws {
         root = FileManager.default.temporaryDirectory.appendingPathComponent("assess-\(UUID().uuidString)")
         let fm = FileManager.default
         try fm.createDirectory(at: root.appendingPathComponent("Assessments/frameworks"), withIntermediateDirectories: true)
@@ -42,6 +43,8 @@ struct AssessmentFixture {
                         skill: "@\(tube)\(level)"
                         type: qcu
                         status: validated
+                        accessible: \(tube != inaccessibleTube)
+                        accessibility_note: Il faut voir l'image.
                         prompt: "Question \(tube)\(level) <script>alert(1)</script>"
                         choices:
                           - { id: a, text: Juste, correct: true }
@@ -224,6 +227,39 @@ private func body(_ object: Any) -> [UInt8] { Array(try! JSONSerialization.data(
         let otherHeaders = ["Cookie": try signIn(server, codes[1])]
         #expect(try server.client().request("GET", "/api/assessments/\(run)", headers: otherHeaders).status == 404)
         #expect(try server.client().request("GET", "/api/assessments/\(run)").status == 401)
+    }
+
+    /// A learner who ticks « questions accessibles » on their home page never gets an item flagged inaccessible.
+    @Test func learnersWhoAskForAccessibleItemsNeverGetInaccessibleOnes() throws {
+        let fixture = try AssessmentFixture(inaccessibleTube: "C")
+        defer { fixture.remove() }
+        let store = try Store(path: temporaryFolderPath() + "/a.sqlite")
+        let (codes, assignment) = try setUp(store, learners: 2)
+        let server = try AssessmentServer(store: store, fixture: fixture)
+        defer { server.server?.stop() }
+        let cookie = try signIn(server, codes[0])
+        let home = try server.client().request("GET", "/apprenant", headers: ["Cookie": cookie])
+        #expect(home.text.contains("name=\"questions_accessibles\" value=\"1\" aria-describedby=\"aide-accessibles\">"))
+        let saved = try server.client().request("POST", "/apprenant/reglages", headers: [
+            "Cookie": cookie, "Sec-Fetch-Site": "same-origin", "Content-Type": "application/x-www-form-urlencoded",
+        ], body: Array("questions_accessibles=1".utf8))
+        #expect(saved.status == 303)
+        let after = try server.client().request("GET", "/apprenant?enregistre=1", headers: ["Cookie": cookie])
+        #expect(after.text.contains("aria-describedby=\"aide-accessibles\" checked>"))
+        #expect(after.text.contains("Votre réglage est enregistré."))
+        #expect(try server.client().request("POST", "/apprenant/reglages",
+                                             headers: ["Content-Type": "application/x-www-form-urlencoded"],
+                                             body: Array("questions_accessibles=1".utf8)).status == 303,
+                "without a session: back to the sign-in page")
+
+        let accessible = try takeAssessment(server, code: codes[0], assignment: assignment)
+        let usual = try takeAssessment(server, code: codes[1], assignment: assignment)
+        #expect(!accessible.asked.isEmpty)
+        #expect(!accessible.asked.contains { $0.hasPrefix("qC") }, "\(accessible.asked)")
+        #expect(usual.asked.contains { $0.hasPrefix("qC") }, "\(usual.asked)")
+        let runs = try store.assessments(assignmentID: assignment)
+        let settings = try runs.map { try JSONDecoder().decode(AssessmentSettings.self, from: Data($0.settings.utf8)) }
+        #expect(settings.map(\.accessibleOnly).sorted { !$0 && $1 } == [false, true])
     }
 
     @Test func sharingSnapshotsTheResultForTheTrainer() throws {
