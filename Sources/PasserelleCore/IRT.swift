@@ -205,11 +205,26 @@ public struct IRTEngine: Sendable {
         }
         let answered = Set(known.map(\.candidate.itemID))
         let current = estimates(responses)
+        // Content balancing: every competence is measured. The next competence is the one with the fewest
+        // answers among those not yet precise enough and with items left (ties: larger standard error, then
+        // framework order); without it, the most informative items of a few competences take every question.
+        var asked: [String: Int] = [:]
+        for (candidate, _) in known { asked[candidate.competenceID, default: 0] += 1 }
+        var open = Set<String>()
+        for candidate in candidates where !answered.contains(candidate.itemID) { open.insert(candidate.competenceID) }
+        let chosen = competenceIDs.enumerated().filter { _, competence in
+            open.contains(competence) && (current[competence]?.standardError ?? 0) > targetStandardError
+        }.min { a, b in
+            let (countA, countB) = (asked[a.element] ?? 0, asked[b.element] ?? 0)
+            if countA != countB { return countA < countB }
+            let (errorA, errorB) = (current[a.element]!.standardError, current[b.element]!.standardError)
+            if errorA != errorB { return errorA > errorB }
+            return a.offset < b.offset
+        }?.element
+        guard let chosen, let estimate = current[chosen] else { return nil }
         var ranked: [(information: Double, order: Int)] = []
-        for (order, candidate) in candidates.enumerated() where !answered.contains(candidate.itemID) {
-            guard let estimate = current[candidate.competenceID],
-                estimate.standardError > targetStandardError
-            else { continue }
+        for (order, candidate) in candidates.enumerated()
+        where candidate.competenceID == chosen && !answered.contains(candidate.itemID) {
             ranked.append((IRT.information(theta: estimate.theta, candidate.parameters), order))
         }
         if ranked.isEmpty {

@@ -172,6 +172,29 @@ import Testing
         }
     }
 
+    /// Competence "x" has items far more informative at theta = 0 than those of "y": without content balancing
+    /// they would take every question. Each competence gets its share, and "y" is not left at the prior.
+    @Test func everyCompetenceGetsItsShareOfQuestions() {
+        var candidates: [IRTCandidate] = []
+        for index in 0..<30 {
+            candidates.append(IRTCandidate(itemID: "x\(index)", competenceID: "x",
+                                           parameters: ItemParameters(difficulty: 0, discrimination: 2)))
+            candidates.append(IRTCandidate(itemID: "y\(index)", competenceID: "y",
+                                           parameters: ItemParameters(difficulty: 2.5, discrimination: 0.8)))
+        }
+        let engine = IRTEngine(candidates: candidates, targetStandardError: 0.01, maxLength: 10, topK: 1)
+        let responses = IRTEngineTests.simulate(engine, theta: 0, seed: 3)
+        #expect(responses.count == 10)
+        #expect(responses.filter { $0.itemID.hasPrefix("x") }.count == 5)
+        #expect(responses.filter { $0.itemID.hasPrefix("y") }.count == 5)
+        // A competence that reaches its target standard error leaves its place to the others.
+        let precise = IRTEngine(candidates: candidates, targetStandardError: 0.7, maxLength: 40, topK: 1)
+        let finished = IRTEngineTests.simulate(precise, theta: 0, seed: 3)
+        let estimates = precise.estimates(finished)
+        #expect(finished.filter { $0.itemID.hasPrefix("x") }.count < finished.filter { $0.itemID.hasPrefix("y") }.count)
+        #expect(estimates["x"]!.standardError <= 0.7 && estimates["y"]!.standardError <= 0.7)
+    }
+
     @Test func exposureControlDrawsAmongTheTopK() {
         let candidates = Self.pool(competences: ["c"], perCompetence: 30)
         let engine = IRTEngine(candidates: candidates, topK: 5)
