@@ -49,6 +49,30 @@ func temporaryFolder() throws -> URL {
     return url
 }
 
+/// A content root with one framework `id` of one competence and one tube `t` holding `skills` (YAML flow
+/// mappings), `header` lines before `domains:`, and empty Curriculum/ and Web/ folders.
+func contentRoot(framework id: String, header: String = "", skills: [String]) throws -> URL {
+    let root = try temporaryFolder()
+    for folder in ["Curriculum", "Web", "Assessments/frameworks", "Assessments/items"] {
+        try FileManager.default.createDirectory(at: root.appendingPathComponent(folder), withIntermediateDirectories: true)
+    }
+    let text = "id: \(id)\ntitle: Référentiel \(id)\n" + header + """
+        domains:
+          - id: "1"
+            title: Domaine
+            competences:
+              - id: "1.1"
+                title: Compétence
+                tubes:
+                  - id: t
+                    title: Tube
+                    skills:
+
+        """ + skills.map { "              - \($0)\n" }.joined()
+    try text.write(to: root.appendingPathComponent("Assessments/frameworks/\(id).yaml"), atomically: true, encoding: .utf8)
+    return root
+}
+
 @Suite struct CLITests {
     @Test func helpListsTheSubcommands() throws {
         let run = try passerelle(["--help"])
@@ -89,28 +113,8 @@ func temporaryFolder() throws -> URL {
     }
 
     @Test func contentCheckOnABrokenFileExitsOneAndNamesFileAndLine() throws {
-        let root = try temporaryFolder()
+        let root = try contentRoot(framework: "casse", skills: [#"{ id: "@t1", level: 12, title: Trop haut }"#])
         defer { try? FileManager.default.removeItem(at: root) }
-        for folder in ["Curriculum", "Web", "Assessments/frameworks"] {
-            try FileManager.default.createDirectory(at: root.appendingPathComponent(folder),
-                                                    withIntermediateDirectories: true)
-        }
-        try """
-            id: casse
-            title: Référentiel cassé
-            domains:
-              - id: "1"
-                title: Domaine
-                competences:
-                  - id: "1.1"
-                    title: Compétence
-                    tubes:
-                      - id: t
-                        title: Tube
-                        skills:
-                          - { id: "@t1", level: 12, title: Trop haut }
-            """.write(to: root.appendingPathComponent("Assessments/frameworks/casse.yaml"), atomically: true,
-                      encoding: .utf8)
         let run = try passerelle(["content", "check", "--root", root.path])
         #expect(run.status == 1)
         #expect(run.output.contains("Assessments/frameworks/casse.yaml:13:"), "\(run.output)")
@@ -124,31 +128,10 @@ func temporaryFolder() throws -> URL {
 
     /// `content stats` prints the skills × levels table and exits 1 while the bank falls short of the framework's `bank:`.
     @Test func contentStatsPrintsCoverageAndFailsOnShortfalls() throws {
-        let root = try temporaryFolder()
+        let root = try contentRoot(
+            framework: "petit", header: "bank:\n  min_tubes_per_competence: 1\n  min_items_per_skill: { 1: 2, 2: 1 }\n",
+            skills: [#"{ id: "@t1", level: 1, title: Facile }"#, #"{ id: "@t2", level: 2, title: Moins facile }"#])
         defer { try? FileManager.default.removeItem(at: root) }
-        for folder in ["Curriculum", "Web", "Assessments/frameworks", "Assessments/items"] {
-            try FileManager.default.createDirectory(at: root.appendingPathComponent(folder),
-                                                    withIntermediateDirectories: true)
-        }
-        try """
-            id: petit
-            title: Petit référentiel
-            bank:
-              min_tubes_per_competence: 1
-              min_items_per_skill: { 1: 2, 2: 1 }
-            domains:
-              - id: "1"
-                title: Domaine
-                competences:
-                  - id: "1.1"
-                    title: Compétence
-                    tubes:
-                      - id: t
-                        title: Tube
-                        skills:
-                          - { id: "@t1", level: 1, title: Facile }
-                          - { id: "@t2", level: 2, title: Moins facile }
-            """.write(to: root.appendingPathComponent("Assessments/frameworks/petit.yaml"), atomically: true, encoding: .utf8)
         func item(_ id: String, _ skill: String) -> String {
             """
               - id: \(id)
@@ -166,7 +149,7 @@ func temporaryFolder() throws -> URL {
         let short = try passerelle(["content", "stats", "--root", root.path])
         #expect(short.status == 1)
         #expect(short.output.contains("  t      1/2 !   1/1     qroc 2"), "\(short.output)")
-        #expect(short.output.contains("Petit référentiel (petit) : 1 tube, 2 questions validées"))
+        #expect(short.output.contains("Référentiel petit (petit) : 1 tube, 2 questions validées"))
         #expect(short.output.contains("- acquis @t1 (niveau 1) : 1 question(s) validée(s), il en faut 2"))
         try ("items:\n" + item("a", "@t1") + item("b", "@t2") + item("c", "@t1")).write(to: items, atomically: true, encoding: .utf8)
         let full = try passerelle(["content", "stats", "--root", root.path, "--json"])
