@@ -110,6 +110,10 @@ func contentRoot(framework id: String, header: String = "", skills: [String]) th
         let json = try passerelle(["content", "check", "--json", "--root", repositoryRoot.path])
         let report = try JSONSerialization.jsonObject(with: Data(json.output.utf8)) as? [String: Any]
         #expect(report?["valid"] as? Bool == true)
+        let stats = try passerelle(["content", "stats", "--root", repositoryRoot.path])
+        #expect(stats.status == 0, "\(stats.output)")
+        #expect(stats.output.contains("Couverture atteinte : chaque exigence du référentiel « numerique » est remplie."))
+        #expect(stats.output.contains("Couverture atteinte : chaque exigence du référentiel « mediation » est remplie."))
     }
 
     @Test func contentCheckOnABrokenFileExitsOneAndNamesFileAndLine() throws {

@@ -1,0 +1,36 @@
+import Foundation
+import PasserelleCore
+import Testing
+@testable import PasserelleContent
+
+/// The shipped bank meets what each framework's `bank:` section asks (docs/ITEM-WRITING.md).
+@Suite struct BankContentTests {
+    static let catalog: ContentCatalog = {
+        let repository = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
+            .deletingLastPathComponent().deletingLastPathComponent()
+        return try! ContentLoader.load(try! ContentRoot(validating: repository.path))
+    }()
+
+    @Test(arguments: ["numerique", "mediation"])
+    func theShippedBankCoversEverySkillItMust(frameworkID: String) throws {
+        let framework = try #require(Self.catalog.framework(id: frameworkID))
+        let requirements = try #require(framework.bank, "the framework states its bank requirements")
+        let coverage = BankCoverage(framework: framework, items: Self.catalog.items(of: framework))
+        #expect(coverage.shortfalls == [])
+        #expect(framework.competences.allSatisfy { $0.tubes.count >= requirements.minTubesPerCompetence })
+        #expect(requirements.minItemsPerLevel[1] == 3, "levels 1-3 need three items each")
+    }
+
+    @Test func noValidatedItemBreaksAWritingRule() {
+        let index = SkillIndex(Self.catalog.frameworks)
+        var prompts: [String: String] = [:]
+        for item in Self.catalog.items where item.isPlayable {
+            let framework = Self.catalog.frameworks.first { $0.tubes.contains { $0.id == index[item.skillID]?.tube.id } }
+            let problems = ItemRules.problems(item, sourceRequired: framework?.bank?.sourceRequired ?? false)
+            #expect(problems.isEmpty, "\(item.id): \(problems)")
+            let key = ItemRules.promptKey(item)
+            #expect(prompts[key] == nil, "\(item.id) repeats the prompt of \(prompts[key] ?? "")")
+            prompts[key] = item.id
+        }
+    }
+}
