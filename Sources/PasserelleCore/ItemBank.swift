@@ -146,6 +146,9 @@ public enum ItemRules {
         if questions(item.prompt).contains(where: { matches(negation, $0) }) {
             problems.append("la question contient une négation : demandez ce qui est juste, ou faites une QCM")
         }
+        if item.type == .qcm && !item.prompt.lowercased().contains("(plusieurs réponses)") {
+            problems.append("une QCM le dit dans son énoncé : « (plusieurs réponses) »")
+        }
         if sourceRequired && (item.source ?? "").isEmpty {
             problems.append("la source manque (« source: » : document et lignes)")
         }

@@ -78,6 +78,12 @@ import Testing
         #expect(ItemRules.problems(item(prompt: String(repeating: "mot ", count: 61) + "?")).count == 1)
         #expect(ItemRules.problems(item(feedback: String(repeating: "mot ", count: 71))).count == 1)
         #expect(ItemRules.problems(item(), sourceRequired: true) == ["la source manque (« source: » : document et lignes)"])
+        var qcm = item(prompt: "Quels sites sont officiels ?", choices: ["impots.gouv.fr", "caf.fr", "impots-aide.com"])
+        qcm.type = .qcm
+        qcm.choices[1].correct = true
+        #expect(ItemRules.problems(qcm) == ["une QCM le dit dans son énoncé : « (plusieurs réponses) »"])
+        qcm.prompt += "\n(plusieurs réponses)"
+        #expect(ItemRules.problems(qcm) == [])
         var inaccessible = item()
         inaccessible.accessible = false
         #expect(ItemRules.problems(inaccessible).count == 1)
