@@ -104,6 +104,38 @@ public enum ItemRules {
     static let negation = try! NSRegularExpression(
         pattern: #"(\bn['’]|\bne )\S+( \S+)? (pas|jamais)\b"#, options: [.caseInsensitive])
 
+    /// Most sentences in a general feedback.
+    public static let maxFeedbackSentences = 2
+
+    /// Sentences: a full stop, « ! », « ? » or « … » followed by a space and a capital, a digit or « « »
+    /// (an abbreviation such as « art. L311-3-1 » or « M. Martin » does not end a sentence).
+    static func sentences(_ text: String) -> Int {
+        let abbreviations: Set<String> = ["art", "m", "mme", "p", "cf", "ex", "etc", "env", "no", "vol", "éd"]
+        let characters = Array(text.trimmingCharacters(in: .whitespacesAndNewlines))
+        guard !characters.isEmpty else { return 0 }
+        var count = 1
+        var index = 0
+        while index < characters.count - 1 {
+            let character = characters[index]
+            if ".!?…".contains(character) {
+                var next = index + 1
+                while next < characters.count && characters[next].isWhitespace { next += 1 }
+                let spaced = next > index + 1
+                if spaced, next < characters.count,
+                   characters[next].isUppercase || characters[next].isNumber || characters[next] == "«" {
+                    var start = index
+                    while start > 0 && characters[start - 1].isLetter { start -= 1 }
+                    let word = String(characters[start..<index]).lowercased()
+                    if character != "." || !abbreviations.contains(word) { count += 1 }
+                }
+                index = next
+            } else {
+                index += 1
+            }
+        }
+        return count
+    }
+
     /// Words: runs of text between spaces that hold a letter or a digit (French puts a space before « ? »).
     static func words(_ text: String) -> Int {
         text.split(whereSeparator: { $0.isWhitespace }).filter { $0.contains { $0.isLetter || $0.isNumber } }.count
@@ -138,6 +170,10 @@ public enum ItemRules {
         let feedbackWords = words(item.feedback)
         if feedbackWords > maxFeedbackWords {
             problems.append("le retour a \(feedbackWords) mots (au plus \(maxFeedbackWords) : une ou deux phrases)")
+        }
+        let feedbackSentences = sentences(item.feedback)
+        if feedbackSentences > maxFeedbackSentences {
+            problems.append("le retour a \(feedbackSentences) phrases (une ou deux)")
         }
         let texts = [item.prompt] + item.choices.map(\.text)
         if texts.contains(where: { matches(catchAll, $0) }) {

@@ -91,6 +91,16 @@ import Testing
         #expect(ItemRules.problems(inaccessible) == [])
     }
 
+    @Test func feedbackHasOneOrTwoSentences() {
+        #expect(ItemRules.sentences("Le site se termine par gouv.fr.") == 1)
+        #expect(ItemRules.sentences("C'est la CAF ! Elle verse l'APL.") == 2)
+        #expect(ItemRules.sentences("Voir l'art. L311-3-1 du code. M. Martin le confirme.") == 2)
+        #expect(ItemRules.sentences("Un. Deux. « Trois »") == 3)
+        #expect(ItemRules.sentences("Il vaut 1,5 Mo ; 2 Mo font environ 2 000 Ko.") == 1)
+        #expect(ItemRules.problems(item(feedback: "Un. Deux. Trois.")) == ["le retour a 3 phrases (une ou deux)"])
+        #expect(ItemRules.problems(item(feedback: "Un : deux. Trois.")) == [])
+    }
+
     @Test func promptsAreComparedWithoutCaseOrSpacing() {
         #expect(ItemRules.promptKey(item(prompt: "Quel  site est OFFICIEL ?")) == ItemRules.promptKey(item()))
         #expect(ItemRules.promptKey(item(prompt: "Quel site est payant ?")) != ItemRules.promptKey(item()))
