@@ -61,9 +61,6 @@ enum ItemLoader {
             }
         }
         let accessibilityNote = reader.optionalString(map, "accessibility_note", in: what)
-        if !accessible && accessibilityNote.isEmpty {
-            reader.report(at: map["accessible"], "\(what) : une question non accessible dit pourquoi dans « accessibility_note »")
-        }
 
         var image: ItemImage?
         if let imageNode = map["image"], let imageMap = reader.mapping(imageNode, "\(what), image") {

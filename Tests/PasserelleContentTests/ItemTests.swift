@@ -60,7 +60,7 @@ let validItems = """
             broken("prompt: Citez deux organismes.", "prompt: Que tapez-vous ?", 11, "même énoncé que la question Assessments/items/essai/motsCles.yaml:2 (mc1-a)"),
             broken("prompt: Citez deux organismes.", "prompt: " + String(repeating: "mot ", count: 61), 11, "l'énoncé a 61 mots (au plus 60"),
             broken("feedback: Des mots-clés précis suffisent.", "feedback: " + String(repeating: "mot ", count: 71), 2, "le retour a 71 mots"),
-            broken("status: validated\n    prompt: Que", "status: validated\n    accessible: false\n    prompt: Que", 6, "une question non accessible dit pourquoi"),
+            broken("status: validated\n    prompt: Que", "status: validated\n    accessible: false\n    prompt: Que", 2, "une question non accessible dit pourquoi"),
         ]
     }
 
