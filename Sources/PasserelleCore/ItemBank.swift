@@ -107,33 +107,35 @@ public enum ItemRules {
     /// Most sentences in a general feedback.
     public static let maxFeedbackSentences = 2
 
-    /// Sentences: a full stop, « ! », « ? » or « … » followed by a space and a capital, a digit or « « »
-    /// (an abbreviation such as « art. L311-3-1 » or « M. Martin » does not end a sentence).
-    static func sentences(_ text: String) -> Int {
+    /// The sentences of a text: a full stop, « ! », « ? » or « … » ends one when a space (after any closing
+    /// « » » or bracket) and a capital, a digit or « « » follow (an abbreviation such as « art. L311-3-1 » or « M. Martin » does not end a sentence).
+    static func sentences(_ text: String) -> [String] {
         let abbreviations: Set<String> = ["art", "m", "mme", "p", "cf", "ex", "etc", "env", "no", "vol", "éd"]
         let characters = Array(text.trimmingCharacters(in: .whitespacesAndNewlines))
-        guard !characters.isEmpty else { return 0 }
-        var count = 1
+        var sentences: [String] = []
+        var start = 0
         var index = 0
-        while index < characters.count - 1 {
+        while index < characters.count {
             let character = characters[index]
+            var next = index + 1
             if ".!?…".contains(character) {
-                var next = index + 1
-                while next < characters.count && characters[next].isWhitespace { next += 1 }
-                let spaced = next > index + 1
-                if spaced, next < characters.count,
-                   characters[next].isUppercase || characters[next].isNumber || characters[next] == "«" {
-                    var start = index
-                    while start > 0 && characters[start - 1].isLetter { start -= 1 }
-                    let word = String(characters[start..<index]).lowercased()
-                    if character != "." || !abbreviations.contains(word) { count += 1 }
+                // Spaces and closing quotes or brackets after the mark belong to the sentence that ends.
+                while next < characters.count && (characters[next].isWhitespace || "»\")".contains(characters[next])) {
+                    next += 1
                 }
-                index = next
-            } else {
-                index += 1
+                var wordStart = index
+                while wordStart > 0 && characters[wordStart - 1].isLetter { wordStart -= 1 }
+                let abbreviation = character == "." && abbreviations.contains(String(characters[wordStart..<index]).lowercased())
+                if next > index + 1, next < characters.count, !abbreviation,
+                   characters[next].isUppercase || characters[next].isNumber || characters[next] == "«" {
+                    sentences.append(String(characters[start..<next]).trimmingCharacters(in: .whitespacesAndNewlines))
+                    start = next
+                }
             }
+            index = next
         }
-        return count
+        if start < characters.count { sentences.append(String(characters[start...])) }
+        return sentences
     }
 
     /// Words: runs of text between spaces that hold a letter or a digit (French puts a space before « ? »).
@@ -143,21 +145,6 @@ public enum ItemRules {
 
     static func matches(_ pattern: NSRegularExpression, _ text: String) -> Bool {
         pattern.firstMatch(in: text, range: NSRange(text.startIndex..., in: text)) != nil
-    }
-
-    /// The sentences of a prompt that ask something (end with a question mark).
-    static func questions(_ prompt: String) -> [String] {
-        var sentences: [String] = []
-        var current = ""
-        for character in prompt {
-            current.append(character)
-            if ".!?\n".contains(character) {
-                let sentence = current.trimmingCharacters(in: .whitespacesAndNewlines)
-                if sentence.hasSuffix("?") { sentences.append(sentence) }
-                current = ""
-            }
-        }
-        return sentences
     }
 
     /// Every rule the item breaks, in French; `sourceRequired` from the framework's requirements.
@@ -171,7 +158,7 @@ public enum ItemRules {
         if feedbackWords > maxFeedbackWords {
             problems.append("le retour a \(feedbackWords) mots (au plus \(maxFeedbackWords) : une ou deux phrases)")
         }
-        let feedbackSentences = sentences(item.feedback)
+        let feedbackSentences = sentences(item.feedback).count
         if feedbackSentences > maxFeedbackSentences {
             problems.append("le retour a \(feedbackSentences) phrases (une ou deux)")
         }
@@ -179,7 +166,7 @@ public enum ItemRules {
         if texts.contains(where: { matches(catchAll, $0) }) {
             problems.append("« toutes ces réponses » ou « aucune de ces réponses » ne s'emploie pas")
         }
-        if questions(item.prompt).contains(where: { matches(negation, $0) }) {
+        if sentences(item.prompt).contains(where: { $0.contains("?") && matches(negation, $0) }) {
             problems.append("la question contient une négation : demandez ce qui est juste, ou faites une QCM")
         }
         if item.type == .qcm && !item.prompt.lowercased().contains("(plusieurs réponses)") {
