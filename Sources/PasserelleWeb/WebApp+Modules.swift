@@ -158,7 +158,7 @@ extension WebApp {
              "percent": Int(((progress.setProgress[set.id] ?? 0) * 100).rounded())]
         }
         var context: [String: Any] = [
-            "title": module.title, "id": module.id, "summary": module.summary, "objectives": module.objectives,
+            "title": module.title, "id": module.id, "moduleID": module.id, "summary": module.summary, "objectives": module.objectives,
             "duration": module.duration, "state": WebApp.stateLabel(progress.state),
             "percent": Int((progress.fraction * 100).rounded()), "lessons": lessons, "sets": sets,
             "locked": progress.state == .locked, "complete": progress.state == .complete,
