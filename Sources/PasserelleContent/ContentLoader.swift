@@ -10,6 +10,8 @@ public struct ContentCatalog: Sendable {
     public var modules: [Module]
     public var questionnaires: [Questionnaire]
     public var programmes: [Programme]
+    /// Seed file name → how learners see it (« Curriculum/sources.yaml »).
+    public var sourceLabels: [String: String] = [:]
 
     public init(frameworks: [Framework] = [], items: [Item] = [], modules: [Module] = [], questionnaires: [Questionnaire] = [],
                 programmes: [Programme] = []) {
@@ -218,6 +220,39 @@ public enum ContentLoader {
             diagnostics += reader.diagnostics
         }
 
+        // Sources: the plain words learners see for each seed document a lesson cites.
+        let sourcesFile = root.curriculum.appendingPathComponent("sources.yaml")
+        if FileManager.default.fileExists(atPath: sourcesFile.path), let text = read(sourcesFile, root.relative(sourcesFile), &diagnostics) {
+            let reader = YAMLReader(file: root.relative(sourcesFile))
+            if let node = reader.parse(text), let map = reader.mapping(node, "sources") {
+                reader.rejectUnknownKeys(map, allowed: ["sources"], in: "sources")
+                if let entries = map["sources"]?.mapping {
+                    for (key, value) in entries {
+                        guard let file = key.string, let label = value.string,
+                              !label.trimmingCharacters(in: .whitespaces).isEmpty else {
+                            reader.report(at: value, "sources : chaque document a un intitulé en toutes lettres")
+                            continue
+                        }
+                        catalog.sourceLabels[file] = label
+                    }
+                } else {
+                    reader.report(at: map["sources"] ?? node, "sources : « sources » associe chaque fichier à son intitulé")
+                }
+            }
+            diagnostics += reader.diagnostics
+        }
+        if !catalog.sourceLabels.isEmpty {
+            for module in catalog.modules {
+                for lesson in module.lessons {
+                    for file in lesson.citedSources where catalog.sourceLabels[file] == nil {
+                        diagnostics.append(Diagnostic(
+                            file: "Curriculum/\(module.id)/\(lesson.id).md", line: 1,
+                            message: "leçon : la source « \(file) » n'a pas d'intitulé dans Curriculum/sources.yaml"))
+                    }
+                }
+            }
+        }
+
         let loadedFolders = folders.filter { folder in catalog.modules.contains { $0.id == folder.lastPathComponent } }
         let moduleFiles = Set(loadedFolders.flatMap { folder in
             ((try? FileManager.default.contentsOfDirectory(at: folder, includingPropertiesForKeys: nil)) ?? []).map(\.standardizedFileURL.path)
@@ -227,7 +262,7 @@ public enum ContentLoader {
         let checked = Set((files(in: frameworkFolder, extensions: ["yaml", "yml"])
             + files(in: itemFolder, extensions: ["yaml", "yml"])
             + files(in: questionnaireFolder, extensions: ["yaml", "yml"])).map(\.standardizedFileURL.path)).union(moduleFiles)
-            .union([programmesFile.standardizedFileURL.path])
+            .union([programmesFile.standardizedFileURL.path, sourcesFile.standardizedFileURL.path])
         for folder in [root.assessments, root.curriculum] {
             for file in files(in: folder, extensions: ["yaml", "yml"]) where !checked.contains(file.standardizedFileURL.path) {
                 let name = root.relative(file)

@@ -1,9 +1,11 @@
 import CCMark
 import Foundation
 
-/// CommonMark to HTML with cmark, in safe mode: raw HTML in content never reaches a page.
+/// CommonMark to HTML with cmark, in safe mode: raw HTML in content never reaches a page. Seed
+/// references (« (source : 000_….txt, lignes …) ») are for authors and are left out.
 public enum Markdown {
     public static func html(_ markdown: String) -> String {
+        let markdown = SourceReferences.strip(markdown)
         let length = markdown.utf8.count
         guard let rendered = passerelle_markdown_to_html(markdown, length) else { return "" }
         defer { free(rendered) }

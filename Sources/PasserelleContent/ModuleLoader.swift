@@ -69,6 +69,7 @@ enum ModuleLoader {
             diagnostics += problems
             if let lesson { lessons.append(lesson) }
         }
+        lessons = lessons.map { rendered($0, moduleID: folder.lastPathComponent) }
         if Set(lessons.map(\.id)).count != lessons.count {
             reader.report(at: map["lessons"], "module : une leçon apparaît deux fois")
         }
@@ -202,6 +203,22 @@ enum ModuleLoader {
         }
         guard problems.isEmpty, let title else { return (nil, problems) }
         return (Lesson(id: id, title: title, duration: duration, objectives: objectives, markdown: body), [])
+    }
+
+    /// The lesson with its page rendered once: links to other lessons (`02-x.md`, `02-x.md#part`) point
+    /// to their pages, seed references are left out of the text and listed apart.
+    static func rendered(_ lesson: Lesson, moduleID: String) -> Lesson {
+        var markdown = lesson.markdown
+        if let regex = try? NSRegularExpression(pattern: #"\]\(([A-Za-z0-9_-]+)\.md(#[^)\s]*)?\)"#) {
+            markdown = regex.stringByReplacingMatches(
+                in: markdown, range: NSRange(markdown.startIndex..., in: markdown),
+                withTemplate: "](/modules/\(moduleID)/lecons/$1$2)")
+        }
+        var lesson = lesson
+        lesson.html = Markdown.html(markdown)
+        lesson.spokenText = Markdown.plainText(markdown)
+        lesson.citedSources = SourceReferences.files(in: markdown)
+        return lesson
     }
 
     /// Targets of Markdown links to `.md` files (relative links only).

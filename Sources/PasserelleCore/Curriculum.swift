@@ -22,13 +22,24 @@ public struct Lesson: Sendable, Equatable, Identifiable {
     public var duration: Int
     public var objectives: [String]
     public var markdown: String
+    /// The page's HTML, rendered once when the content is loaded (seed references left out, links
+    /// between lessons pointing to lesson pages).
+    public var html: String
+    /// What read-aloud speaks: the text without markup and without source references.
+    public var spokenText: String
+    /// The seed files the lesson cites, in order of first citation (shown to learners in plain words).
+    public var citedSources: [String]
 
-    public init(id: String, title: String, duration: Int, objectives: [String], markdown: String) {
+    public init(id: String, title: String, duration: Int, objectives: [String], markdown: String,
+                html: String = "", spokenText: String = "", citedSources: [String] = []) {
         self.id = id
         self.title = title
         self.duration = duration
         self.objectives = objectives
         self.markdown = markdown
+        self.html = html
+        self.spokenText = spokenText
+        self.citedSources = citedSources
     }
 }
 

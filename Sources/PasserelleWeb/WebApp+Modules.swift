@@ -182,10 +182,15 @@ extension WebApp {
         var context: [String: Any] = [
             "title": "\(lesson.title) — \(module.title)", "module": module.title, "moduleID": module.id,
             "lessonID": lesson.id, "lessonTitle": lesson.title, "duration": lesson.duration,
-            "objectives": lesson.objectives, "html": Markdown.html(lesson.markdown),
-            "spokenText": Markdown.plainText(lesson.markdown), "number": index + 1, "total": module.lessons.count,
+            "objectives": lesson.objectives, "html": lesson.html,
+            "spokenText": lesson.spokenText, "number": index + 1, "total": module.lessons.count,
             "read": read,
         ]
+        let sources = lesson.citedSources.compactMap { catalog.sourceLabels[$0] }
+        if !sources.isEmpty {
+            context["sources"] = sources
+            context["hasSources"] = true
+        }
         if index > 0 { context["previous"] = ["id": module.lessons[index - 1].id, "title": module.lessons[index - 1].title] }
         if index + 1 < module.lessons.count {
             context["next"] = ["id": module.lessons[index + 1].id, "title": module.lessons[index + 1].title]

@@ -101,6 +101,26 @@ func moduleFixture(module: String = moduleYAML, lesson: String = lessonOne, acti
         #expect(module.activitySets.first?.gradedActivityIDs == ["q1", "cas"])
     }
 
+    @Test func lessonsAreRenderedOnceWithPageLinksAndNoSeedFileNames() throws {
+        let cited = lessonOne.replacingOccurrences(
+            of: "Du texte.", with: "Du texte (source : 000_f8ba0acd265ce9bc.txt, lignes 4290-4300) et un fait\u{00A0}(source : 004_6937f42b2ab514b1.txt, ligne 12).")
+        let fixture = try moduleFixture(lesson: cited)
+        let catalog = try ContentLoader.load(fixture.root)
+        let lesson = try #require(catalog.module(id: "essai-module")?.lessons.first)
+        #expect(lesson.html.contains(#"href="/modules/essai-module/lecons/02-suite""#))
+        #expect(!lesson.html.contains(".md"))
+        #expect(!lesson.html.contains(".txt") && !lesson.spokenText.contains(".txt"))
+        #expect(!lesson.spokenText.contains("source"))
+        #expect(lesson.html.contains("Du texte et un fait."))
+        #expect(lesson.citedSources == ["000_f8ba0acd265ce9bc.txt", "004_6937f42b2ab514b1.txt"])
+    }
+
+    @Test func seedReferencesAreLeftOutOfEveryRenderedText() {
+        #expect(SourceReferences.strip("Vrai (source : 001_56252d1dd2fa8373.txt, lignes 1-2 et 3-4).") == "Vrai.")
+        #expect(SourceReferences.strip("Une parenthèse (utile) reste.") == "Une parenthèse (utile) reste.")
+        #expect(!Markdown.html("Un fait (source : 002_430bb2faa0f0d13b.txt, lignes 5-6).").contains("002_"))
+    }
+
     @Test func markdownIsRenderedSafely() {
         let html = Markdown.html(lessonOne)
         #expect(!html.contains("<script>"))
