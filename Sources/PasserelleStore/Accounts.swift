@@ -53,7 +53,11 @@ extension Store {
     }
 
     public func setPasswordHash(userID: Int64, hash: String) throws {
-        try write { try $0.execute(sql: "UPDATE users SET password_hash = ? WHERE id = ?", arguments: [hash, userID]) }
+        // A new password ends every session opened with the old one.
+        try write { db in
+            try db.execute(sql: "UPDATE users SET password_hash = ? WHERE id = ?", arguments: [hash, userID])
+            try db.execute(sql: "DELETE FROM sessions WHERE user_id = ?", arguments: [userID])
+        }
     }
 
     static func staffUser(_ row: Row) -> StaffUser {

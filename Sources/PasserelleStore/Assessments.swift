@@ -89,6 +89,17 @@ extension Store {
         }
     }
 
+    /// The assignment when it is meant for this learner (their cohort, with no group or their group,
+    /// or the learner alone); nil otherwise, so that another group's work is out of reach by id.
+    public func assignment(id: Int64, for learner: Learner) throws -> AssignmentRecord? {
+        try read { db in
+            try Row.fetchOne(db, sql: """
+                SELECT * FROM assignments
+                WHERE id = ? AND ((cohort_id = ? AND (group_name IS NULL OR group_name = ?)) OR learner_id = ?)
+                """, arguments: [id, learner.cohortID, learner.attributes[Store.groupAttribute], learner.id]).map(Store.assignment)
+        }
+    }
+
     public func assignments(cohortID: Int64, kind: AssignmentRecord.Kind? = nil) throws -> [AssignmentRecord] {
         try read { db in
             try Row.fetchAll(db, sql: """
@@ -187,7 +198,7 @@ extension Store {
             try db.execute(sql: """
                 INSERT INTO assessment_answers (assessment_id, item_id, skill_id, answer, result, time_spent_ms)
                 VALUES (?, ?, ?, ?, ?, ?)
-                """, arguments: [assessmentID, itemID, skillID, answer, correct ? "ok" : "ko", max(0, timeSpentMs)])
+                """, arguments: [assessmentID, itemID, skillID, answer, correct ? "ok" : "ko", Store.boundedTimeSpent(timeSpentMs)])
             let answerID = db.lastInsertedRowID
             for element in elements {
                 try db.execute(sql: """

@@ -46,7 +46,7 @@ extension Store {
             try db.execute(sql: """
                 INSERT INTO activity_attempts (learner_id, module_id, activity_set_id, activity_id, answer, result, time_spent_ms)
                 VALUES (?, ?, ?, ?, ?, ?, ?)
-                """, arguments: [learnerID, moduleID, activitySetID, activityID, answer, result, max(0, timeSpentMs)])
+                """, arguments: [learnerID, moduleID, activitySetID, activityID, answer, result, Store.boundedTimeSpent(timeSpentMs)])
             let id = db.lastInsertedRowID
             try db.execute(sql: "DELETE FROM activity_drafts WHERE learner_id = ? AND module_id = ? AND activity_id = ?",
                            arguments: [learnerID, moduleID, activityID])
@@ -181,8 +181,8 @@ extension Store {
             var result: [Int64: LearnerActivity] = [:]
             let rows = try Row.fetchAll(db, sql: """
                 SELECT l.id AS learner,
-                       COALESCE((SELECT SUM(time_spent_ms) FROM activity_attempts WHERE learner_id = l.id), 0)
-                     + COALESCE((SELECT SUM(aa.time_spent_ms) FROM assessment_answers aa
+                       COALESCE((SELECT TOTAL(time_spent_ms) FROM activity_attempts WHERE learner_id = l.id), 0)
+                     + COALESCE((SELECT TOTAL(aa.time_spent_ms) FROM assessment_answers aa
                                  JOIN assessments a ON a.id = aa.assessment_id WHERE a.learner_id = l.id), 0) AS spent,
                        MAX(COALESCE((SELECT MAX(created_at) FROM activity_attempts WHERE learner_id = l.id), ''),
                            COALESCE((SELECT MAX(aa.created_at) FROM assessment_answers aa
@@ -192,7 +192,10 @@ extension Store {
                 """, arguments: [cohortID])
             for row in rows {
                 let last: String = row["last"]
-                result[row["learner"]] = LearnerActivity(timeSpentMs: row["spent"], lastActivity: last.isEmpty ? nil : last)
+                // TOTAL() sums in floating point: no overflow whatever was stored.
+                let spent: Double = row["spent"] ?? 0
+                let milliseconds = spent.isFinite && spent < 1e15 ? Int(max(0, spent)) : Int(1e15)
+                result[row["learner"]] = LearnerActivity(timeSpentMs: milliseconds, lastActivity: last.isEmpty ? nil : last)
             }
             return result
         }

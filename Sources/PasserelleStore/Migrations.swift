@@ -10,6 +10,7 @@ enum Migrations {
         migrator.registerMigration("v1-data-model", migrate: createDataModel)
         migrator.registerMigration("v2-assessment-runs", migrate: addAssessmentRuns)
         migrator.registerMigration("v3-learner-preferences", migrate: addLearnerPreferences)
+        migrator.registerMigration("v4-bounded-time-spent", migrate: boundTimeSpent)
         return migrator
     }
 
@@ -268,6 +269,15 @@ enum Migrations {
     private static func addLearnerPreferences(_ db: Database) throws {
         try db.execute(sql: """
             ALTER TABLE learners ADD COLUMN accessible_items INTEGER NOT NULL DEFAULT 0 CHECK (accessible_items IN (0, 1));
+            """)
+    }
+
+    /// Time spent on one answer is at most 2 hours (7,200,000 ms): rows stored before the bound are
+    /// clamped, so that sums over a learner's work cannot overflow. No row is removed.
+    private static func boundTimeSpent(_ db: Database) throws {
+        try db.execute(sql: """
+            UPDATE activity_attempts SET time_spent_ms = \(Store.maximumTimeSpentMs) WHERE time_spent_ms > \(Store.maximumTimeSpentMs);
+            UPDATE assessment_answers SET time_spent_ms = \(Store.maximumTimeSpentMs) WHERE time_spent_ms > \(Store.maximumTimeSpentMs);
             """)
     }
 }

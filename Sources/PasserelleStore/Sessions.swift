@@ -10,6 +10,8 @@ extension Store {
         case .learner(let learner): (nil, learner.id)
         }
         try write {
+            // Expired sessions are of no use: they go when a new one opens.
+            try $0.execute(sql: "DELETE FROM sessions WHERE expires_at <= ?", arguments: [Timestamp.string(Date())])
             try $0.execute(sql: """
                 INSERT INTO sessions (token_hash, user_id, learner_id, expires_at) VALUES (?, ?, ?, ?)
                 """, arguments: [tokenHash, userID, learnerID, Timestamp.string(expiresAt)])

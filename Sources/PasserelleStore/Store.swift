@@ -44,8 +44,16 @@ public final class Store: Sendable {
         configuration.prepareDatabase { db in
             try db.execute(sql: "PRAGMA synchronous = FULL")
         }
+        // The database holds learners' work: readable by the account that runs Passerelle only (0600),
+        // with its -wal and -shm files, whatever the umask.
+        if !FileManager.default.fileExists(atPath: path) {
+            _ = FileManager.default.createFile(atPath: path, contents: nil, attributes: [.posixPermissions: 0o600])
+        }
         do {
             pool = try DatabasePool(path: path, configuration: configuration)
+            for file in [path, path + "-wal", path + "-shm"] where FileManager.default.fileExists(atPath: file) {
+                try? FileManager.default.setAttributes([.posixPermissions: 0o600], ofItemAtPath: file)
+            }
             // GRDB sets `synchronous = NORMAL` on the writer when it enables WAL, after
             // `prepareDatabase`: put FULL back, so that every acknowledged commit is on disk.
             try pool.writeWithoutTransaction { try $0.execute(sql: "PRAGMA synchronous = FULL") }
@@ -129,5 +137,14 @@ extension Store {
 
     public func cohort(id: Int64) throws -> Cohort? {
         try read { try Row.fetchOne($0, sql: "SELECT * FROM cohorts WHERE id = ?", arguments: [id]).map(Store.cohort) }
+    }
+}
+
+extension Store {
+    /// Longest time recorded for one answer: 2 hours.
+    public static let maximumTimeSpentMs = 7_200_000
+
+    static func boundedTimeSpent(_ milliseconds: Int) -> Int {
+        min(max(0, milliseconds), maximumTimeSpentMs)
     }
 }

@@ -128,8 +128,7 @@ public struct AssessmentService: Sendable {
 
     /// A learner's run of an assignment: the one in progress or done, or a new one.
     public func start(learner: Learner, assignmentID: Int64) throws -> AssessmentRecord {
-        guard let assignment = try store.assignment(id: assignmentID), assignment.kind == .assessment,
-              assignment.cohortID == learner.cohortID || assignment.learnerID == learner.id else {
+        guard let assignment = try store.assignment(id: assignmentID, for: learner), assignment.kind == .assessment else {
             throw Failure.notFound
         }
         if let existing = try store.assessments(learnerID: learner.id).first(where: {

@@ -26,16 +26,24 @@ public final class Authenticator: Sendable {
         case throttled
     }
 
+    /// A hash to verify against when the account does not exist, so that an unknown selector or user
+    /// name costs the same time as a known one with a wrong secret (timing does not tell which exist).
+    private static let dummyHash: String = (try? Credentials.hashPassword(Credentials.newToken())) ?? ""
+
     /// Signs a learner in by access code.
     public func signInLearner(code typed: String, from peer: String) throws -> Outcome {
-        guard throttle.allows(peer) else { return .throttled }
-        guard let code = AccessCode(typed: typed),
-              let found = try store.learnerCredentials(selector: code.selector),
-              Credentials.verifyPassword(code.secret, hash: found.codeHash) else {
-            throttle.recordFailure(peer)
+        let code = AccessCode(typed: typed)
+        // Failures count against the code's public selector (the "account") and the address.
+        let account = "code:" + (code?.selector ?? "?")
+        guard throttle.allows(account: account, peer: peer) else { return .throttled }
+        let found = try code.flatMap { try store.learnerCredentials(selector: $0.selector) }
+        let verified = Credentials.verifyPassword(code?.secret ?? typed, hash: found?.codeHash ?? Authenticator.dummyHash)
+        guard let found, verified else {
+            throttle.recordFailure(account: account, peer: peer)
+            try store.audit(AuditEntry(action: "sign-in-failed", targetType: "learner-code"))
             return .rejected
         }
-        throttle.recordSuccess(peer)
+        throttle.recordSuccess(account: account)
         let token = try openSession(for: .learner(found.learner))
         try store.audit(AuditEntry(action: "sign-in", actorLearnerID: found.learner.id))
         return .signedIn(.learner(found.learner), token: token)
@@ -43,13 +51,16 @@ public final class Authenticator: Sendable {
 
     /// Signs a member of staff in by user name and password.
     public func signInStaff(username: String, password: String, from peer: String) throws -> Outcome {
-        guard throttle.allows(peer) else { return .throttled }
-        guard let found = try store.staffCredentials(username: username),
-              Credentials.verifyPassword(password, hash: found.passwordHash) else {
-            throttle.recordFailure(peer)
+        let account = "staff:" + username.lowercased().prefix(200)
+        guard throttle.allows(account: account, peer: peer) else { return .throttled }
+        let found = username.count <= 200 && password.count <= 1_000 ? try store.staffCredentials(username: username) : nil
+        let verified = Credentials.verifyPassword(String(password.prefix(1_000)), hash: found?.passwordHash ?? Authenticator.dummyHash)
+        guard let found, verified else {
+            throttle.recordFailure(account: account, peer: peer)
+            try store.audit(AuditEntry(action: "sign-in-failed", targetType: "staff"))
             return .rejected
         }
-        throttle.recordSuccess(peer)
+        throttle.recordSuccess(account: account)
         let token = try openSession(for: .staff(found.user))
         try store.audit(AuditEntry(action: "sign-in", actorUserID: found.user.id))
         return .signedIn(.staff(found.user), token: token)
@@ -80,39 +91,71 @@ public final class Authenticator: Sendable {
     static let clearedCookie = "\(cookieName)=; Path=/; HttpOnly; SameSite=Lax; Max-Age=0"
 }
 
-/// Counts failed sign-ins per client address: after `limit` failures within `window` seconds,
-/// further attempts are refused until the window has passed.
+/// Slows down guessing without locking a classroom out.
+///
+/// Failures are counted per account (a learner code's public selector, a staff user name) and per
+/// client address, over a sliding `window`. Past `accountFreeTries` failures on one account, or
+/// `addressFreeTries` from one address (a whole classroom can sit behind one NAT, so this one is
+/// high), each new attempt must wait a delay that doubles with every further failure, up to
+/// `maximumDelay` for an account and `maximumAddressDelay` for an address (kept short, so that one
+/// person mistyping cannot keep a classroom out for long): a growing delay, not a lock. A success clears only its own account's failures:
+/// another account's success from the same address does not wipe the address's count.
 public final class SignInThrottle: @unchecked Sendable {
-    let limit: Int
+    let accountFreeTries: Int
+    let addressFreeTries: Int
     let window: TimeInterval
+    let maximumDelay: TimeInterval
+    let maximumAddressDelay: TimeInterval
+    let baseDelay: TimeInterval
     private let lock = NSLock()
     private var failures: [String: [Date]] = [:]
 
-    public init(limit: Int = 30, window: TimeInterval = 600) {
-        self.limit = limit
+    public init(accountFreeTries: Int = 5, addressFreeTries: Int = 60, window: TimeInterval = 900,
+                maximumDelay: TimeInterval = 600, maximumAddressDelay: TimeInterval = 30, baseDelay: TimeInterval = 1) {
+        self.accountFreeTries = max(1, accountFreeTries)
+        self.addressFreeTries = max(1, addressFreeTries)
         self.window = window
+        self.maximumDelay = maximumDelay
+        self.maximumAddressDelay = maximumAddressDelay
+        self.baseDelay = baseDelay
     }
 
-    func allows(_ peer: String, now: Date = Date()) -> Bool {
+    /// Whether an attempt on `account` from `peer` may be checked now.
+    func allows(account: String, peer: String, now: Date = Date()) -> Bool {
         lock.lock()
         defer { lock.unlock() }
-        let recent = (failures[peer] ?? []).filter { now.timeIntervalSince($0) < window }
-        failures[peer] = recent.isEmpty ? nil : recent
-        return recent.count < limit
+        return ready("a:" + account, free: accountFreeTries, cap: maximumDelay, now: now)
+            && ready("p:" + peer, free: addressFreeTries, cap: maximumAddressDelay, now: now)
     }
 
-    func recordFailure(_ peer: String, now: Date = Date()) {
+    func recordFailure(account: String, peer: String, now: Date = Date()) {
         lock.lock()
         defer { lock.unlock() }
-        failures[peer, default: []].append(now)
-        if failures.count > 10_000 {  // bound memory: forget the oldest addresses
+        failures["a:" + account, default: []].append(now)
+        failures["p:" + peer, default: []].append(now)
+        if failures.count > 20_000 {  // bound memory: forget keys with nothing recent
             failures = failures.filter { $0.value.contains { now.timeIntervalSince($0) < window } }
         }
     }
 
-    func recordSuccess(_ peer: String) {
+    func recordSuccess(account: String) {
         lock.lock()
-        failures[peer] = nil
+        failures["a:" + account] = nil
         lock.unlock()
+    }
+
+    /// The delay a key must wait after its last failure: none for the first `free` failures, then 1 s,
+    /// 2 s, 4 s… (times `baseDelay`) up to the cap.
+    static func delay(afterFailures count: Int, free: Int, cap: TimeInterval, base: TimeInterval = 1) -> TimeInterval {
+        guard count >= free else { return 0 }
+        let exponent = min(count - free, 30)
+        return min(cap, base * Double(1 << exponent))
+    }
+
+    private func ready(_ key: String, free: Int, cap: TimeInterval, now: Date) -> Bool {
+        let recent = (failures[key] ?? []).filter { now.timeIntervalSince($0) < window }
+        failures[key] = recent.isEmpty ? nil : recent
+        guard let last = recent.last else { return true }
+        return now.timeIntervalSince(last) >= SignInThrottle.delay(afterFailures: recent.count, free: free, cap: cap, base: baseDelay)
     }
 }

@@ -5,6 +5,15 @@ import PasserelleCore
 /// Secrets: argon2id password hashes, random tokens and token digests, from libsodium.
 public enum Credentials {
     private static let ready: Bool = sodium_init() >= 0
+    /// How many hashes were verified since start (tests check that unknown accounts cost a hash too).
+    static let verifications = Counter()
+
+    final class Counter: @unchecked Sendable {
+        private let lock = NSLock()
+        private var count = 0
+        func increment() { lock.lock(); count &+= 1; lock.unlock() }
+        var value: Int { lock.lock(); defer { lock.unlock() }; return count }
+    }
 
     /// An argon2id hash in libsodium's string format (salt and parameters included).
     public static func hashPassword(_ password: String) throws -> String {
@@ -19,6 +28,7 @@ public enum Credentials {
     /// Checks a password against a hash made by `hashPassword`, in constant time.
     public static func verifyPassword(_ password: String, hash: String) -> Bool {
         precondition(ready, "libsodium could not be initialised")
+        verifications.increment()
         return crypto_pwhash_str_verify(hash, password, UInt64(password.utf8.count)) == 0
     }
 

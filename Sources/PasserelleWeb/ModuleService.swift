@@ -151,7 +151,7 @@ public struct ModuleService: Sendable {
             let values = payload["values"] as? [String: Any] ?? [:]
             var answers: [String: Int] = [:]
             for statement in statements {
-                guard let value = (values[statement.id] as? NSNumber)?.intValue ?? Int(values[statement.id] as? String ?? ""),
+                guard let value = RequestBounds.integer(values[statement.id]),
                       (scale.min...scale.max).contains(value) else {
                     throw Failure.invalid("répondez à chaque affirmation par un nombre de \(scale.min) à \(scale.max)")
                 }

@@ -98,32 +98,30 @@ extension WebApp {
                     }
                     return json(["assessments": list])
                 }
-                guard let body = try? JSONSerialization.jsonObject(with: Data(request.body)) as? [String: Any],
-                      let assignment = (body["assignment"] as? NSNumber)?.int64Value else {
+                guard let body = try? JSONDecoder().decode(StartAssessmentBody.self, from: Data(request.body)) else {
                     return apiError(400, "Requête invalide : indiquez « assignment », le numéro de l'évaluation attribuée.")
                 }
-                let run = try assessments.start(learner: learner, assignmentID: assignment)
+                let run = try assessments.start(learner: learner, assignmentID: body.assignment)
                 return json(try viewJSON(assessments.view(run)))
             }
             guard let id = Int64(parts[2]) else { return apiError(404, "Évaluation introuvable.") }
             let record = try assessments.run(id, of: learner)
             switch parts.count == 3 ? "" : parts[3] {
             case "answers":
-                guard let body = try? JSONSerialization.jsonObject(with: Data(request.body)) as? [String: Any],
-                      let itemID = body["item"] as? String, let raw = body["answer"],
-                      let answerData = try? JSONSerialization.data(withJSONObject: raw),
-                      let answer = try? JSONDecoder().decode(ItemAnswer.self, from: answerData) else {
+                guard let body = AssessmentAnswerBody.decode(request.body) else {
                     return apiError(400, "Requête invalide : indiquez « item » et « answer » (par exemple {\"choice\": \"a\"}).")
                 }
-                let spent = (body["timeSpentMs"] as? NSNumber)?.intValue ?? 0
-                try assessments.answer(record, itemID: itemID, answer: answer, timeSpentMs: spent)
+                try assessments.answer(record, itemID: body.item, answer: body.answer,
+                                       timeSpentMs: body.timeSpentMs?.milliseconds ?? 0)
                 return json(try viewJSON(assessments.view(try assessments.run(id, of: learner))))
             case "result":
                 guard record.state == .completed else {
                     return apiError(409, "L'évaluation n'est pas terminée : le résultat n'est pas encore disponible.")
                 }
                 let (result, missed) = try assessments.result(record)
-                var object = try JSONSerialization.jsonObject(with: JSONEncoder.sorted.encode(result)) as! [String: Any]
+                guard var object = try JSONSerialization.jsonObject(with: JSONEncoder.sorted.encode(result)) as? [String: Any] else {
+                    return apiError(500, WebApp.serverTrouble)
+                }
                 object["shared"] = record.sharedAt != nil
                 object["missed"] = missed.map { ["item": $0.item.id, "prompt": $0.promptHTML, "feedback": $0.feedbackHTML] }
                 return json(object)
@@ -212,7 +210,7 @@ extension WebApp {
         }
         let started = Int(value("debut") ?? "") ?? 0
         let spent = started > 0 ? max(0, Int(Date().timeIntervalSince1970 * 1000) - started) : 0
-        try assessments.answer(record, itemID: itemID, answer: answer, timeSpentMs: min(spent, 3_600_000))
+        try assessments.answer(record, itemID: itemID, answer: answer, timeSpentMs: RequestBounds.clampedMilliseconds(Double(spent)))
         return .redirect(to: "/positionnement/\(record.id)")
     }
 

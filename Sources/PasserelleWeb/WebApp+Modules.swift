@@ -77,7 +77,7 @@ extension WebApp {
             return json(try progressJSON(module, service.progress(learner, module)))
         case ("POST", 3, "activities"):
             let payload = try body()
-            let spent = (payload["timeSpentMs"] as? NSNumber)?.intValue ?? 0
+            let spent = RequestBounds.milliseconds(payload["timeSpentMs"])
             let outcome = try service.submit(learner, module, activityID: rest[2],
                                              payload: payload["answer"] as? [String: Any] ?? payload, timeSpentMs: spent)
             var object: [String: Any] = ["feedback": outcome.feedbackHTML, "parts": outcome.parts, "over": outcome.scenarioOver]
@@ -331,7 +331,7 @@ extension WebApp {
         }
         do {
             let started = Int(value("debut") ?? "") ?? 0
-            let spent = started > 0 ? min(max(0, Int(Date().timeIntervalSince1970 * 1000) - started), 3_600_000) : 0
+            let spent = started > 0 ? RequestBounds.clampedMilliseconds(Date().timeIntervalSince1970 * 1000 - Double(started)) : 0
             let outcome = try service.submit(learner, module, activityID: activityID, payload: payload, timeSpentMs: spent)
             let anchor = "#activite-\(activityID)"
             if !outcome.scenarioOver { return .redirect(to: "/modules/\(module.id)/activites/\(setID)\(anchor)") }

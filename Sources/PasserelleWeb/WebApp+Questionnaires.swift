@@ -68,8 +68,7 @@ extension WebApp {
     }
 
     private func learnerQuestionnaire(_ request: HTTPRequest, _ learner: Learner, assignmentID: Int64) -> HTTPResponse {
-        guard let assignment = try? store.assignment(id: assignmentID), assignment.kind == .questionnaire,
-              assignment.cohortID == learner.cohortID || assignment.learnerID == learner.id,
+        guard let assignment = try? store.assignment(id: assignmentID, for: learner), assignment.kind == .questionnaire,
               let questionnaire = catalog.questionnaire(id: assignment.contentID) else {
             return errorResponse(request, status: 404, message: "Ce questionnaire n'existe pas ou ne vous est pas destiné.")
         }

@@ -569,7 +569,7 @@ extension WebApp {
                         "interval": gain.pixGain.lower.map { "[\(number($0)) ; \(number(gain.pixGain.upper))]" } ?? "—",
                         "dz": number(gain.cohenDz), "share": gain.pairs > 0 ? "\(Int((gain.shareGainedALevel * 100).rounded())) %" : "—"]
             }
-            context["hasRows"] = !(context["rows"] as! [[String: Any]]).isEmpty
+            context["hasRows"] = !((context["rows"] as? [[String: Any]]) ?? []).isEmpty
             context["chart"] = GainChart.svg(gains.filter { $0.pairs > 0 })
             context["shown"] = true
         }

@@ -235,8 +235,9 @@ public final class WebApp: Sendable {
 
     private func health() -> HTTPResponse {
         let healthy = store.isHealthy()
-        return json(["status": healthy ? "ok" : "degraded", "version": Passerelle.version,
-                     "database": healthy ? "ok" : "error"], status: healthy ? 200 : 503)
+        // No version number: an anonymous caller learns only whether the service is up.
+        return json(["status": healthy ? "ok" : "degraded", "database": healthy ? "ok" : "error"],
+                    status: healthy ? 200 : 503)
     }
 
     private func apiSignIn(_ request: HTTPRequest) -> HTTPResponse {

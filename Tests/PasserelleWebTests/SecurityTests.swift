@@ -1,0 +1,186 @@
+import Foundation
+import HTTPServer
+import PasserelleContent
+import PasserelleCore
+import PasserelleStore
+import Testing
+import TestSupport
+@testable import PasserelleWeb
+
+/// Issue 11's findings, each through the real server where it was found.
+@Suite struct SecurityTests {
+    let jsonHeaders = ["Content-Type": "application/json"]
+
+    /// A cohort with two groups, a learner in each, and a positioning and a questionnaire meant for group A only.
+    func setUp(_ store: Store) throws -> (a: AccessCode, b: AccessCode, assessment: Int64, questionnaire: Int64, learnerA: Learner) {
+        let org = try store.createOrganisation(name: "IRTS")
+        let cohort = try store.createCohort(organisationID: org.id, name: "C")
+        let learnerA = try store.createLearner(cohortID: cohort.id, firstName: "Ana", lastName: "A",
+                                               attributes: [Store.groupAttribute: "A"], codeSelector: nil, codeHash: nil)
+        let learnerB = try store.createLearner(cohortID: cohort.id, firstName: "Bob", lastName: "B",
+                                               attributes: [Store.groupAttribute: "B"], codeSelector: nil, codeHash: nil)
+        let chosen = AssessmentAssignment(settings: AssessmentSettings(frameworkID: "essai"), purpose: .initial)
+        let assessment = try store.createAssignment(
+            cohortID: cohort.id, group: "A", kind: .assessment, contentID: "essai",
+            settings: String(decoding: try JSONEncoder().encode(chosen), as: UTF8.self))
+        let questionnaire = try store.createAssignment(
+            cohortID: cohort.id, group: "A", kind: .questionnaire, contentID: "aisance-numerique", settings: #"{"administration":"unique"}"#)
+        return (try DemoSeeder.giveNewCode(to: learnerA, in: store), try DemoSeeder.giveNewCode(to: learnerB, in: store),
+                assessment, questionnaire, learnerA)
+    }
+
+    func withServer(_ body: (AssessmentServer, Store) throws -> Void) throws {
+        let fixture = try AssessmentFixture()
+        defer { fixture.remove() }
+        let questionnaires = fixture.root.appendingPathComponent("Assessments/questionnaires")
+        try FileManager.default.createDirectory(at: questionnaires, withIntermediateDirectories: true)
+        try FileManager.default.copyItem(at: repositoryRoot.appendingPathComponent("Assessments/questionnaires/aisance-numerique.yaml"),
+                                         to: questionnaires.appendingPathComponent("aisance-numerique.yaml"))
+        let store = try Store(path: fixture.root.appendingPathComponent("db.sqlite").path)
+        let server = try AssessmentServer(store: store, fixture: fixture)
+        defer { server.server?.stop() }
+        try body(server, store)
+    }
+
+    func signIn(_ server: AssessmentServer, _ code: AccessCode) throws -> String {
+        let response = try server.client().request("POST", "/api/session", headers: jsonHeaders,
+                                                   body: Array(#"{"code":"\#(code.value)"}"#.utf8))
+        return try #require(sessionCookie(response))
+    }
+
+    /// Finding 1: an answer that is not an object (false, "a", 1, null…) stopped the process.
+    @Test func malformedAnswersGetA400AndTheServerLives() throws {
+        try withServer { server, store in
+            let codes = try setUp(store)
+            let cookie = try signIn(server, codes.a)
+            let client = try server.client()
+            let started = try client.request("POST", "/api/assessments", headers: jsonHeaders.merging(["Cookie": cookie]) { a, _ in a },
+                                             body: Array(#"{"assignment": \#(codes.assessment)}"#.utf8))
+            #expect(started.status == 200)
+            let run = try #require((try JSONSerialization.jsonObject(with: Data(started.body)) as? [String: Any])?["id"] as? Int)
+            let bodies = [
+                #"{"item": "qA2", "answer": false}"#, #"{"item": "qA2", "answer": "a"}"#, #"{"item": "qA2", "answer": 1}"#,
+                #"{"item": "qA2", "answer": null}"#, #"{"item": "qA2", "answer": [[[]]]}"#, #"{"item": 3, "answer": {"choice": "a"}}"#,
+                #"{"item": "qA2", "answer": {"choice": "a"}, "timeSpentMs": "x"}"#, #"[1, 2]"#, #"false"#, #"nul"#, "",
+                #"{"item": "qA2", "answer": {"choice": "\#(String(repeating: "a", count: 5_000))"}}"#,
+                #"{"item": "qA2", "answer": {"choices": [\#(Array(repeating: "\"a\"", count: 500).joined(separator: ","))]}}"#,
+            ]
+            for body in bodies {
+                let response = try client.request("POST", "/api/assessments/\(run)/answers",
+                                                  headers: jsonHeaders.merging(["Cookie": cookie]) { a, _ in a }, body: Array(body.utf8))
+                #expect(response.status == 400, "\(body.prefix(60)) → \(response.status)")
+                #expect(try server.client().request("GET", "/api/health").status == 200, "server gone after \(body.prefix(60))")
+            }
+        }
+    }
+
+    /// Finding 2: a huge time spent was stored and made every later sum overflow.
+    @Test func timeSpentIsClampedAndSumsCannotOverflow() throws {
+        try withServer { server, store in
+            let codes = try setUp(store)
+            let cookie = try signIn(server, codes.a)
+            let headers = jsonHeaders.merging(["Cookie": cookie]) { a, _ in a }
+            let client = try server.client()
+            let started = try client.request("POST", "/api/assessments", headers: headers,
+                                             body: Array(#"{"assignment": \#(codes.assessment)}"#.utf8))
+            let view = try #require(try JSONSerialization.jsonObject(with: Data(started.body)) as? [String: Any])
+            let run = try #require(view["id"] as? Int)
+            var item = try #require((view["item"] as? [String: Any])?["id"] as? String)
+            for spent in ["9223372036854775807", "1e300", "-5"] {
+                let response = try client.request("POST", "/api/assessments/\(run)/answers", headers: headers,
+                                                  body: Array(#"{"item": "\#(item)", "answer": {"choice": "a"}, "timeSpentMs": \#(spent)}"#.utf8))
+                #expect(response.status == 200, "timeSpentMs \(spent) → \(response.status)")
+                let next = try #require(try JSONSerialization.jsonObject(with: Data(response.body)) as? [String: Any])
+                guard let nextItem = (next["item"] as? [String: Any])?["id"] as? String else { break }
+                item = nextItem
+            }
+            // The store clamps what it is given, whoever calls it.
+            _ = try store.recordAttempt(learnerID: codes.learnerA.id, moduleID: "m", activitySetID: "s", activityID: "a",
+                                        answer: "{}", result: "correct", timeSpentMs: Int.max)
+            let activity = try #require(try store.learnerActivity(cohortID: codes.learnerA.cohortID)[codes.learnerA.id])
+            #expect(activity.timeSpentMs <= 3 * Store.maximumTimeSpentMs)
+            #expect(activity.timeSpentMs >= Store.maximumTimeSpentMs)
+        }
+    }
+
+    /// Finding 6: work meant for group A was reachable by id from group B.
+    @Test func anotherGroupsWorkIsOutOfReach() throws {
+        try withServer { server, store in
+            let codes = try setUp(store)
+            let cookieB = try signIn(server, codes.b)
+            let client = try server.client()
+            let started = try client.request("POST", "/api/assessments", headers: jsonHeaders.merging(["Cookie": cookieB]) { a, _ in a },
+                                             body: Array(#"{"assignment": \#(codes.assessment)}"#.utf8))
+            #expect(started.status == 404)
+            let page = try client.request("POST", "/positionnements/\(codes.assessment)/commencer", headers: ["Cookie": cookieB])
+            #expect(page.status == 404)
+            let questionnaire = try client.request("GET", "/questionnaires/\(codes.questionnaire)", headers: ["Cookie": cookieB])
+            #expect(questionnaire.status == 404)
+            // The group's own learner still reaches them.
+            let cookieA = try signIn(server, codes.a)
+            #expect(try client.request("GET", "/questionnaires/\(codes.questionnaire)", headers: ["Cookie": cookieA]).status == 200)
+            let own = try client.request("POST", "/api/assessments", headers: jsonHeaders.merging(["Cookie": cookieA]) { a, _ in a },
+                                         body: Array(#"{"assignment": \#(codes.assessment)}"#.utf8))
+            #expect(own.status == 200)
+        }
+    }
+
+    /// Finding 3: one success from an address wiped its failures; 30 failures locked a classroom out.
+    @Test func anotherAccountsSuccessDoesNotResetTheThrottle() {
+        let throttle = SignInThrottle(accountFreeTries: 3, addressFreeTries: 50, baseDelay: 60)
+        let now = Date()
+        for _ in 0..<3 { throttle.recordFailure(account: "code:ABCD", peer: "10.0.0.1", now: now) }
+        #expect(!throttle.allows(account: "code:ABCD", peer: "10.0.0.1", now: now))
+        throttle.recordSuccess(account: "code:EFGH")
+        #expect(!throttle.allows(account: "code:ABCD", peer: "10.0.0.1", now: now))
+        // A classmate behind the same address is not locked out by those failures.
+        #expect(throttle.allows(account: "code:EFGH", peer: "10.0.0.1", now: now))
+        // Delays grow, then the account may try again.
+        #expect(throttle.allows(account: "code:ABCD", peer: "10.0.0.1", now: now.addingTimeInterval(61)))
+    }
+
+    @Test func aClassroomBehindOneAddressIsSlowedNotLockedOut() {
+        let throttle = SignInThrottle()
+        let now = Date()
+        for index in 0..<40 { throttle.recordFailure(account: "code:K\(index)", peer: "10.0.0.9", now: now) }
+        #expect(throttle.allows(account: "code:GOOD", peer: "10.0.0.9", now: now))
+        for index in 40..<200 { throttle.recordFailure(account: "code:K\(index)", peer: "10.0.0.9", now: now) }
+        #expect(!throttle.allows(account: "code:GOOD", peer: "10.0.0.9", now: now))
+        // Never more than the address cap (30 s by default).
+        #expect(throttle.allows(account: "code:GOOD", peer: "10.0.0.9", now: now.addingTimeInterval(31)))
+    }
+
+    /// Finding 4: unknown accounts answered at once; now they cost a hash like known ones.
+    @Test func unknownAccountsCostAHashToo() throws {
+        try withServer { server, store in
+            _ = try setUp(store)
+            let client = try server.client()
+            for body in [#"{"code":"ZZZZ-ZZZZ-ZZ"}"#, #"{"username":"personne","password":"x"}"#] {
+                let before = Credentials.verifications.value
+                let response = try client.request("POST", "/api/session", headers: jsonHeaders, body: Array(body.utf8))
+                #expect(response.status == 401)
+                #expect(Credentials.verifications.value > before, "no hash for \(body)")
+            }
+            let audit = try store.recentAudit(limit: 20).filter { $0.action == "sign-in-failed" }
+            #expect(audit.count >= 2)
+        }
+    }
+
+    /// Finding 8: a new password ends the sessions opened with the old one.
+    @Test func aPasswordResetEndsStaffSessions() throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("sec-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let path = folder.appendingPathComponent("db.sqlite").path
+        let store = try Store(path: path)
+        let permissions = try FileManager.default.attributesOfItem(atPath: path)[.posixPermissions] as? Int
+        #expect(permissions == 0o600)
+        let org = try store.createOrganisation(name: "IRTS")
+        let user = try store.createUser(organisationID: org.id, username: "f", displayName: "F", role: .trainer,
+                                         passwordHash: try Credentials.hashPassword("ancien-mot-de-passe"))
+        try store.createSession(tokenHash: "h", principal: .staff(user), expiresAt: Date().addingTimeInterval(3600))
+        #expect(try store.principal(sessionTokenHash: "h") != nil)
+        try store.setPasswordHash(userID: user.id, hash: try Credentials.hashPassword("nouveau-mot-de-passe"))
+        #expect(try store.principal(sessionTokenHash: "h") == nil)
+    }
+}
