@@ -11,7 +11,7 @@ BROWSER_PACKAGES := chromium python3-venv
 PIP_PACKAGES     := pytest==9.0.3 playwright axe-playwright-python pyyaml
 SUDO := $(shell [ "$$(id -u)" = "0" ] || echo sudo)
 
-.PHONY: all deps browser-deps build test test-swift test-browser demo bench clean
+.PHONY: all deps browser-deps build test test-swift test-browser test-robustness test-crash test-fuzz demo bench clean
 
 all: build
 
@@ -37,7 +37,7 @@ browser-deps:
 build: deps
 	$(SWIFT) build
 
-test: test-swift test-browser
+test: test-swift test-browser test-robustness
 
 test-swift: deps
 	$(SWIFT) build --build-tests
@@ -51,6 +51,18 @@ bench: deps
 	$(SWIFT) build -c release
 	bench/http.sh
 	bench/export-memory.sh
+
+# Crash (2 rounds of kill -9) and malformed-request tests against the real server, on loopback.
+test-robustness: build browser-deps
+	PASSERELLE_BIN=$$($(SWIFT) build --show-bin-path)/passerelle $(VENV)/bin/python -m pytest -q -p no:cacheprovider tests/robustness
+
+# 20 rounds of kill -9 under load.
+test-crash: build browser-deps
+	CRASH_ROUNDS=20 PASSERELLE_BIN=$$($(SWIFT) build --show-bin-path)/passerelle $(VENV)/bin/python -m pytest -q tests/robustness/test_crash.py
+
+# The malformed-request corpus plus 300 random mutations per route.
+test-fuzz: build browser-deps
+	FUZZ_RANDOM=300 PASSERELLE_BIN=$$($(SWIFT) build --show-bin-path)/passerelle $(VENV)/bin/python -m pytest -q tests/robustness/test_fuzz.py
 
 demo: build
 	$$($(SWIFT) build --show-bin-path)/passerelle demo --root .

@@ -17,6 +17,9 @@ extension WebApp {
         if parts.count == 3, parts[0] == "formateur", parts[1] == "apprenants", let learnerID = Int64(parts[2]) {
             return learnerPage(request, learnerID: learnerID)
         }
+        if parts.count == 4, parts[0] == "formateur", parts[1] == "apprenants", parts[3] == "effacer", let learnerID = Int64(parts[2]) {
+            return eraseLearner(request, learnerID: learnerID)
+        }
         guard parts.count >= 4, parts[0] == "formateur", parts[1] == "cohortes", let cohortID = Int64(parts[2]),
               ["modules", "debloquer", "relectures", "export.csv", "export.json", "apprenants", "codes", "progression", "progression.csv", "suivi", "rapport"].contains(parts[3]) else { return nil }
         guard case .staff(let user)? = auth.principal(for: request) else { return .redirect(to: "/connexion") }
@@ -59,7 +62,8 @@ extension WebApp {
                         cohortID: cohort.id, format: format, pseudonymize: request.queryValue("pseudonymes") == "1", emit: emit)
                 }
             case ("GET", 4, "apprenants"), ("HEAD", 4, "apprenants"):
-                return try rosterPage(cohort)
+                return try rosterPage(cohort, message: request.queryValue("efface") == "1"
+                    ? "Les données de l'apprenant sont effacées." : nil)
             case ("POST", 4, "apprenants") where request.formValue("csv") == nil:
                 let last = (request.formValue("nom") ?? "").trimmingCharacters(in: .whitespaces)
                 let first = (request.formValue("prenom") ?? "").trimmingCharacters(in: .whitespaces)
@@ -251,6 +255,31 @@ extension WebApp {
 
     // MARK: One learner
 
+    /// An administrator erases a learner everywhere (RGPD, right to erasure), after ticking a confirmation.
+    private func eraseLearner(_ request: HTTPRequest, learnerID: Int64) -> HTTPResponse {
+        guard case .staff(let user)? = auth.principal(for: request) else { return .redirect(to: "/connexion") }
+        guard request.method == "POST" else {
+            return errorResponse(request, status: 405, message: "Cette adresse n'accepte pas cette méthode.")
+        }
+        guard user.role == .admin else {
+            return errorResponse(request, status: 403, message: "Seul un administrateur peut effacer les données d'un apprenant.")
+        }
+        do {
+            let visible = try store.cohorts(visibleTo: user)
+            guard let learner = try store.learner(id: learnerID), let cohort = visible.first(where: { $0.id == learner.cohortID }) else {
+                return errorResponse(request, status: 404, message: "Cet apprenant n'existe pas ou n'est pas dans vos cohortes.")
+            }
+            guard request.formValue("confirmer") == "1" else {
+                return errorResponse(request, status: 400,
+                                     message: "Cochez la case de confirmation pour effacer les données de cet apprenant : rien n'a été effacé.")
+            }
+            try store.eraseLearner(learnerID: learner.id, by: user.id)
+            return .redirect(to: "/formateur/cohortes/\(cohort.id)/apprenants?efface=1")
+        } catch {
+            return errorResponse(request, status: 500, message: WebApp.serverTrouble)
+        }
+    }
+
     /// Everything about one learner for their trainer: shared profiles, modules, time, help, answers to
     /// questionnaires and the comments on their submitted work. Unshared results stay hidden.
     private func learnerPage(_ request: HTTPRequest, learnerID: Int64) -> HTTPResponse {
@@ -262,6 +291,7 @@ extension WebApp {
                 return errorResponse(request, status: 404, message: "Cet apprenant n'existe pas ou n'est pas dans vos cohortes.")
             }
             let report = try LearnerReport.build(store: store, catalog: catalog, learner: learner)
+            try store.audit(AuditEntry(action: "learner-view", actorUserID: user.id, targetType: "learner", targetID: String(learner.id)))
             let profiles: [[String: Any]] = report.profiles.map { profile in
                 var entry: [String: Any] = ["title": profile.framework, "date": profile.started, "state": profile.state]
                 if let result = profile.result {
@@ -291,7 +321,7 @@ extension WebApp {
                 "answers": answers, "hasAnswers": !answers.isEmpty,
                 "reviews": report.reviews.map { ["activity": $0.activity, "module": $0.module, "date": $0.submitted,
                                                   "comments": $0.comments, "hasComments": !$0.comments.isEmpty] as [String: Any] },
-                "hasReviews": !report.reviews.isEmpty,
+                "hasReviews": !report.reviews.isEmpty, "learnerID": learner.id, "canErase": user.role == .admin,
             ]))
         } catch {
             return errorResponse(request, status: 500, message: WebApp.serverTrouble)

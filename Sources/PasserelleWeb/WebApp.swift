@@ -98,6 +98,9 @@ public final class WebApp: Sendable {
                 return errorResponse(request, status: 500, message: WebApp.serverTrouble)
             }
             return .redirect(to: "/apprenant?enregistre=1")
+        case ("GET", "/apprenant/mes-donnees"):
+            guard case .learner(let learner)? = auth.principal(for: request) else { return .redirect(to: "/connexion") }
+            return learnerDataDownload(learner)
         case ("GET", "/formateur"), ("HEAD", "/formateur"):
             guard case .staff(let user)? = auth.principal(for: request) else { return .redirect(to: "/connexion") }
             return staffHome(user)
@@ -111,6 +114,7 @@ public final class WebApp: Sendable {
 
     static let knownPaths: Set<String> = [
         "/", "/connexion", "/connexion/apprenant", "/connexion/formateur", "/deconnexion", "/apprenant", "/apprenant/reglages",
+        "/apprenant/mes-donnees",
         "/formateur", "/api/health", "/api/session", "/api/me",
     ]
 
@@ -184,6 +188,22 @@ public final class WebApp: Sendable {
             "questionnaires": questionnaires, "hasQuestionnaires": !questionnaires.isEmpty,
             "accessibleItems": learner.accessibleItems, "saved": saved,
         ]))
+    }
+
+    /// Everything stored about the signed-in learner, as a JSON file to keep (RGPD, right of access and
+    /// portability; the sections are described in docs/PRIVACY.md).
+    private func learnerDataDownload(_ learner: Learner) -> HTTPResponse {
+        guard let data = try? store.learnerData(learnerID: learner.id),
+              let body = try? JSONSerialization.data(withJSONObject: [
+                  "format": "passerelle-donnees-apprenant", "version": 1,
+                  "exporte_le": ISO8601DateFormatter().string(from: Date()), "donnees": data,
+              ], options: [.sortedKeys, .prettyPrinted]) else {
+            return .html(templates.render("erreur", ["title": "Action impossible", "message": WebApp.serverTrouble]), status: 500)
+        }
+        try? store.audit(AuditEntry(action: "learner-data-download", actorLearnerID: learner.id, targetType: "learner",
+                                    targetID: String(learner.id)))
+        return HTTPResponse.json(body)
+            .with(header: "Content-Disposition", "attachment; filename=\"mes-donnees-passerelle.json\"")
     }
 
     private func staffHome(_ user: StaffUser) -> HTTPResponse {

@@ -91,7 +91,7 @@ struct CohortGroup: ParsableCommand {
 struct LearnerGroup: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "learner", abstract: "Ajoute des apprenants et leur donne des codes d'accès.",
-        subcommands: [Add.self, List.self, Import.self, Codes.self])
+        subcommands: [Add.self, List.self, Import.self, Codes.self, ExportData.self, Erase.self])
 
     struct Add: ParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Ajoute un apprenant ; son code d'accès s'affiche une seule fois.")

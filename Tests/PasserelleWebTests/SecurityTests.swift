@@ -183,4 +183,51 @@ import TestSupport
         try store.setPasswordHash(userID: user.id, hash: try Credentials.hashPassword("nouveau-mot-de-passe"))
         #expect(try store.principal(sessionTokenHash: "h") == nil)
     }
+
+    /// Finding 7: a learner downloads their data from their home page; only an administrator erases.
+    @Test func learnersDownloadTheirDataAndOnlyAdministratorsErase() throws {
+        let running = try RunningDemo()
+        defer { running.stop() }
+        let client = try running.client()
+        let learner = running.demo.learners[0]
+        let signIn = try client.request("POST", "/connexion/apprenant", headers: form, body: Array("code=\(learner.code.value)".utf8))
+        let cookie = try #require(sessionCookie(signIn))
+        let home = try client.request("GET", "/apprenant", headers: ["Cookie": cookie])
+        #expect(home.text.contains(#"href="/apprenant/mes-donnees""#))
+        let download = try client.request("GET", "/apprenant/mes-donnees", headers: ["Cookie": cookie])
+        #expect(download.status == 200)
+        #expect(download.headers["content-disposition"]?.contains("attachment") == true)
+        let document = try #require(try JSONSerialization.jsonObject(with: Data(download.body)) as? [String: Any])
+        let data = try #require(document["donnees"] as? [String: Any])
+        let record = try #require((data["apprenant"] as? [[String: Any]])?.first)
+        #expect(learner.name.contains(record["first_name"] as? String ?? "?"))
+        #expect(try client.request("GET", "/apprenant/mes-donnees").status == 303, "signed out: to the sign-in page")
+
+        // The demo trainer is not an administrator: refused, and nothing is erased.
+        let staff = try client.request("POST", "/connexion/formateur", headers: form,
+                                       body: Array("identifiant=\(running.demo.trainerUsername)&mot_de_passe=\(running.demo.trainerPassword)".utf8))
+        let staffCookie = try #require(sessionCookie(staff))
+        let learnerID = try #require(record["id"] as? Int)
+        let refused = try client.request("POST", "/formateur/apprenants/\(learnerID)/effacer",
+                                         headers: form.merging(["Cookie": staffCookie]) { a, _ in a }, body: Array("confirmer=1".utf8))
+        #expect(refused.status == 403)
+        #expect(try running.store.learner(id: Int64(learnerID)) != nil)
+
+        let admin = try running.store.createUser(organisationID: running.demo.organisation.id, username: "admin-essai",
+                                                 displayName: "Admin", role: .admin, passwordHash: try Credentials.hashPassword("mot-de-passe-admin"))
+        let adminSignIn = try client.request("POST", "/connexion/formateur", headers: form,
+                                             body: Array("identifiant=\(admin.username)&mot_de_passe=mot-de-passe-admin".utf8))
+        let adminCookie = try #require(sessionCookie(adminSignIn))
+        let page = try client.request("GET", "/formateur/apprenants/\(learnerID)", headers: ["Cookie": adminCookie])
+        #expect(page.text.contains("/formateur/apprenants/\(learnerID)/effacer"))
+        let unconfirmed = try client.request("POST", "/formateur/apprenants/\(learnerID)/effacer",
+                                             headers: form.merging(["Cookie": adminCookie]) { a, _ in a }, body: [])
+        #expect(unconfirmed.status == 400)
+        #expect(try running.store.learner(id: Int64(learnerID)) != nil)
+        let erased = try client.request("POST", "/formateur/apprenants/\(learnerID)/effacer",
+                                        headers: form.merging(["Cookie": adminCookie]) { a, _ in a }, body: Array("confirmer=1".utf8))
+        #expect(erased.status == 303)
+        #expect(try running.store.learner(id: Int64(learnerID)) == nil)
+        #expect(try client.request("GET", "/apprenant", headers: ["Cookie": cookie]).status == 303, "the erased learner's session is gone")
+    }
 }
