@@ -13,6 +13,10 @@
 #include <arpa/inet.h>
 #include <microhttpd.h>
 
+/* Called with the raw request target (path and query, not yet decoded) before libmicrohttpd parses it;
+ * its result becomes the request's `*con_cls`. */
+typedef void *(*passerelle_uri_log_callback)(void *cls, const char *uri, struct MHD_Connection *connection);
+
 /* Starts a daemon with an internal epoll thread pool bound to `addr`. */
 static inline struct MHD_Daemon *passerelle_mhd_start(
     const struct sockaddr *addr,
@@ -20,9 +24,12 @@ static inline struct MHD_Daemon *passerelle_mhd_start(
     MHD_AccessHandlerCallback handler,
     void *handler_cls,
     MHD_RequestCompletedCallback completed,
+    passerelle_uri_log_callback uri_log,
+    MHD_NotifyConnectionCallback notify_connection,
     unsigned int thread_pool_size,
     size_t connection_memory_limit,
     unsigned int connection_limit,
+    unsigned int per_ip_connection_limit,
     unsigned int connection_timeout_seconds)
 {
     unsigned int flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL | MHD_USE_ITC;
@@ -30,13 +37,57 @@ static inline struct MHD_Daemon *passerelle_mhd_start(
     return MHD_start_daemon(flags, 0, NULL, NULL, handler, handler_cls,
         MHD_OPTION_SOCK_ADDR, addr,
         MHD_OPTION_NOTIFY_COMPLETED, completed, handler_cls,
+        MHD_OPTION_URI_LOG_CALLBACK, uri_log, handler_cls,
+        MHD_OPTION_NOTIFY_CONNECTION, notify_connection, handler_cls,
         MHD_OPTION_THREAD_POOL_SIZE, thread_pool_size,
         MHD_OPTION_CONNECTION_MEMORY_LIMIT, connection_memory_limit,
         MHD_OPTION_CONNECTION_LIMIT, connection_limit,
+        /* 0 means no per-address limit. */
+        MHD_OPTION_PER_IP_CONNECTION_LIMIT, per_ip_connection_limit,
         MHD_OPTION_CONNECTION_TIMEOUT, connection_timeout_seconds,
         /* Never share the port with another process (no SO_REUSEPORT). */
         MHD_OPTION_LISTENING_ADDRESS_REUSE, (unsigned int)0,
         MHD_OPTION_END);
+}
+
+/* 1 for a new connection, 0 for a closed one. */
+static inline int passerelle_mhd_connection_started(enum MHD_ConnectionNotificationCode code)
+{
+    return code == MHD_CONNECTION_NOTIFY_STARTED;
+}
+
+/* The connection's socket, or -1. */
+static inline int passerelle_mhd_connection_fd(struct MHD_Connection *connection)
+{
+    const union MHD_ConnectionInfo *info =
+        MHD_get_connection_info(connection, MHD_CONNECTION_INFO_CONNECTION_FD);
+    return info ? (int)info->connect_fd : -1;
+}
+
+/*
+ * Hides the query string of the request target given to the URI log callback from libmicrohttpd's own
+ * argument parser, which runs right after that callback: HTTPServer parses the query itself.
+ * Returns 1 if the query was hidden, 0 if not (no query, or a libmicrohttpd this was not checked with).
+ *
+ * Why: libmicrohttpd 0.9.75 stores one record per argument in the connection's memory pool and, when the
+ * pool runs out (1,000 short arguments, or a few in a long query), ignores the failure: it neither answers
+ * nor closes, and the client waits for the idle timeout. In 0.9.75 (connection.c,
+ * parse_initial_message_line) `uri` points into the connection's writable read buffer, the position of the
+ * first '?' is found before the callback, and the arguments are then parsed as a 0-terminated string
+ * starting just after it: ending that string at once leaves no argument to parse. The path before '?'
+ * is left intact (libmicrohttpd still percent-decodes it).
+ */
+static inline int passerelle_mhd_hide_query(const char *uri)
+{
+#if MHD_VERSION >= 0x00097500 && MHD_VERSION < 0x00097600
+    char *mark = strchr((char *)uri, '?');
+    if (mark == NULL) return 0;
+    mark[1] = '\0';
+    return 1;
+#else
+    (void)uri;
+    return 0;
+#endif
 }
 
 /* The port the daemon is listening on (useful after binding port 0); 0 if unknown. */

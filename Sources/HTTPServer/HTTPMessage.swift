@@ -51,6 +51,34 @@ public struct HTTPRequest: Sendable {
         query.first { $0.name == name }?.value
     }
 
+    /// The path with every control character percent-encoded (`%0A`, `%1B`…), safe to write on one
+    /// log line. HTTPServer already refuses such paths with 400; this also holds for requests made in code.
+    public var logSafePath: String {
+        guard !HTTPRequest.isLogSafe(path) else { return path }
+        var safe = ""
+        for scalar in path.unicodeScalars {
+            if HTTPRequest.isControl(scalar) {
+                for byte in String(scalar).utf8 { safe += "%" + String(byte, radix: 16, uppercase: true)
+                    .leftPadded(to: 2) }
+            } else {
+                safe.unicodeScalars.append(scalar)
+            }
+        }
+        return safe
+    }
+
+    /// True if `text` holds no control character (C0, DEL, C1, line and paragraph separators).
+    static func isLogSafe(_ text: String) -> Bool {
+        !text.unicodeScalars.contains(where: isControl)
+    }
+
+    static func isControl(_ scalar: Unicode.Scalar) -> Bool {
+        switch scalar.value {
+        case 0x00...0x1F, 0x7F...0x9F, 0x2028, 0x2029: return true
+        default: return false
+        }
+    }
+
     /// The body as UTF-8 text (invalid sequences are repaired).
     public var bodyText: String { String(decoding: body, as: UTF8.self) }
 
@@ -133,5 +161,11 @@ public struct HTTPResponse: Sendable {
     /// A `303 See Other` to `location` (the right answer to a form POST).
     public static func redirect(to location: String, status: Int = 303) -> HTTPResponse {
         HTTPResponse(status: status, headers: [HTTPField(name: "Location", value: location)])
+    }
+}
+
+private extension String {
+    func leftPadded(to width: Int) -> String {
+        count >= width ? self : String(repeating: "0", count: width - count) + self
     }
 }
