@@ -75,4 +75,76 @@ func recordedRun(_ engine: AssessmentEngine, seed: String, limit: Int = 60) -> [
             "second@D2-", "item@A3-", "item@D3-", "item@A2-", "C1:2/6/0", "C2:2/6/1",
         ])
     }
+
+    /// Every choice of the engine, along whole runs, is the one a reference built from scratch at each step
+    /// makes (its own skill index, playable items, smart random and IRT candidates, as the engine did before).
+    @Test func everyChoiceIsTheReferenceChoice() {
+        let items = richerSampleItems(framework)
+        let profiles: [TargetProfile?] = [nil, TargetProfile(tubes: ["A": 3, "B": 3, "D": 4]), TargetProfile(tubes: ["D": 2])]
+        var compared = 0
+        for algorithm in AssessmentAlgorithm.allCases {
+            for profile in profiles {
+                for accessibleOnly in [false, true] {
+                    let settings = AssessmentSettings(frameworkID: "f", algorithm: algorithm, profile: profile,
+                                                      maxLength: 10, accessibleOnly: accessibleOnly)
+                    let engine = AssessmentEngine(framework: framework, items: items, settings: settings, calibrated: calibrated)
+                    for seed in 0..<8 {
+                        compared += compareWithReference(engine, items: items, calibrated: calibrated, seed: "r\(seed)")
+                    }
+                }
+            }
+        }
+        #expect(compared > 300)
+    }
+}
+
+/// The next item as the engine chose it before it kept its skill index and IRT candidates: everything
+/// rebuilt from the bank for this one choice.
+func referenceNextItem(framework: Framework, items: [Item], settings: AssessmentSettings,
+                       calibrated: [String: ItemParameters], answers: [AnsweredItem],
+                       elements: [KnowledgeElement], seed: String) -> Item? {
+    let index = SkillIndex([framework])
+    let playable = items.filter { $0.isPlayable && index[$0.skillID] != nil && ($0.accessible || !settings.accessibleOnly) }
+    let smartRandom = SmartRandom(framework: framework, items: playable, profile: settings.profile)
+    switch settings.algorithm {
+    case .smartRandom:
+        return smartRandom.nextItem(answers: answers, elements: elements, seed: seed)
+    case .irt:
+        let byID = Dictionary(playable.map { ($0.id, $0) }, uniquingKeysWith: { a, _ in a })
+        let candidates = byID.values.filter { smartRandom.scope.contains($0.skillID) }.sorted { $0.id < $1.id }.map { item in
+            let fallback = IRT.defaultParameters(level: index[item.skillID]!.skill.level)
+            return IRTCandidate(itemID: item.id, competenceID: index[item.skillID]!.competenceID,
+                                parameters: calibrated[item.id] ?? ItemParameters(
+                                    difficulty: item.difficulty ?? fallback.difficulty,
+                                    discrimination: item.discrimination ?? fallback.discrimination))
+        }
+        let irt = IRTEngine(candidates: candidates, targetStandardError: settings.targetStandardError,
+                            maxLength: settings.maxLength)
+        var random = SeededRandom(text: "\(seed)#\(answers.count)")
+        return irt.nextItem(after: answers.map { IRTResponse(itemID: $0.itemID, correct: $0.correct) }, using: &random)
+            .flatMap { byID[$0.itemID] }
+    }
+}
+
+/// Runs the engine with answers drawn from the seed and checks each choice against the reference;
+/// returns the number of choices compared.
+@discardableResult
+func compareWithReference(_ engine: AssessmentEngine, items: [Item], calibrated: [String: ItemParameters],
+                          seed: String, limit: Int = 200) -> Int {
+    var answers: [AnsweredItem] = [], elements: [KnowledgeElement] = []
+    var random = SeededRandom(text: seed)
+    var compared = 0
+    while answers.count < limit {
+        let next = engine.nextItem(answers: answers, elements: elements, seed: seed)
+        let expected = referenceNextItem(framework: engine.framework, items: items, settings: engine.settings,
+                                         calibrated: calibrated, answers: answers, elements: elements, seed: seed)
+        compared += 1
+        #expect(next?.id == expected?.id, "\(engine.settings.algorithm) \(seed), answer \(answers.count)")
+        guard let item = next, next?.id == expected?.id else { break }
+        let correct = random.nextUnit() < 0.5
+        elements += engine.elements(forAnswerOn: item, correct: correct, existing: elements)
+        answers.append(AnsweredItem(itemID: item.id, skillID: item.skillID, correct: correct))
+    }
+    #expect(engine.remainingAtMost(answers: answers, elements: elements) >= 0)
+    return compared
 }
