@@ -1,6 +1,6 @@
 import Foundation
 
-public enum AssessmentAlgorithm: String, Sendable, Codable, CaseIterable {
+public enum AssessmentAlgorithm: String, Sendable, Hashable, Codable, CaseIterable {
     case smartRandom = "smart-random"
     case irt
 
@@ -13,7 +13,7 @@ public enum AssessmentAlgorithm: String, Sendable, Codable, CaseIterable {
 }
 
 /// How an assessment is run: chosen by the trainer when opening it.
-public struct AssessmentSettings: Sendable, Equatable, Codable {
+public struct AssessmentSettings: Sendable, Hashable, Codable {
     public var frameworkID: String
     public var algorithm: AssessmentAlgorithm
     public var profile: TargetProfile?

@@ -11,10 +11,14 @@ public struct CohortExport: Sendable {
 
     let store: Store
     let catalog: ContentCatalog
+    /// Gives each run's progress; its engines are built once per settings, not once per learner.
+    let assessments: AssessmentService
 
-    public init(store: Store, catalog: ContentCatalog) {
+    /// `assessments`: a service whose engines are already built (the web app's); a new one otherwise.
+    public init(store: Store, catalog: ContentCatalog, assessments: AssessmentService? = nil) {
         self.store = store
         self.catalog = catalog
+        self.assessments = assessments ?? AssessmentService(store: store, catalog: catalog)
     }
 
     /// A stable pseudonym for a learner: the same for every export of this installation, and not
@@ -178,7 +182,7 @@ public struct CohortExport: Sendable {
     }
 
     private func progress(of run: AssessmentRecord) throws -> Double {
-        let view = try AssessmentService(store: store, catalog: catalog).view(run)
+        let view = try assessments.view(run)
         let total = view.answered + view.remainingAtMost
         return total == 0 ? 0 : Double(view.answered) / Double(total)
     }
