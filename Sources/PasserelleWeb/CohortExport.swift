@@ -195,14 +195,32 @@ public struct CohortExport: Sendable {
 
 /// Dates as French readers expect them (Europe/Paris), from the store's UTC timestamps.
 enum French {
-    static func date(_ timestamp: String) -> String {
-        let parser = ISO8601DateFormatter()
-        parser.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
-        guard let date = parser.date(from: timestamp) else { return timestamp }
-        let formatter = DateFormatter()
-        formatter.locale = Locale(identifier: "fr_FR")
-        formatter.timeZone = TimeZone(identifier: "Europe/Paris")
-        formatter.dateFormat = "dd/MM/yyyy HH:mm"
-        return formatter.string(from: date)
+    static func date(_ timestamp: String) -> String { formatters.date(timestamp) }
+
+    /// Creating formatters is costly (it was a quarter of the 1,000-learner tracker): one of each for the
+    /// process, used under a lock since Foundation does not promise that one formatter is safe on several
+    /// threads at once.
+    private static let formatters = Formatters()
+
+    private final class Formatters: @unchecked Sendable {  // `lock` guards both formatters
+        private let lock = NSLock()
+        private let parser: ISO8601DateFormatter
+        private let formatter: DateFormatter
+
+        init() {
+            parser = ISO8601DateFormatter()
+            parser.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
+            formatter = DateFormatter()
+            formatter.locale = Locale(identifier: "fr_FR")
+            formatter.timeZone = TimeZone(identifier: "Europe/Paris")
+            formatter.dateFormat = "dd/MM/yyyy HH:mm"
+        }
+
+        func date(_ timestamp: String) -> String {
+            lock.lock()
+            defer { lock.unlock() }
+            guard let date = parser.date(from: timestamp) else { return timestamp }
+            return formatter.string(from: date)
+        }
     }
 }
