@@ -49,6 +49,7 @@ test-browser: build browser-deps
 bench: deps
 	$(call apt_install,wrk time sqlite3)
 	$(SWIFT) build -c release
+	bench/engine.sh
 	bench/http.sh
 	bench/export-memory.sh
 

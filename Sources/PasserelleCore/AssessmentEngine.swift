@@ -1,6 +1,6 @@
 import Foundation
 
-public enum AssessmentAlgorithm: String, Sendable, Codable, CaseIterable {
+public enum AssessmentAlgorithm: String, Sendable, Hashable, Codable, CaseIterable {
     case smartRandom = "smart-random"
     case irt
 
@@ -13,7 +13,7 @@ public enum AssessmentAlgorithm: String, Sendable, Codable, CaseIterable {
 }
 
 /// How an assessment is run: chosen by the trainer when opening it.
-public struct AssessmentSettings: Sendable, Equatable, Codable {
+public struct AssessmentSettings: Sendable, Hashable, Codable {
     public var frameworkID: String
     public var algorithm: AssessmentAlgorithm
     public var profile: TargetProfile?
@@ -89,7 +89,11 @@ public struct AssessmentResult: Sendable, Equatable, Codable {
 /// Runs one assessment: which item comes next, what an answer adds to the knowledge elements, and the
 /// result. Pure and deterministic given the answers and the seed, so that an interrupted assessment
 /// resumes exactly where it was.
-public struct AssessmentEngine: Sendable {
+///
+/// Building one walks the whole bank (skill index, playable items, scoring, IRT candidates): build it once
+/// per framework and settings and reuse it (`AssessmentService` keeps them). It is immutable, so one
+/// instance serves any number of threads.
+public final class AssessmentEngine: Sendable {
     public let framework: Framework
     public let settings: AssessmentSettings
     let items: [String: Item]
@@ -97,6 +101,10 @@ public struct AssessmentEngine: Sendable {
     let smartRandom: SmartRandom
     let scoring: Scoring
     let parameters: [String: ItemParameters]
+    /// IRT mode: the items in scope, in id order, with their parameters (no candidate in smart random mode).
+    let irtEngine: IRTEngine
+    /// Playable items whose skill is in scope.
+    let itemsInScope: Int
 
     /// `items`: the bank (only validated items of this framework are used); `calibrated`: item parameters
     /// from calibration, which win over those in the item files.
@@ -104,22 +112,33 @@ public struct AssessmentEngine: Sendable {
                 calibrated: [String: ItemParameters] = [:]) {
         self.framework = framework
         self.settings = settings
-        index = SkillIndex([framework])
+        let index = SkillIndex([framework])
+        self.index = index
         let playable = items.filter {
-            $0.isPlayable && SkillIndex([framework])[$0.skillID] != nil && ($0.accessible || !settings.accessibleOnly)
+            $0.isPlayable && index[$0.skillID] != nil && ($0.accessible || !settings.accessibleOnly)
         }
-        self.items = Dictionary(playable.map { ($0.id, $0) }, uniquingKeysWith: { a, _ in a })
-        smartRandom = SmartRandom(framework: framework, items: playable, profile: settings.profile)
+        let byID = Dictionary(playable.map { ($0.id, $0) }, uniquingKeysWith: { a, _ in a })
+        self.items = byID
+        let smartRandom = SmartRandom(framework: framework, items: playable, profile: settings.profile, index: index)
+        self.smartRandom = smartRandom
         scoring = Scoring(framework: framework, activeSkills: Set(playable.map(\.skillID)), maxLevel: settings.maxLevel)
         var parameters: [String: ItemParameters] = [:]
         for item in playable {
-            let level = SkillIndex([framework])[item.skillID]!.skill.level
-            let fallback = IRT.defaultParameters(level: level)
+            guard let place = index[item.skillID] else { continue }
+            let fallback = IRT.defaultParameters(level: place.skill.level)
             parameters[item.id] = calibrated[item.id] ?? ItemParameters(
                 difficulty: item.difficulty ?? fallback.difficulty,
                 discrimination: item.discrimination ?? fallback.discrimination)
         }
         self.parameters = parameters
+        let inScope = byID.values.filter { smartRandom.scope.contains($0.skillID) }.sorted { $0.id < $1.id }
+        itemsInScope = inScope.count
+        let candidates: [IRTCandidate] = settings.algorithm != .irt ? [] : inScope.compactMap { item in
+            guard let place = index[item.skillID], let itemParameters = parameters[item.id] else { return nil }
+            return IRTCandidate(itemID: item.id, competenceID: place.competenceID, parameters: itemParameters)
+        }
+        irtEngine = IRTEngine(candidates: candidates, targetStandardError: settings.targetStandardError,
+                              maxLength: settings.maxLength)
     }
 
     public func item(_ id: String) -> Item? { items[id] }
@@ -128,14 +147,6 @@ public struct AssessmentEngine: Sendable {
 
     /// The skills in scope (profile, playable items).
     public var scope: Set<String> { smartRandom.scope }
-
-    var irtEngine: IRTEngine {
-        let candidates = items.values.filter { smartRandom.scope.contains($0.skillID) }.sorted { $0.id < $1.id }.map {
-            IRTCandidate(itemID: $0.id, competenceID: index[$0.skillID]!.competenceID, parameters: parameters[$0.id]!)
-        }
-        return IRTEngine(candidates: candidates, targetStandardError: settings.targetStandardError,
-                         maxLength: settings.maxLength)
-    }
 
     /// The next item, or nil when the assessment is over.
     public func nextItem(answers: [AnsweredItem], elements: [KnowledgeElement], seed: String) -> Item? {
@@ -155,7 +166,7 @@ public struct AssessmentEngine: Sendable {
         switch settings.algorithm {
         case .smartRandom: return untested
         case .irt:
-            let unanswered = items.values.filter { scope.contains($0.skillID) }.count - answers.count
+            let unanswered = itemsInScope - answers.count
             return max(0, min(settings.maxLength - answers.count, unanswered))
         }
     }

@@ -155,6 +155,8 @@ public struct IRTEngine: Sendable {
     /// Competence ids in order of first appearance among the candidates.
     public let competenceIDs: [String]
     private let candidateIndex: [String: Int]
+    /// Positions in `candidates` of each competence's candidates, in candidate order.
+    private let candidatesByCompetence: [String: [Int]]
     private let estimator = EAPEstimator()
 
     public init(candidates: [IRTCandidate], targetStandardError: Double = 0.3, maxLength: Int = 40, topK: Int = 5) {
@@ -171,6 +173,9 @@ public struct IRTEngine: Sendable {
         }
         self.candidates = unique
         self.candidateIndex = index
+        var byCompetence: [String: [Int]] = [:]
+        for (position, candidate) in unique.enumerated() { byCompetence[candidate.competenceID, default: []].append(position) }
+        self.candidatesByCompetence = byCompetence
         self.competenceIDs = competences
         self.targetStandardError = targetStandardError
         self.maxLength = maxLength
@@ -210,8 +215,15 @@ public struct IRTEngine: Sendable {
         // framework order); without it, the most informative items of a few competences take every question.
         var asked: [String: Int] = [:]
         for (candidate, _) in known { asked[candidate.competenceID, default: 0] += 1 }
+        // Open: a competence with an unanswered candidate (more candidates than distinct answered ones).
+        var answeredPerCompetence: [String: Int] = [:]
+        for itemID in answered {
+            if let position = candidateIndex[itemID] { answeredPerCompetence[candidates[position].competenceID, default: 0] += 1 }
+        }
         var open = Set<String>()
-        for candidate in candidates where !answered.contains(candidate.itemID) { open.insert(candidate.competenceID) }
+        for (competence, positions) in candidatesByCompetence where positions.count > answeredPerCompetence[competence] ?? 0 {
+            open.insert(competence)
+        }
         let chosen = competenceIDs.enumerated().filter { _, competence in
             open.contains(competence) && (current[competence]?.standardError ?? 0) > targetStandardError
         }.min { a, b in
@@ -223,9 +235,8 @@ public struct IRTEngine: Sendable {
         }?.element
         guard let chosen, let estimate = current[chosen] else { return nil }
         var ranked: [(information: Double, order: Int)] = []
-        for (order, candidate) in candidates.enumerated()
-        where candidate.competenceID == chosen && !answered.contains(candidate.itemID) {
-            ranked.append((IRT.information(theta: estimate.theta, candidate.parameters), order))
+        for order in candidatesByCompetence[chosen] ?? [] where !answered.contains(candidates[order].itemID) {
+            ranked.append((IRT.information(theta: estimate.theta, candidates[order].parameters), order))
         }
         if ranked.isEmpty {
             return nil

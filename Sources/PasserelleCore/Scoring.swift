@@ -1,7 +1,7 @@
 import Foundation
 
 /// A set of tubes, each capped at a level: what an assessment targets.
-public struct TargetProfile: Sendable, Equatable, Codable {
+public struct TargetProfile: Sendable, Hashable, Codable {
     /// Tube id -> highest level included.
     public var tubes: [String: Int]
 

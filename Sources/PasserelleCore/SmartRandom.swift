@@ -28,9 +28,14 @@ public struct SmartRandom: Sendable {
     let easyTubes: Set<String>
 
     public init(framework: Framework, items: [Item], profile: TargetProfile? = nil) {
+        self.init(framework: framework, items: items, profile: profile, index: SkillIndex([framework]))
+    }
+
+    /// `index`: the framework's skill index, when the caller has already built it.
+    init(framework: Framework, items: [Item], profile: TargetProfile?, index: SkillIndex) {
         self.framework = framework
         self.profile = profile
-        index = SkillIndex([framework])
+        self.index = index
         var bySkill: [String: [Item]] = [:]
         for item in items where item.isPlayable && index[item.skillID] != nil {
             bySkill[item.skillID, default: []].append(item)

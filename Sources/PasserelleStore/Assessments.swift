@@ -287,6 +287,23 @@ extension Store {
         }
     }
 
+    /// A short text that changes whenever the calibrated parameters change (how many, the sums of their values,
+    /// the latest calibration time): one aggregate query, cheap enough for every request, so that what is built
+    /// from the parameters can be kept until a calibration (possibly by another process) replaces them.
+    public func calibrationFingerprint() throws -> String {
+        try read { db in
+            guard let row = try Row.fetchOne(db, sql: """
+                SELECT count(*) AS n, total(difficulty) AS b, total(discrimination) AS a, max(calibrated_at) AS t
+                FROM item_parameters WHERE model IS NOT NULL
+                """) else { return "" }
+            let count: Int = row["n"]
+            let difficulties: Double = row["b"]
+            let discriminations: Double = row["a"]
+            let latest: String? = row["t"]
+            return "\(count)|\(difficulties.bitPattern)|\(discriminations.bitPattern)|\(latest ?? "")"
+        }
+    }
+
     /// Calibrated parameters by item id (only items calibrated from data, not defaults).
     public func calibratedParameters() throws -> [String: ItemParameters] {
         try read { db in

@@ -86,10 +86,13 @@ public struct AssessmentView: Sendable {
 }
 
 /// Runs assessments for learners: start or resume, show the current item, take an answer, give the result.
+/// Engines are built once per settings and calibration and shared by the copies of a service: keep one
+/// service for the whole process (as `WebApp` does) rather than one per request.
 public struct AssessmentService: Sendable {
     let store: Store
     let catalog: ContentCatalog
     let newSeed: @Sendable () -> Int64
+    let engines = EngineCache()
 
     public enum Failure: Error, Equatable {
         case notFound
@@ -114,12 +117,19 @@ public struct AssessmentService: Sendable {
         return settings
     }
 
+    /// The engine for these settings: built the first time, then reused until a calibration changes the item
+    /// parameters.
     func engine(_ settings: AssessmentSettings) throws -> AssessmentEngine {
         guard let framework = catalog.framework(id: settings.frameworkID) else {
             throw Failure.unavailable("le référentiel « \(settings.frameworkID) » n'est plus disponible")
         }
-        return AssessmentEngine(framework: framework, items: catalog.items(of: framework), settings: settings,
-                                calibrated: (try? store.calibratedParameters()) ?? [:])
+        func build() -> AssessmentEngine {
+            AssessmentEngine(framework: framework, items: catalog.items(of: framework), settings: settings,
+                             calibrated: (try? store.calibratedParameters()) ?? [:])
+        }
+        // When the calibration cannot be read, build without keeping (as every request did before the cache).
+        guard let calibration = try? store.calibrationFingerprint() else { return build() }
+        return engines.engine(settings: settings, calibration: calibration, build: build)
     }
 
     public func title(frameworkID: String) -> String {

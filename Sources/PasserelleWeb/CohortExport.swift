@@ -11,10 +11,14 @@ public struct CohortExport: Sendable {
 
     let store: Store
     let catalog: ContentCatalog
+    /// Gives each run's progress; its engines are built once per settings, not once per learner.
+    let assessments: AssessmentService
 
-    public init(store: Store, catalog: ContentCatalog) {
+    /// `assessments`: a service whose engines are already built (the web app's); a new one otherwise.
+    public init(store: Store, catalog: ContentCatalog, assessments: AssessmentService? = nil) {
         self.store = store
         self.catalog = catalog
+        self.assessments = assessments ?? AssessmentService(store: store, catalog: catalog)
     }
 
     /// A stable pseudonym for a learner: the same for every export of this installation, and not
@@ -178,7 +182,7 @@ public struct CohortExport: Sendable {
     }
 
     private func progress(of run: AssessmentRecord) throws -> Double {
-        let view = try AssessmentService(store: store, catalog: catalog).view(run)
+        let view = try assessments.view(run)
         let total = view.answered + view.remainingAtMost
         return total == 0 ? 0 : Double(view.answered) / Double(total)
     }
@@ -191,14 +195,32 @@ public struct CohortExport: Sendable {
 
 /// Dates as French readers expect them (Europe/Paris), from the store's UTC timestamps.
 enum French {
-    static func date(_ timestamp: String) -> String {
-        let parser = ISO8601DateFormatter()
-        parser.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
-        guard let date = parser.date(from: timestamp) else { return timestamp }
-        let formatter = DateFormatter()
-        formatter.locale = Locale(identifier: "fr_FR")
-        formatter.timeZone = TimeZone(identifier: "Europe/Paris")
-        formatter.dateFormat = "dd/MM/yyyy HH:mm"
-        return formatter.string(from: date)
+    static func date(_ timestamp: String) -> String { formatters.date(timestamp) }
+
+    /// Creating formatters is costly (it was a quarter of the 1,000-learner tracker): one of each for the
+    /// process, used under a lock since Foundation does not promise that one formatter is safe on several
+    /// threads at once.
+    private static let formatters = Formatters()
+
+    private final class Formatters: @unchecked Sendable {  // `lock` guards both formatters
+        private let lock = NSLock()
+        private let parser: ISO8601DateFormatter
+        private let formatter: DateFormatter
+
+        init() {
+            parser = ISO8601DateFormatter()
+            parser.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
+            formatter = DateFormatter()
+            formatter.locale = Locale(identifier: "fr_FR")
+            formatter.timeZone = TimeZone(identifier: "Europe/Paris")
+            formatter.dateFormat = "dd/MM/yyyy HH:mm"
+        }
+
+        func date(_ timestamp: String) -> String {
+            lock.lock()
+            defer { lock.unlock() }
+            guard let date = parser.date(from: timestamp) else { return timestamp }
+            return formatter.string(from: date)
+        }
     }
 }

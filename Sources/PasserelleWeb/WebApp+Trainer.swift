@@ -58,7 +58,7 @@ extension WebApp {
                 return try WebApp.streamedDownload(
                     name: "passerelle-cohorte-\(cohort.id).\(format.rawValue)",
                     type: format == .csv ? "text/csv; charset=utf-8" : "application/json; charset=utf-8") { emit in
-                    try CohortExport(store: store, catalog: catalog).write(
+                    try CohortExport(store: store, catalog: catalog, assessments: assessments).write(
                         cohortID: cohort.id, format: format, pseudonymize: request.queryValue("pseudonymes") == "1", emit: emit)
                 }
             case ("GET", 4, "apprenants"), ("HEAD", 4, "apprenants"):
@@ -341,7 +341,7 @@ extension WebApp {
                 let cohorts = try store.cohorts(organisationID: user.organisationID).map(\.id)
                 try store.audit(AuditEntry(action: "export-organisation", actorUserID: user.id))
                 return try WebApp.streamedDownload(name: "passerelle-organisation.csv") { emit in
-                    try CohortExport(store: store, catalog: catalog).write(
+                    try CohortExport(store: store, catalog: catalog, assessments: assessments).write(
                         cohortIDs: cohorts, format: .csv, pseudonymize: request.queryValue("pseudonymes") == "1", emit: emit)
                 }
             }

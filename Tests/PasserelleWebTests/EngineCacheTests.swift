@@ -1,0 +1,141 @@
+import Foundation
+import PasserelleContent
+import PasserelleCore
+import PasserelleStore
+import Testing
+@testable import PasserelleWeb
+
+/// Engines are built once per settings and calibration, and reused by every request and every learner.
+@Suite struct EngineCacheTests {
+    struct Setup {
+        let fixture: AssessmentFixture
+        let catalog: ContentCatalog
+        let store: Store
+
+        init() throws {
+            fixture = try AssessmentFixture()
+            catalog = try ContentLoader.load(fixture.contentRoot)
+            store = try Store(path: temporaryFolderPath() + "/engines.sqlite")
+        }
+
+        /// A learner of a new cohort with the « essai » assessment assigned to the cohort.
+        func learnerWithAssignment(learners: Int = 1) throws -> (learners: [Learner], assignment: Int64) {
+            let org = try store.createOrganisation(name: "O")
+            let cohort = try store.createCohort(organisationID: org.id, name: "C")
+            let created = try (0..<learners).map {
+                try store.createLearner(cohortID: cohort.id, firstName: "A\($0)", lastName: "B", codeSelector: nil, codeHash: nil)
+            }
+            let chosen = AssessmentAssignment(settings: AssessmentSettings(frameworkID: "essai"), purpose: .initial)
+            let assignment = try store.createAssignment(cohortID: cohort.id, kind: .assessment, contentID: "essai",
+                                                        settings: String(decoding: try JSONEncoder().encode(chosen), as: UTF8.self))
+            return (created, assignment)
+        }
+    }
+
+    @Test func equalSettingsShareOneEngineAndOtherSettingsGetTheirOwn() throws {
+        let setup = try Setup()
+        defer { setup.fixture.remove() }
+        let service = AssessmentService(store: setup.store, catalog: setup.catalog)
+        let base = AssessmentSettings(frameworkID: "essai")
+        let first = try service.engine(base)
+        #expect(try service.engine(base) === first)
+        #expect(try service.engine(AssessmentSettings(frameworkID: "essai", algorithm: .smartRandom)) === first)
+        let copy = service  // copies of a service share its engines
+        #expect(try copy.engine(base) === first)
+        #expect(service.engines.builds == 1)
+
+        var variants: [AssessmentSettings] = []
+        func variant(_ change: (inout AssessmentSettings) -> Void) {
+            var settings = base
+            change(&settings)
+            variants.append(settings)
+        }
+        variant { $0.algorithm = .irt }
+        variant { $0.profile = TargetProfile(tubes: ["A": 3]) }
+        variant { $0.profile = TargetProfile(tubes: ["A": 4]) }
+        variant { $0.maxLevel = 5 }
+        variant { $0.maxLength = 20 }
+        variant { $0.targetStandardError = 0.4 }
+        variant { $0.accessibleOnly = true }
+        var seen: [AssessmentEngine] = [first]
+        for settings in variants {
+            let engine = try service.engine(settings)
+            #expect(!seen.contains { $0 === engine }, "\(settings)")
+            #expect(engine.settings == settings)
+            #expect(try service.engine(settings) === engine)
+            seen.append(engine)
+        }
+        #expect(service.engines.builds == 1 + variants.count)
+        #expect(try service.engine(base) === first)
+        #expect(throws: AssessmentService.Failure.self) { try service.engine(AssessmentSettings(frameworkID: "inconnu")) }
+    }
+
+    @Test func aNewCalibrationGivesEnginesWithTheNewParameters() throws {
+        let setup = try Setup()
+        defer { setup.fixture.remove() }
+        let service = AssessmentService(store: setup.store, catalog: setup.catalog)
+        let settings = AssessmentSettings(frameworkID: "essai", algorithm: .irt)
+        let before = try service.engine(settings)
+        #expect(before.parameters(of: "qA3") == IRT.defaultParameters(level: 3))
+        func calibrate(_ difficulty: Double) throws {
+            try setup.store.saveItemParameters([Store.StoredItemParameters(
+                itemID: "qA3", difficulty: difficulty, discrimination: 1.3, answerCount: 50, model: "2pl", fit: nil)])
+        }
+        try calibrate(2.5)
+        let calibrated = try service.engine(settings)
+        #expect(calibrated !== before)
+        #expect(calibrated.parameters(of: "qA3") == ItemParameters(difficulty: 2.5, discrimination: 1.3))
+        #expect(try service.engine(settings) === calibrated)
+        try calibrate(-1)
+        let again = try service.engine(settings)
+        #expect(again !== calibrated)
+        #expect(again.parameters(of: "qA3") == ItemParameters(difficulty: -1, discrimination: 1.3))
+        #expect(service.engines.builds == 3)
+    }
+
+    @Test func aWholeRunBuildsItsEngineOnce() throws {
+        let setup = try Setup()
+        defer { setup.fixture.remove() }
+        let service = AssessmentService(store: setup.store, catalog: setup.catalog, newSeed: { 42 })
+        let (learners, assignment) = try setup.learnerWithAssignment()
+        let learner = try #require(learners.first)
+        var record = try service.start(learner: learner, assignmentID: assignment)
+        var answered = 0
+        while record.state == .started, answered < 50 {
+            let view = try service.view(record)
+            let item = try #require(view.item)
+            let choice = item.choices.first { $0.correct == (answered % 3 != 0) }?.id ?? "a"
+            let answer: ItemAnswer = item.type == .qroc ? .fields(["r": "CAF"]) : .choice(choice)
+            try service.answer(record, itemID: item.id, answer: answer, timeSpentMs: 1000)
+            answered += 1
+            record = try service.run(record.id, of: learner)
+        }
+        #expect(record.state == .completed)
+        #expect(answered > 2)
+        _ = try service.result(record)
+        try service.share(record)
+        #expect(service.engines.builds == 1)
+    }
+
+    @Test func aCohortExportBuildsOneEngineForAllItsLearners() throws {
+        let setup = try Setup()
+        defer { setup.fixture.remove() }
+        let (learners, assignment) = try setup.learnerWithAssignment(learners: 6)
+        let runner = AssessmentService(store: setup.store, catalog: setup.catalog)
+        for learner in learners {
+            let record = try runner.start(learner: learner, assignmentID: assignment)
+            let item = try #require(try runner.view(record).item)
+            try runner.answer(record, itemID: item.id, answer: item.type == .qroc ? .fields(["r": "CAF"]) : .choice("a"),
+                              timeSpentMs: 1000)
+        }
+        let export = CohortExport(store: setup.store, catalog: setup.catalog)
+        var lines: [String] = []
+        try export.write(cohortID: learners[0].cohortID, format: .csv, pseudonymize: false) { lines.append($0) }
+        #expect(lines.count == 1 + learners.count)
+        #expect(export.assessments.engines.builds == 1)
+        // Given the web app's service, the export reuses the engine that service already built.
+        let shared = CohortExport(store: setup.store, catalog: setup.catalog, assessments: runner)
+        try shared.write(cohortID: learners[0].cohortID, format: .csv, pseudonymize: false) { _ in }
+        #expect(runner.engines.builds == 1)
+    }
+}
