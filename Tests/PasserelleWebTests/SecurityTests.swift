@@ -48,14 +48,19 @@ import TestSupport
         return try #require(sessionCookie(response))
     }
 
+    /// `POST /api/assessments` for an assignment, as the learner of `cookie`.
+    func start(_ client: RawHTTPClient, _ assignment: Int64, _ cookie: String) throws -> RawHTTPClient.Response {
+        try client.request("POST", "/api/assessments", headers: jsonHeaders.merging(["Cookie": cookie]) { a, _ in a },
+                           body: Array(#"{"assignment": \#(assignment)}"#.utf8))
+    }
+
     /// Finding 1: an answer that is not an object (false, "a", 1, null…) stopped the process.
     @Test func malformedAnswersGetA400AndTheServerLives() throws {
         try withServer { server, store in
             let codes = try setUp(store)
             let cookie = try signIn(server, codes.a)
             let client = try server.client()
-            let started = try client.request("POST", "/api/assessments", headers: jsonHeaders.merging(["Cookie": cookie]) { a, _ in a },
-                                             body: Array(#"{"assignment": \#(codes.assessment)}"#.utf8))
+            let started = try start(client, codes.assessment, cookie)
             #expect(started.status == 200)
             let run = try #require((try JSONSerialization.jsonObject(with: Data(started.body)) as? [String: Any])?["id"] as? Int)
             let bodies = [
@@ -81,8 +86,7 @@ import TestSupport
             let cookie = try signIn(server, codes.a)
             let headers = jsonHeaders.merging(["Cookie": cookie]) { a, _ in a }
             let client = try server.client()
-            let started = try client.request("POST", "/api/assessments", headers: headers,
-                                             body: Array(#"{"assignment": \#(codes.assessment)}"#.utf8))
+            let started = try start(client, codes.assessment, cookie)
             let view = try #require(try JSONSerialization.jsonObject(with: Data(started.body)) as? [String: Any])
             let run = try #require(view["id"] as? Int)
             var item = try #require((view["item"] as? [String: Any])?["id"] as? String)
@@ -109,8 +113,7 @@ import TestSupport
             let codes = try setUp(store)
             let cookieB = try signIn(server, codes.b)
             let client = try server.client()
-            let started = try client.request("POST", "/api/assessments", headers: jsonHeaders.merging(["Cookie": cookieB]) { a, _ in a },
-                                             body: Array(#"{"assignment": \#(codes.assessment)}"#.utf8))
+            let started = try start(client, codes.assessment, cookieB)
             #expect(started.status == 404)
             let page = try client.request("POST", "/positionnements/\(codes.assessment)/commencer", headers: ["Cookie": cookieB])
             #expect(page.status == 404)
@@ -119,8 +122,7 @@ import TestSupport
             // The group's own learner still reaches them.
             let cookieA = try signIn(server, codes.a)
             #expect(try client.request("GET", "/questionnaires/\(codes.questionnaire)", headers: ["Cookie": cookieA]).status == 200)
-            let own = try client.request("POST", "/api/assessments", headers: jsonHeaders.merging(["Cookie": cookieA]) { a, _ in a },
-                                         body: Array(#"{"assignment": \#(codes.assessment)}"#.utf8))
+            let own = try start(client, codes.assessment, cookieA)
             #expect(own.status == 200)
         }
     }
