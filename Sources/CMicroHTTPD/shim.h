@@ -30,10 +30,29 @@ static inline struct MHD_Daemon *passerelle_mhd_start(
     size_t connection_memory_limit,
     unsigned int connection_limit,
     unsigned int per_ip_connection_limit,
-    unsigned int connection_timeout_seconds)
+    unsigned int connection_timeout_seconds,
+    const char *tls_key_pem,
+    const char *tls_cert_pem)
 {
     unsigned int flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL | MHD_USE_ITC;
     if (ipv6) flags |= MHD_USE_IPv6;
+    if (tls_key_pem != NULL && tls_cert_pem != NULL) {
+        /* HTTPS (GnuTLS): the key and certificate are PEM text held by the caller while the daemon runs. */
+        return MHD_start_daemon(flags | MHD_USE_TLS, 0, NULL, NULL, handler, handler_cls,
+            MHD_OPTION_HTTPS_MEM_KEY, tls_key_pem,
+            MHD_OPTION_HTTPS_MEM_CERT, tls_cert_pem,
+            MHD_OPTION_SOCK_ADDR, addr,
+            MHD_OPTION_NOTIFY_COMPLETED, completed, handler_cls,
+            MHD_OPTION_URI_LOG_CALLBACK, uri_log, handler_cls,
+            MHD_OPTION_NOTIFY_CONNECTION, notify_connection, handler_cls,
+            MHD_OPTION_THREAD_POOL_SIZE, thread_pool_size,
+            MHD_OPTION_CONNECTION_MEMORY_LIMIT, connection_memory_limit,
+            MHD_OPTION_CONNECTION_LIMIT, connection_limit,
+            MHD_OPTION_PER_IP_CONNECTION_LIMIT, per_ip_connection_limit,
+            MHD_OPTION_CONNECTION_TIMEOUT, connection_timeout_seconds,
+            MHD_OPTION_LISTENING_ADDRESS_REUSE, (unsigned int)0,
+            MHD_OPTION_END);
+    }
     return MHD_start_daemon(flags, 0, NULL, NULL, handler, handler_cls,
         MHD_OPTION_SOCK_ADDR, addr,
         MHD_OPTION_NOTIFY_COMPLETED, completed, handler_cls,

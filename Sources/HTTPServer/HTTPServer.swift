@@ -11,6 +11,7 @@ public enum HTTPServerError: Error, LocalizedError, Equatable {
     case invalidHost(String)
     case cannotListen(host: String, port: UInt16)
     case alreadyStarted
+    case tlsRefused
 
     public var errorDescription: String? {
         switch self {
@@ -20,6 +21,8 @@ public enum HTTPServerError: Error, LocalizedError, Equatable {
             return "impossible d'écouter sur \(host):\(port) (port déjà utilisé ou adresse indisponible)"
         case .alreadyStarted:
             return "le serveur est déjà démarré"
+        case .tlsRefused:
+            return "HTTPS impossible : la clé ou le certificat est illisible, ou ils ne vont pas ensemble"
         }
     }
 }
@@ -56,6 +59,17 @@ public final class HTTPServer: @unchecked Sendable {
         public var maxQueryParameters: Int = 100
         /// Header fields accepted in one request; more get 431. (The connection memory bounds their size.)
         public var maxHeaderCount: Int = 100
+        /// HTTPS: the PEM text of the private key and of the certificate (chain). Both or neither.
+        public var tls: TLS?
+
+        public struct TLS: Sendable, Equatable {
+            public var keyPEM: String
+            public var certificatePEM: String
+            public init(keyPEM: String, certificatePEM: String) {
+                self.keyPEM = keyPEM
+                self.certificatePEM = certificatePEM
+            }
+        }
 
         public init() {}
     }
@@ -66,6 +80,15 @@ public final class HTTPServer: @unchecked Sendable {
     private var context: Unmanaged<ServerContext>?
     private var boundPort: UInt16 = 0
     private var deadlineTimer: DispatchSourceTimer?
+    private var tlsKey: UnsafeMutablePointer<CChar>?
+    private var tlsCertificate: UnsafeMutablePointer<CChar>?
+
+    private func freeTLS() {
+        free(tlsKey)
+        free(tlsCertificate)
+        tlsKey = nil
+        tlsCertificate = nil
+    }
 
     public init(configuration: Configuration = Configuration(), handler: @escaping Handler) {
         self.configuration = configuration
@@ -96,6 +119,11 @@ public final class HTTPServer: @unchecked Sendable {
         let family = passerelle_make_sockaddr(configuration.host, configuration.port, &storage)
         guard family >= 0 else { throw HTTPServerError.invalidHost(configuration.host) }
 
+        // libmicrohttpd reads the PEM text from our memory: keep copies alive while the daemon runs.
+        if let tls = configuration.tls {
+            tlsKey = strdup(tls.keyPEM)
+            tlsCertificate = strdup(tls.certificatePEM)
+        }
         let ctx = Unmanaged.passRetained(ServerContext(handler: handlerStorage, configuration: configuration))
         let started: OpaquePointer? = withUnsafePointer(to: &storage) { pointer in
             pointer.withMemoryRebound(to: sockaddr.self, capacity: 1) { address in
@@ -106,11 +134,23 @@ public final class HTTPServer: @unchecked Sendable {
                     configuration.connectionMemoryLimit,
                     UInt32(max(1, configuration.connectionLimit)),
                     UInt32(max(0, configuration.perAddressConnectionLimit)),
-                    UInt32(max(0, configuration.idleTimeout)))
+                    UInt32(max(0, configuration.idleTimeout)),
+                    tlsKey, tlsCertificate)
             }
         }
         guard let started else {
             ctx.release()
+            if configuration.tls != nil {
+                freeTLS()
+                // A bad key or certificate and a busy port both fail here: tell them apart by binding in clear.
+                var probe = configuration
+                probe.tls = nil
+                let plain = HTTPServer(configuration: probe) { _ in HTTPResponse(status: 503) }
+                if (try? plain.start()) != nil {
+                    plain.stop(gracePeriod: 0)
+                    throw HTTPServerError.tlsRefused
+                }
+            }
             throw HTTPServerError.cannotListen(host: configuration.host, port: configuration.port)
         }
         daemon = started
@@ -147,6 +187,7 @@ public final class HTTPServer: @unchecked Sendable {
         deadlineTimer = nil
         MHD_stop_daemon(running)
         ctx.release()
+        freeTLS()
         daemon = nil
         context = nil
         boundPort = 0

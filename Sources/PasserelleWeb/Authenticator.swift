@@ -84,11 +84,14 @@ public final class Authenticator: Sendable {
         try? store.deleteSession(tokenHash: Credentials.digest(token))
     }
 
-    static func sessionCookie(_ token: String) -> String {
-        "\(cookieName)=\(token); Path=/; HttpOnly; SameSite=Lax; Max-Age=\(Int(sessionLifetime))"
+    /// The session cookie: HttpOnly always; over HTTPS also `Secure` and `SameSite=Strict`.
+    static func sessionCookie(_ token: String, secure: Bool = false) -> String {
+        "\(cookieName)=\(token); Path=/; HttpOnly; \(secure ? "Secure; SameSite=Strict" : "SameSite=Lax"); Max-Age=\(Int(sessionLifetime))"
     }
 
-    static let clearedCookie = "\(cookieName)=; Path=/; HttpOnly; SameSite=Lax; Max-Age=0"
+    static func clearedCookie(secure: Bool = false) -> String {
+        "\(cookieName)=; Path=/; HttpOnly; \(secure ? "Secure; SameSite=Strict" : "SameSite=Lax"); Max-Age=0"
+    }
 }
 
 /// Slows down guessing without locking a classroom out.

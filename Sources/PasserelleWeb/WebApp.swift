@@ -16,10 +16,12 @@ public final class WebApp: Sendable {
     let auth: Authenticator
     let assessments: AssessmentService
     let log: (@Sendable (String) -> Void)?
+    /// Served over HTTPS: session cookies are `Secure` and `SameSite=Strict`.
+    let secureCookies: Bool
 
     public init(
         store: Store, catalog: ContentCatalog, root: ContentRoot, throttle: SignInThrottle = SignInThrottle(),
-        log: (@Sendable (String) -> Void)? = nil,
+        log: (@Sendable (String) -> Void)? = nil, secureCookies: Bool = false,
         newSeed: @escaping @Sendable () -> Int64 = { Int64.random(in: 1...Int64(Int32.max)) }
     ) throws {
         self.store = store
@@ -30,6 +32,7 @@ public final class WebApp: Sendable {
         self.auth = Authenticator(store: store, throttle: throttle)
         self.assessments = AssessmentService(store: store, catalog: catalog, newSeed: newSeed)
         self.log = log
+        self.secureCookies = secureCookies
     }
 
     /// The handler to give to `HTTPServer`.
@@ -53,80 +56,29 @@ public final class WebApp: Sendable {
             guard let contentImages else { return errorResponse(request, status: 404, message: "Image introuvable.") }
             return contentImages.response(for: request, relativePath: String(path.dropFirst("/contenu/images/".count)))
         }
-        if request.method != "GET" && request.method != "HEAD" && !WebApp.sameOrigin(request) {
-            return errorResponse(request, status: 403,
-                                 message: "Cette action doit venir d'une page de Passerelle.")
-        }
-        if let response = assessmentRoute(request) { return response }
-        if let response = moduleRoute(request) { return response }
-        if let response = trainerModuleRoute(request) { return response }
-        if let response = questionnaireRoute(request) { return response }
-        switch (request.method, path) {
-        case ("GET", "/api/health"), ("HEAD", "/api/health"):
-            return health()
-        case ("POST", "/api/session"):
-            return apiSignIn(request)
-        case ("DELETE", "/api/session"):
-            auth.signOut(request)
-            return HTTPResponse(status: 204).with(header: "Set-Cookie", Authenticator.clearedCookie)
-        case ("GET", "/api/me"):
-            guard let principal = auth.principal(for: request) else {
-                return apiError(401, "Vous n'êtes pas connecté.")
-            }
-            return json(["role": principal.role.rawValue, "name": WebApp.name(of: principal)])
-        case ("GET", "/"), ("HEAD", "/"):
-            guard let principal = auth.principal(for: request) else { return .redirect(to: "/connexion") }
-            return .redirect(to: WebApp.home(of: principal))
-        case ("GET", "/connexion"), ("HEAD", "/connexion"):
-            if let principal = auth.principal(for: request) { return .redirect(to: WebApp.home(of: principal)) }
-            return signInPage()
-        case ("POST", "/connexion/apprenant"):
-            return formSignIn(request, learner: true)
-        case ("POST", "/connexion/formateur"):
-            return formSignIn(request, learner: false)
-        case ("POST", "/deconnexion"):
-            auth.signOut(request)
-            return HTTPResponse.redirect(to: "/connexion").with(header: "Set-Cookie", Authenticator.clearedCookie)
-        case ("GET", "/apprenant"), ("HEAD", "/apprenant"):
-            guard case .learner(let learner)? = auth.principal(for: request) else { return .redirect(to: "/connexion") }
-            return learnerHome(learner, saved: request.query.contains { $0.name == "enregistre" })
-        case ("POST", "/apprenant/reglages"):
-            guard case .learner(let learner)? = auth.principal(for: request) else { return .redirect(to: "/connexion") }
-            do {
-                try store.setAccessibleItems(learnerID: learner.id, request.formValue("questions_accessibles") == "1")
-            } catch {
-                return errorResponse(request, status: 500, message: WebApp.serverTrouble)
-            }
-            return .redirect(to: "/apprenant?enregistre=1")
-        case ("GET", "/apprenant/mes-donnees"):
-            guard case .learner(let learner)? = auth.principal(for: request) else { return .redirect(to: "/connexion") }
-            return learnerDataDownload(learner)
-        case ("GET", "/formateur"), ("HEAD", "/formateur"):
-            guard case .staff(let user)? = auth.principal(for: request) else { return .redirect(to: "/connexion") }
-            return staffHome(user)
-        default:
-            return errorResponse(request, status: WebApp.knownPaths.contains(path) ? 405 : 404,
-                                 message: WebApp.knownPaths.contains(path)
-                                     ? "Cette adresse n'accepte pas cette méthode."
-                                     : "Cette page n'existe pas. Vérifiez l'adresse ou revenez à l'accueil.")
-        }
+        return dispatch(request)
     }
 
-    static let knownPaths: Set<String> = [
-        "/", "/connexion", "/connexion/apprenant", "/connexion/formateur", "/deconnexion", "/apprenant", "/apprenant/reglages",
-        "/apprenant/mes-donnees",
-        "/formateur", "/api/health", "/api/session", "/api/me",
-    ]
+    /// `POST /apprenant/reglages`: the learner's preferences.
+    func saveLearnerSettings(_ context: RouteContext) -> HTTPResponse {
+        guard let learner = context.learner else { return .redirect(to: "/connexion") }
+        do {
+            try store.setAccessibleItems(learnerID: learner.id, context.request.formValue("questions_accessibles") == "1")
+        } catch {
+            return errorResponse(context.request, status: 500, message: WebApp.serverTrouble)
+        }
+        return .redirect(to: "/apprenant?enregistre=1")
+    }
 
     // MARK: Pages
 
-    private func signInPage(error: String? = nil, username: String = "", status: Int = 200) -> HTTPResponse {
+    func signInPage(error: String? = nil, username: String = "", status: Int = 200) -> HTTPResponse {
         var context: [String: Any] = ["title": "Connexion", "username": username]
         if let error { context["error"] = error }
         return .html(templates.render("connexion", context), status: status)
     }
 
-    private func formSignIn(_ request: HTTPRequest, learner: Bool) -> HTTPResponse {
+    func formSignIn(_ request: HTTPRequest, learner: Bool) -> HTTPResponse {
         let outcome: Authenticator.Outcome
         do {
             if learner {
@@ -142,7 +94,7 @@ public final class WebApp: Sendable {
         switch outcome {
         case .signedIn(let principal, let token):
             return HTTPResponse.redirect(to: WebApp.home(of: principal))
-                .with(header: "Set-Cookie", Authenticator.sessionCookie(token))
+                .with(header: "Set-Cookie", Authenticator.sessionCookie(token, secure: secureCookies))
         case .rejected:
             return signInPage(error: learner ? WebApp.unknownCode : WebApp.wrongPassword,
                               username: learner ? "" : request.formValue("identifiant") ?? "", status: 401)
@@ -151,7 +103,7 @@ public final class WebApp: Sendable {
         }
     }
 
-    private func learnerHome(_ learner: Learner, saved: Bool = false) -> HTTPResponse {
+    func learnerHome(_ learner: Learner, saved: Bool = false) -> HTTPResponse {
         let runs = (try? store.assessments(learnerID: learner.id)) ?? []
         let assigned: [[String: Any]] = ((try? store.assignments(for: learner, kind: .assessment)) ?? []).map { assignment in
             let chosen = try? JSONDecoder().decode(AssessmentAssignment.self, from: Data(assignment.settings.utf8))
@@ -192,7 +144,7 @@ public final class WebApp: Sendable {
 
     /// Everything stored about the signed-in learner, as a JSON file to keep (RGPD, right of access and
     /// portability; the sections are described in docs/PRIVACY.md).
-    private func learnerDataDownload(_ learner: Learner) -> HTTPResponse {
+    func learnerDataDownload(_ learner: Learner) -> HTTPResponse {
         guard let data = try? store.learnerData(learnerID: learner.id),
               let body = try? JSONSerialization.data(withJSONObject: [
                   "format": "passerelle-donnees-apprenant", "version": 1,
@@ -206,7 +158,7 @@ public final class WebApp: Sendable {
             .with(header: "Content-Disposition", "attachment; filename=\"mes-donnees-passerelle.json\"")
     }
 
-    private func staffHome(_ user: StaffUser) -> HTTPResponse {
+    func staffHome(_ user: StaffUser) -> HTTPResponse {
         let cohorts = (try? store.cohorts(visibleTo: user)) ?? []
         let frameworks: [[String: Any]] = catalog.frameworks.map { framework in
             ["id": framework.id, "title": framework.title,
@@ -253,14 +205,14 @@ public final class WebApp: Sendable {
 
     // MARK: JSON API
 
-    private func health() -> HTTPResponse {
+    func health() -> HTTPResponse {
         let healthy = store.isHealthy()
         // No version number: an anonymous caller learns only whether the service is up.
         return json(["status": healthy ? "ok" : "degraded", "database": healthy ? "ok" : "error"],
                     status: healthy ? 200 : 503)
     }
 
-    private func apiSignIn(_ request: HTTPRequest) -> HTTPResponse {
+    func apiSignIn(_ request: HTTPRequest) -> HTTPResponse {
         guard let object = try? JSONSerialization.jsonObject(with: Data(request.body)) as? [String: Any] else {
             return apiError(400, "Requête invalide : un objet JSON avec « code », ou « username » et « password », est attendu.")
         }
@@ -280,7 +232,7 @@ public final class WebApp: Sendable {
         case .signedIn(let principal, let token):
             return json(["role": principal.role.rawValue, "name": WebApp.name(of: principal),
                          "home": WebApp.home(of: principal)])
-                .with(header: "Set-Cookie", Authenticator.sessionCookie(token))
+                .with(header: "Set-Cookie", Authenticator.sessionCookie(token, secure: secureCookies))
         case .rejected:
             return apiError(401, object["code"] != nil ? WebApp.unknownCode : WebApp.wrongPassword)
         case .throttled:

@@ -50,7 +50,7 @@ struct PasserelleCommand: ParsableCommand {
         commandName: "passerelle",
         abstract: "Passerelle : formation et positionnement en médiation sociale numérique.",
         version: Passerelle.version,
-        subcommands: [Init.self, Serve.self, Demo.self, Content.self, Modules.self, Simulate.self, Calibrate.self, Export.self, CohortGroup.self, LearnerGroup.self, Report.self, TrainerGroup.self, Assign.self, Retention.self, Backup.self, Restore.self, Bench.self]
+        subcommands: [Init.self, Serve.self, Demo.self, Content.self, Modules.self, Simulate.self, Calibrate.self, Export.self, CohortGroup.self, LearnerGroup.self, Report.self, TrainerGroup.self, Assign.self, Retention.self, Backup.self, Restore.self, TLSGroup.self, Bench.self]
     )
 }
 

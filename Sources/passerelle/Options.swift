@@ -70,17 +70,39 @@ struct ServerOptions: ParsableArguments {
     @Flag(help: "Ne pas afficher une ligne par requête.")
     var quiet = false
 
-    var configuration: HTTPServer.Configuration {
+    @Option(name: .customLong("tls-cert"), help: ArgumentHelp(
+        "Certificat (PEM) pour servir en HTTPS ; avec --tls-key. « passerelle tls self-signed » en crée un.", valueName: "fichier"))
+    var tlsCertificate: String?
+
+    @Option(name: .customLong("tls-key"), help: ArgumentHelp("Clé privée (PEM) du certificat.", valueName: "fichier"))
+    var tlsKey: String?
+
+    var usesTLS: Bool { tlsCertificate != nil && tlsKey != nil }
+
+    /// The server's configuration; reads the key and certificate files when HTTPS is asked for.
+    func configuration() throws -> HTTPServer.Configuration {
         var configuration = HTTPServer.Configuration()
         configuration.host = host
         configuration.port = port
         if let threads { configuration.threads = threads }
+        if let tlsCertificate, let tlsKey {
+            guard let certificate = try? String(contentsOfFile: tlsCertificate, encoding: .utf8) else {
+                throw CommandFailure("certificat illisible : « \(tlsCertificate) »")
+            }
+            guard let key = try? String(contentsOfFile: tlsKey, encoding: .utf8) else {
+                throw CommandFailure("clé illisible : « \(tlsKey) »")
+            }
+            configuration.tls = .init(keyPEM: key, certificatePEM: certificate)
+        }
         return configuration
     }
 
     func validate() throws {
         if let threads, !(1...256).contains(threads) {
             throw ValidationError("--threads doit être compris entre 1 et 256.")
+        }
+        if (tlsCertificate == nil) != (tlsKey == nil) {
+            throw ValidationError("--tls-cert et --tls-key vont ensemble : donnez les deux, ou aucun.")
         }
     }
 }

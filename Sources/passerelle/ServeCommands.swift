@@ -113,12 +113,12 @@ func serve(store: Store, root: ContentRoot, catalog: ContentCatalog, options: Se
     let log = options.quiet ? nil : printLine
     let app: WebApp
     do {
-        app = try WebApp(store: store, catalog: catalog, root: root, log: log)
+        app = try WebApp(store: store, catalog: catalog, root: root, log: log, secureCookies: options.usesTLS)
     } catch {
         throw CommandFailure((error as? LocalizedError)?.errorDescription ?? "\(error)")
     }
     let signals = TerminationSignals()
-    let server = HTTPServer(configuration: options.configuration, handler: app.handle)
+    let server = HTTPServer(configuration: try options.configuration(), handler: app.handle)
     let port: UInt16
     do {
         port = try server.start()
@@ -126,9 +126,13 @@ func serve(store: Store, root: ContentRoot, catalog: ContentCatalog, options: Se
         throw CommandFailure(error.localizedDescription)
     }
     let shownHost = options.host.contains(":") ? "[\(options.host)]" : options.host
-    say("Passerelle \(Passerelle.version) écoute sur http://\(shownHost):\(port)/")
+    say("Passerelle \(Passerelle.version) écoute sur \(options.usesTLS ? "https" : "http")://\(shownHost):\(port)/")
     if !["127.0.0.1", "::1", "localhost"].contains(options.host) {
         say("Attention : le serveur est accessible depuis le réseau, pas seulement depuis cet ordinateur.")
+        if !options.usesTLS {
+            say("Attention : sans HTTPS, les codes d'accès et les réponses circulent en clair sur le réseau. "
+                + "Créez un certificat avec « passerelle tls self-signed » et relancez avec --tls-cert et --tls-key.")
+        }
     }
     say("Appuyez sur Ctrl+C pour arrêter.")
     let signal = signals.wait()

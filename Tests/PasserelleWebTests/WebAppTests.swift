@@ -84,7 +84,7 @@ func sessionCookie(_ response: RawHTTPClient.Response) -> String? {
         #expect(home.text.contains("Bonjour \(name.split(separator: " ")[0])"))
         // A learner may not open the trainer's pages.
         let trainerPage = try client.request("GET", "/formateur", headers: ["Cookie": cookie])
-        #expect(trainerPage.status == 303)
+        #expect(trainerPage.status == 403)
 
         let signOut = try client.request("POST", "/deconnexion", headers: ["Cookie": cookie])
         #expect(signOut.status == 303)

@@ -1,0 +1,317 @@
+import Foundation
+import HTTPServer
+import PasserelleCore
+import PasserelleStore
+
+/// Who may use a route.
+public enum Access: String, Sendable, CaseIterable {
+    /// Anyone, signed in or not.
+    case anyone
+    /// A signed-in learner.
+    case learner
+    /// A signed-in trainer or administrator.
+    case staff
+    /// A signed-in administrator of the organisation.
+    case admin
+}
+
+/// One route of the application: method, path pattern with typed parameters, who may use it, and the
+/// handler. `{name}` matches one path segment; `{name:int}` a positive whole number; a segment may
+/// end with a fixed suffix after the parameter (`{assignment:int}.csv`).
+///
+/// The router checks, before a handler runs: the method (405 otherwise), the role (`access`), that the
+/// request comes from our own pages when it changes state (every method but GET and HEAD), and that
+/// the ids in the path belong to the caller (see `Router.owns`). A handler cannot forget them.
+public struct Route: Sendable {
+    public let method: String
+    public let pattern: String
+    public let access: Access
+    let segments: [Segment]
+    let handler: @Sendable (WebApp, RouteContext) -> HTTPResponse
+
+    /// Every method but GET (and HEAD) changes state and needs a same-origin request.
+    public var changesState: Bool { method != "GET" }
+
+    /// The names of the parameters, in order.
+    public var parameters: [(name: String, isInteger: Bool)] {
+        segments.compactMap { if case .parameter(let name, let isInteger, _) = $0 { (name, isInteger) } else { nil } }
+    }
+
+    enum Segment: Sendable {
+        case literal(String)
+        case parameter(name: String, isInteger: Bool, suffix: String)
+    }
+
+    init(_ method: String, _ pattern: String, _ access: Access,
+         _ handler: @escaping @Sendable (WebApp, RouteContext) -> HTTPResponse) {
+        self.method = method
+        self.pattern = pattern
+        self.access = access
+        self.handler = handler
+        segments = pattern.split(separator: "/").map { part in
+            guard part.hasPrefix("{"), let close = part.firstIndex(of: "}") else { return .literal(String(part)) }
+            let inside = part[part.index(after: part.startIndex)..<close].split(separator: ":")
+            return .parameter(name: String(inside.first ?? ""), isInteger: inside.count > 1 && inside[1] == "int",
+                              suffix: String(part[part.index(after: close)...]))
+        }
+    }
+
+    /// The parameters when `parts` (the path split on `/`) fits the pattern; nil otherwise.
+    func match(_ parts: [Substring]) -> [String: String]? {
+        guard parts.count == segments.count else { return nil }
+        var values: [String: String] = [:]
+        for (segment, part) in zip(segments, parts) {
+            switch segment {
+            case .literal(let text):
+                guard part == text else { return nil }
+            case .parameter(let name, let isInteger, let suffix):
+                guard part.hasSuffix(suffix) else { return nil }
+                let value = part.dropLast(suffix.count)
+                guard !value.isEmpty, value.count <= 200 else { return nil }
+                if isInteger {
+                    guard value.count <= 18, value.allSatisfy({ $0.isASCII && $0.isNumber }), let number = Int64(value), number > 0 else {
+                        return nil
+                    }
+                }
+                values[name] = String(value)
+            }
+        }
+        return values
+    }
+}
+
+/// What a handler receives: the request, who sent it (checked against the route's access) and the
+/// path parameters (checked for ownership).
+public struct RouteContext: Sendable {
+    public let request: HTTPRequest
+    public let principal: Principal?
+    public let parameters: [String: String]
+
+    public func integer(_ name: String) -> Int64? { parameters[name].flatMap { Int64($0) } }
+
+    public var learner: Learner? { if case .learner(let learner)? = principal { learner } else { nil } }
+    public var staff: StaffUser? { if case .staff(let user)? = principal { user } else { nil } }
+}
+
+extension WebApp {
+    /// The application's route table: every path the application answers, in one place. Static files
+    /// (`/static/…`) and item images (`/contenu/images/…`) are served before it, to anyone.
+    static let routes: [Route] = [
+        // Anyone
+        Route("GET", "/api/health", .anyone) { app, _ in app.health() },
+        Route("GET", "/", .anyone) { app, context in
+            guard let principal = context.principal else { return .redirect(to: "/connexion") }
+            return .redirect(to: WebApp.home(of: principal))
+        },
+        Route("GET", "/connexion", .anyone) { app, context in
+            if let principal = context.principal { return .redirect(to: WebApp.home(of: principal)) }
+            return app.signInPage()
+        },
+        Route("POST", "/connexion/apprenant", .anyone) { app, context in app.formSignIn(context.request, learner: true) },
+        Route("POST", "/connexion/formateur", .anyone) { app, context in app.formSignIn(context.request, learner: false) },
+        Route("POST", "/deconnexion", .anyone) { app, context in
+            app.auth.signOut(context.request)
+            return HTTPResponse.redirect(to: "/connexion").with(header: "Set-Cookie", Authenticator.clearedCookie(secure: app.secureCookies))
+        },
+        Route("POST", "/api/session", .anyone) { app, context in app.apiSignIn(context.request) },
+        Route("DELETE", "/api/session", .anyone) { app, context in
+            app.auth.signOut(context.request)
+            return HTTPResponse(status: 204).with(header: "Set-Cookie", Authenticator.clearedCookie(secure: app.secureCookies))
+        },
+        Route("GET", "/api/me", .anyone) { app, context in
+            guard let principal = context.principal else { return app.apiError(401, "Vous n'êtes pas connecté.") }
+            return app.json(["role": principal.role.rawValue, "name": WebApp.name(of: principal)])
+        },
+
+        // Learners
+        Route("GET", "/apprenant", .learner) { app, context in
+            guard let learner = context.learner else { return .redirect(to: "/connexion") }
+            return app.learnerHome(learner, saved: context.request.query.contains { $0.name == "enregistre" })
+        },
+        Route("POST", "/apprenant/reglages", .learner) { app, context in app.saveLearnerSettings(context) },
+        Route("GET", "/apprenant/mes-donnees", .learner) { app, context in
+            guard let learner = context.learner else { return .redirect(to: "/connexion") }
+            return app.learnerDataDownload(learner)
+        },
+        Route("GET", "/modules/{module}", .learner) { app, context in app.delegate(context, app.moduleRoute) },
+        Route("GET", "/modules/{module}/lecons/{lesson}", .learner) { app, context in app.delegate(context, app.moduleRoute) },
+        Route("POST", "/modules/{module}/lecons/{lesson}/lue", .learner) { app, context in app.delegate(context, app.moduleRoute) },
+        Route("GET", "/modules/{module}/activites/{set}", .learner) { app, context in app.delegate(context, app.moduleRoute) },
+        Route("POST", "/modules/{module}/activites/{set}/{activity}", .learner) { app, context in
+            app.delegate(context, app.moduleRoute)
+        },
+        Route("GET", "/api/modules", .learner) { app, context in app.delegate(context, app.moduleRoute) },
+        Route("GET", "/api/modules/{module}", .learner) { app, context in app.delegate(context, app.moduleRoute) },
+        Route("POST", "/api/modules/{module}/lessons/{lesson}", .learner) { app, context in app.delegate(context, app.moduleRoute) },
+        Route("POST", "/api/modules/{module}/activities/{activity}", .learner) { app, context in
+            app.delegate(context, app.moduleRoute)
+        },
+        Route("PUT", "/api/modules/{module}/drafts/{activity}", .learner) { app, context in app.delegate(context, app.moduleRoute) },
+        Route("POST", "/positionnements/{assignment:int}/commencer", .learner) { app, context in
+            app.delegate(context, app.assessmentRoute)
+        },
+        Route("GET", "/positionnement/{run:int}", .learner) { app, context in app.delegate(context, app.assessmentRoute) },
+        Route("POST", "/positionnement/{run:int}/reponse", .learner) { app, context in app.delegate(context, app.assessmentRoute) },
+        Route("GET", "/positionnement/{run:int}/resultat", .learner) { app, context in app.delegate(context, app.assessmentRoute) },
+        Route("POST", "/positionnement/{run:int}/partager", .learner) { app, context in app.delegate(context, app.assessmentRoute) },
+        Route("GET", "/api/assessments", .learner) { app, context in app.delegate(context, app.assessmentRoute) },
+        Route("POST", "/api/assessments", .learner) { app, context in app.delegate(context, app.assessmentRoute) },
+        Route("GET", "/api/assessments/{run:int}", .learner) { app, context in app.delegate(context, app.assessmentRoute) },
+        Route("POST", "/api/assessments/{run:int}/answers", .learner) { app, context in app.delegate(context, app.assessmentRoute) },
+        Route("GET", "/api/assessments/{run:int}/result", .learner) { app, context in app.delegate(context, app.assessmentRoute) },
+        Route("POST", "/api/assessments/{run:int}/share", .learner) { app, context in app.delegate(context, app.assessmentRoute) },
+        Route("GET", "/questionnaires/{assignment:int}", .learner) { app, context in app.delegate(context, app.questionnaireRoute) },
+        Route("POST", "/questionnaires/{assignment:int}", .learner) { app, context in app.delegate(context, app.questionnaireRoute) },
+
+        // Trainers (their own or shared cohorts; administrators: every cohort of the organisation)
+        Route("GET", "/formateur", .staff) { app, context in
+            guard let user = context.staff else { return .redirect(to: "/connexion") }
+            return app.staffHome(user)
+        },
+        Route("POST", "/formateur/cohortes", .staff) { app, context in app.delegate(context, app.trainerModuleRoute) },
+        Route("GET", "/formateur/apprenants/{learner:int}", .staff) { app, context in app.delegate(context, app.trainerModuleRoute) },
+        Route("GET", "/formateur/cohortes/{cohort:int}/modules", .staff) { app, context in app.delegate(context, app.trainerModuleRoute) },
+        Route("POST", "/formateur/cohortes/{cohort:int}/modules", .staff) { app, context in app.delegate(context, app.trainerModuleRoute) },
+        Route("POST", "/formateur/cohortes/{cohort:int}/debloquer", .staff) { app, context in
+            app.delegate(context, app.trainerModuleRoute)
+        },
+        Route("POST", "/formateur/cohortes/{cohort:int}/relectures/{attempt:int}", .staff) { app, context in
+            app.delegate(context, app.trainerModuleRoute)
+        },
+        Route("GET", "/formateur/cohortes/{cohort:int}/export.csv", .staff) { app, context in
+            app.delegate(context, app.trainerModuleRoute)
+        },
+        Route("GET", "/formateur/cohortes/{cohort:int}/export.json", .staff) { app, context in
+            app.delegate(context, app.trainerModuleRoute)
+        },
+        Route("GET", "/formateur/cohortes/{cohort:int}/apprenants", .staff) { app, context in
+            app.delegate(context, app.trainerModuleRoute)
+        },
+        Route("POST", "/formateur/cohortes/{cohort:int}/apprenants", .staff) { app, context in
+            app.delegate(context, app.trainerModuleRoute)
+        },
+        Route("POST", "/formateur/cohortes/{cohort:int}/codes", .staff) { app, context in app.delegate(context, app.trainerModuleRoute) },
+        Route("GET", "/formateur/cohortes/{cohort:int}/suivi", .staff) { app, context in app.delegate(context, app.trainerModuleRoute) },
+        Route("GET", "/formateur/cohortes/{cohort:int}/rapport", .staff) { app, context in app.delegate(context, app.trainerModuleRoute) },
+        Route("GET", "/formateur/cohortes/{cohort:int}/progression", .staff) { app, context in
+            app.delegate(context, app.trainerModuleRoute)
+        },
+        Route("GET", "/formateur/cohortes/{cohort:int}/progression.csv", .staff) { app, context in
+            app.delegate(context, app.trainerModuleRoute)
+        },
+        Route("POST", "/formateur/cohortes/{cohort:int}/positionnements", .staff) { app, context in
+            app.delegate(context, app.assessmentRoute)
+        },
+        Route("GET", "/formateur/positionnements/{assignment:int}", .staff) { app, context in app.delegate(context, app.assessmentRoute) },
+        Route("POST", "/formateur/cohortes/{cohort:int}/questionnaires", .staff) { app, context in
+            app.delegate(context, app.questionnaireRoute)
+        },
+        Route("GET", "/formateur/questionnaires/{assignment:int}", .staff) { app, context in
+            app.delegate(context, app.questionnaireRoute)
+        },
+        Route("GET", "/formateur/questionnaires/{assignment:int}.csv", .staff) { app, context in
+            app.delegate(context, app.questionnaireRoute)
+        },
+
+        // Administrators
+        Route("POST", "/formateur/equipe", .admin) { app, context in app.delegate(context, app.trainerModuleRoute) },
+        Route("GET", "/formateur/export-organisation.csv", .admin) { app, context in app.delegate(context, app.trainerModuleRoute) },
+        Route("POST", "/formateur/apprenants/{learner:int}/effacer", .admin) { app, context in
+            app.delegate(context, app.trainerModuleRoute)
+        },
+    ]
+
+    /// Runs a handler that reads the path itself (the route table has already checked method, role,
+    /// origin and ownership).
+    func delegate(_ context: RouteContext, _ handler: (HTTPRequest) -> HTTPResponse?) -> HTTPResponse {
+        handler(context.request) ?? errorResponse(context.request, status: 404, message: WebApp.noSuchPage)
+    }
+
+    static let noSuchPage = "Cette page n'existe pas. Vérifiez l'adresse ou revenez à l'accueil."
+    static let notYours = "Cette page n'existe pas ou ne vous est pas accessible."
+
+    /// Finds the route, checks it, runs its handler.
+    func dispatch(_ request: HTTPRequest) -> HTTPResponse {
+        let parts = request.path.split(separator: "/")
+        let method = request.method == "HEAD" ? "GET" : request.method
+        var allowed: [String] = []
+        var found: (Route, [String: String])?
+        for route in WebApp.routes {
+            guard let parameters = route.match(parts) else { continue }
+            if route.method == method { found = (route, parameters); break }
+            allowed.append(route.method)
+        }
+        guard let (route, parameters) = found else {
+            if allowed.isEmpty { return errorResponse(request, status: 404, message: WebApp.noSuchPage) }
+            let methods = Set(allowed + (allowed.contains("GET") ? ["HEAD"] : [])).sorted().joined(separator: ", ")
+            return errorResponse(request, status: 405, message: "Cette adresse n'accepte pas cette méthode.")
+                .with(header: "Allow", methods)
+        }
+        if route.changesState && !WebApp.sameOrigin(request) {
+            return errorResponse(request, status: 403, message: "Cette action doit venir d'une page de Passerelle.")
+        }
+        let principal = route.access == .anyone && route.pattern != "/" && route.pattern != "/connexion" && route.pattern != "/api/me"
+            ? nil : auth.principal(for: request)
+        let context = RouteContext(request: request, principal: principal, parameters: parameters)
+        if let refusal = refusal(route, context) { return refusal }
+        return route.handler(self, context)
+    }
+
+    /// Why this caller may not use this route with these ids, or nil when they may.
+    func refusal(_ route: Route, _ context: RouteContext) -> HTTPResponse? {
+        let request = context.request
+        let isAPI = request.path.hasPrefix("/api/")
+        func signIn() -> HTTPResponse {
+            isAPI ? apiError(401, "Connectez-vous pour continuer.") : .redirect(to: "/connexion")
+        }
+        switch route.access {
+        case .anyone: return nil
+        case .learner:
+            guard context.principal != nil else { return signIn() }
+            guard context.learner != nil else {
+                return errorResponse(request, status: 403, message: "Cette page est réservée aux apprenants.")
+            }
+        case .staff, .admin:
+            guard context.principal != nil else { return signIn() }
+            guard let user = context.staff else {
+                return errorResponse(request, status: 403, message: "Cette page est réservée aux formateurs.")
+            }
+            if route.access == .admin && user.role != .admin {
+                return errorResponse(request, status: 403, message: "Cette action est réservée aux administrateurs de l'organisation.")
+            }
+        }
+        do {
+            guard try owns(context) else { return errorResponse(request, status: 404, message: WebApp.notYours) }
+        } catch {
+            return errorResponse(request, status: 500, message: WebApp.serverTrouble)
+        }
+        return nil
+    }
+
+    /// Whether the ids in the path belong to the caller: a learner's own run, a module or an
+    /// assignment meant for them; a cohort, learner or assignment of a cohort the trainer may see.
+    func owns(_ context: RouteContext) throws -> Bool {
+        if let learner = context.learner {
+            if let run = context.integer("run"), try store.assessment(id: run)?.learnerID != learner.id { return false }
+            if let assignment = context.integer("assignment"), try store.assignment(id: assignment, for: learner) == nil { return false }
+            if let module = context.parameters["module"],
+               try !modulesService.modules(for: learner).contains(where: { $0.module.id == module }) { return false }
+            return true
+        }
+        guard let user = context.staff else { return true }
+        let needsCohorts = ["cohort", "learner", "assignment"].contains { context.parameters[$0] != nil }
+        guard needsCohorts else { return true }
+        let visible = Set(try store.cohorts(visibleTo: user).map(\.id))
+        if let cohort = context.integer("cohort"), !visible.contains(cohort) { return false }
+        if let id = context.integer("learner") {
+            guard let learner = try store.learner(id: id), visible.contains(learner.cohortID) else { return false }
+        }
+        if let id = context.integer("assignment") {
+            guard let assignment = try store.assignment(id: id) else { return false }
+            let cohortID: Int64?
+            if let cohort = assignment.cohortID { cohortID = cohort } else { cohortID = try assignment.learnerID.flatMap { try store.learner(id: $0) }?.cohortID }
+            guard let cohortID, visible.contains(cohortID) else { return false }
+        }
+        return true
+    }
+}
