@@ -185,7 +185,7 @@ extension Store {
     /// transaction: either all of it is on disk when this returns, or none of it.
     public func recordAnswer(
         assessmentID: Int64, itemID: String, skillID: String, answer: String, correct: Bool, timeSpentMs: Int,
-        elements: [KnowledgeElement], nextItemID: String?
+        elements: [KnowledgeElement], nextItemID: String?, skipped: Bool = false
     ) throws {
         try write { db in
             guard let row = try Row.fetchOne(db, sql: "SELECT learner_id, state, current_item_id FROM assessments WHERE id = ?",
@@ -198,7 +198,8 @@ extension Store {
             try db.execute(sql: """
                 INSERT INTO assessment_answers (assessment_id, item_id, skill_id, answer, result, time_spent_ms)
                 VALUES (?, ?, ?, ?, ?, ?)
-                """, arguments: [assessmentID, itemID, skillID, answer, correct ? "ok" : "ko", Store.boundedTimeSpent(timeSpentMs)])
+                """, arguments: [assessmentID, itemID, skillID, answer, skipped ? "skipped" : correct ? "ok" : "ko",
+                                 Store.boundedTimeSpent(timeSpentMs)])
             let answerID = db.lastInsertedRowID
             for element in elements {
                 try db.execute(sql: """

@@ -93,6 +93,7 @@ public struct AssessmentService: Sendable {
     let catalog: ContentCatalog
     let newSeed: @Sendable () -> Int64
     let engines = EngineCache()
+    let lengths = TypicalLengths()
 
     public enum Failure: Error, Equatable {
         case notFound
@@ -109,6 +110,20 @@ public struct AssessmentService: Sendable {
     }
 
     static func seedText(_ seed: Int64) -> String { "passerelle-\(seed)" }
+
+    /// About how many questions a run with these settings asks: IRT runs stop at `maxLength`; for smart random,
+    /// the mean of a few simulated learners (`Simulation`), computed once per settings in the background so that
+    /// no request waits for it. Nil until it is known.
+    public func typicalLength(_ settings: AssessmentSettings) -> Int? {
+        if settings.algorithm == .irt { return settings.maxLength }
+        guard let framework = catalog.framework(id: settings.frameworkID) else { return nil }
+        let catalog = self.catalog
+        return lengths.value(for: settings) {
+            let report = Simulation.run(framework: framework, items: catalog.items(of: framework), settings: settings,
+                                        learners: 6, seed: 2026)
+            return max(1, Int((report.meanQuestions / 5).rounded()) * 5)
+        }
+    }
 
     func settings(_ record: AssessmentRecord) throws -> AssessmentSettings {
         guard let settings = try? JSONDecoder().decode(AssessmentSettings.self, from: Data(record.settings.utf8)) else {
@@ -207,21 +222,42 @@ public struct AssessmentService: Sendable {
         } catch let error as AnswerCheckError {
             throw Failure.invalidAnswer(error.localizedDescription)
         }
-        let (answers, elements) = try history(record)
-        let added = engine.elements(forAnswerOn: item, correct: check.correct, existing: elements)
-        let next = engine.nextItem(
-            answers: answers + [AnsweredItem(itemID: item.id, skillID: item.skillID, correct: check.correct)],
-            elements: elements + added, seed: AssessmentService.seedText(record.seed))
         let json = String(decoding: try JSONEncoder.sorted.encode(answer), as: UTF8.self)
+        try save(record, item, engine, correct: check.correct, answer: json, skipped: false, timeSpentMs: timeSpentMs)
+        return check
+    }
+
+    /// « Je passe »: the learner skips the current question. As in Pix, it counts as not mastered (the
+    /// skill and the harder ones of its tube are invalidated) and is stored as skipped.
+    public func skip(_ record: AssessmentRecord, itemID: String, timeSpentMs: Int) throws {
+        guard record.state == .started else {
+            throw Failure.conflict("Cette évaluation est terminée : rien n'a été enregistré.")
+        }
+        guard record.currentItemID == itemID else {
+            throw Failure.conflict("Cette question n'est plus celle en cours : rien n'a été enregistré. Reprenez à la question affichée.")
+        }
+        let engine = try engine(try settings(record))
+        guard let item = engine.item(itemID) else { throw Failure.unavailable("cette question n'existe plus") }
+        try save(record, item, engine, correct: false, answer: "{}", skipped: true, timeSpentMs: timeSpentMs)
+    }
+
+    /// Records an answer (or a skip) with its knowledge elements and the next item, in one transaction.
+    private func save(_ record: AssessmentRecord, _ item: Item, _ engine: AssessmentEngine, correct: Bool, answer json: String,
+                      skipped: Bool, timeSpentMs: Int) throws {
+        let (answers, elements) = try history(record)
+        let added = engine.elements(forAnswerOn: item, correct: correct, existing: elements)
+        let next = engine.nextItem(
+            answers: answers + [AnsweredItem(itemID: item.id, skillID: item.skillID, correct: correct)],
+            elements: elements + added, seed: AssessmentService.seedText(record.seed))
         do {
-            try store.recordAnswer(assessmentID: record.id, itemID: itemID, skillID: item.skillID, answer: json,
-                                   correct: check.correct, timeSpentMs: timeSpentMs, elements: added, nextItemID: next?.id)
+            try store.recordAnswer(assessmentID: record.id, itemID: item.id, skillID: item.skillID, answer: json,
+                                   correct: correct, timeSpentMs: timeSpentMs, elements: added, nextItemID: next?.id,
+                                   skipped: skipped)
         } catch AssessmentConflict.notCurrentItem {
             throw Failure.conflict("Cette question a déjà reçu une réponse : la nouvelle réponse n'a pas été enregistrée.")
         } catch AssessmentConflict.finished {
             throw Failure.conflict("Cette évaluation est terminée : la réponse n'a pas été enregistrée.")
         }
-        return check
     }
 
     public struct Missed: Sendable {
@@ -257,5 +293,29 @@ extension JSONEncoder {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys]
         return encoder
+    }
+}
+
+/// Typical lengths of runs, per settings, computed once in the background.
+final class TypicalLengths: @unchecked Sendable {
+    private let lock = NSLock()
+    private var known: [AssessmentSettings: Int] = [:]
+    private var computing: Set<AssessmentSettings> = []
+
+    /// The value if known; otherwise starts computing it (once) and returns nil.
+    func value(for settings: AssessmentSettings, compute: @escaping @Sendable () -> Int) -> Int? {
+        lock.lock()
+        defer { lock.unlock() }
+        if let value = known[settings] { return value }
+        if computing.insert(settings).inserted {
+            DispatchQueue.global(qos: .utility).async { [self] in
+                let value = compute()
+                lock.lock()
+                known[settings] = value
+                computing.remove(settings)
+                lock.unlock()
+            }
+        }
+        return nil
     }
 }

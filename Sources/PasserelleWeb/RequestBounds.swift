@@ -57,17 +57,23 @@ struct TimeSpent: Decodable {
 }
 
 /// `POST /api/assessments/{run}/answers`: `{"item": "…", "answer": {"choice": "a"}, "timeSpentMs": 1200}`.
+/// `{"item": "…", "skip": true}` skips the question (« Je passe »).
 struct AssessmentAnswerBody: Decodable {
     let item: String
-    let answer: ItemAnswer
+    let answer: ItemAnswer?
+    let skip: Bool?
     let timeSpentMs: TimeSpent?
 
-    /// Decodes and checks a body; nil when it is not such an object or leaves the bounds.
+    /// Decodes and checks a body; nil when it is not such an object, leaves the bounds, or has neither an
+    /// answer nor `"skip": true` (or both).
     static func decode(_ body: [UInt8]) -> AssessmentAnswerBody? {
         guard let decoded = try? JSONDecoder().decode(AssessmentAnswerBody.self, from: Data(body)),
-              !decoded.item.isEmpty, decoded.item.count <= RequestBounds.maximumIDLength,
-              RequestBounds.accepts(decoded.answer) else { return nil }
-        return decoded
+              !decoded.item.isEmpty, decoded.item.count <= RequestBounds.maximumIDLength else { return nil }
+        switch (decoded.answer, decoded.skip == true) {
+        case (let answer?, false): return RequestBounds.accepts(answer) ? decoded : nil
+        case (nil, true): return decoded
+        default: return nil
+        }
     }
 }
 

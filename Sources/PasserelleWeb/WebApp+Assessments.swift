@@ -111,8 +111,11 @@ extension WebApp {
                 guard let body = AssessmentAnswerBody.decode(request.body) else {
                     return apiError(400, "Requête invalide : indiquez « item » et « answer » (par exemple {\"choice\": \"a\"}).")
                 }
-                try assessments.answer(record, itemID: body.item, answer: body.answer,
-                                       timeSpentMs: body.timeSpentMs?.milliseconds ?? 0)
+                if let answer = body.answer {
+                    try assessments.answer(record, itemID: body.item, answer: answer, timeSpentMs: body.timeSpentMs?.milliseconds ?? 0)
+                } else {
+                    try assessments.skip(record, itemID: body.item, timeSpentMs: body.timeSpentMs?.milliseconds ?? 0)
+                }
                 return json(try viewJSON(assessments.view(try assessments.run(id, of: learner))))
             case "result":
                 guard record.state == .completed else {
@@ -180,13 +183,28 @@ extension WebApp {
         guard record.state == .started else { return .redirect(to: "/positionnement/\(record.id)/resultat") }
         let view = try assessments.view(record)
         guard let item = view.itemView else { return .redirect(to: "/positionnement/\(record.id)/resultat") }
-        let total = view.answered + view.remainingAtMost
+        // A realistic indication, never the worst case: « environ N questions » from the engine's typical run.
+        let typical = (try? assessments.settings(record)).flatMap { assessments.typicalLength($0) }
+        let progressText: String
+        let progressMax: Int
+        if view.remainingAtMost <= 1 {
+            progressText = "C'est peut-être la dernière question."
+            progressMax = view.answered + 1
+        } else if let typical, typical > view.answered {
+            progressText = "Environ \(typical) questions en tout. Le test s'arrête dès qu'il en sait assez."
+            progressMax = min(typical, view.answered + view.remainingAtMost)
+        } else if typical != nil {
+            progressText = "Encore quelques questions : le test s'arrête dès qu'il en sait assez."
+            progressMax = view.answered + min(3, view.remainingAtMost)
+        } else {
+            progressText = "Le test s'arrête dès qu'il en sait assez sur vous."
+            progressMax = view.answered + view.remainingAtMost
+        }
         var context: [String: Any] = [
             "title": "Question \(view.questionNumber) — \(view.title)", "heading": view.title, "runID": record.id,
             "number": view.questionNumber, "remaining": view.remainingAtMost,
-            "remainingText": view.remainingAtMost <= 1 ? "C'est peut-être la dernière question."
-                : "Il reste au plus \(view.remainingAtMost) questions ; souvent moins.",
-            "progressValue": view.answered, "progressMax": max(total, 1),
+            "remainingText": progressText,
+            "progressValue": view.answered, "progressMax": max(progressMax, 1),
             "itemID": item.id, "promptHTML": item.promptHTML, "spokenText": item.spokenText,
             "started": Int(Date().timeIntervalSince1970 * 1000),
         ]
@@ -201,6 +219,12 @@ extension WebApp {
         let fields = request.formFields()
         func value(_ name: String) -> String? { fields.first { $0.name == name }?.value }
         guard let itemID = value("item") else { return try questionPage(record, error: "Réponse incomplète.", status: 400) }
+        let started = Int(value("debut") ?? "") ?? 0
+        let spent = started > 0 ? max(0, Int(Date().timeIntervalSince1970 * 1000) - started) : 0
+        if value("passer") == "1" {
+            try assessments.skip(record, itemID: itemID, timeSpentMs: RequestBounds.clampedMilliseconds(Double(spent)))
+            return .redirect(to: "/positionnement/\(record.id)")
+        }
         let engine = try assessments.engine(try assessments.settings(record))
         guard let item = engine.item(itemID) else { throw AssessmentService.Failure.conflict("Cette question n'existe plus.") }
         let answer: ItemAnswer
@@ -208,8 +232,6 @@ extension WebApp {
         case .success(let read): answer = read
         case .failure(let problem): return try questionPage(record, error: problem.message, status: 400)
         }
-        let started = Int(value("debut") ?? "") ?? 0
-        let spent = started > 0 ? max(0, Int(Date().timeIntervalSince1970 * 1000) - started) : 0
         try assessments.answer(record, itemID: itemID, answer: answer, timeSpentMs: RequestBounds.clampedMilliseconds(Double(spent)))
         return .redirect(to: "/positionnement/\(record.id)")
     }
