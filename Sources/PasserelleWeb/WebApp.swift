@@ -72,8 +72,9 @@ public final class WebApp: Sendable {
 
     // MARK: Pages
 
-    func signInPage(error: String? = nil, username: String = "", status: Int = 200) -> HTTPResponse {
-        var context: [String: Any] = ["title": "Connexion", "username": username]
+    func signInPage(error: String? = nil, username: String = "", code: String = "", status: Int = 200) -> HTTPResponse {
+        // What was typed stays in the field (a code of at most 20 characters), so that it can be checked.
+        var context: [String: Any] = ["title": "Connexion", "username": username, "code": String(code.prefix(20))]
         if let error { context["error"] = error }
         return .html(templates.render("connexion", context), status: status)
     }
@@ -97,7 +98,8 @@ public final class WebApp: Sendable {
                 .with(header: "Set-Cookie", Authenticator.sessionCookie(token, secure: secureCookies))
         case .rejected:
             return signInPage(error: learner ? WebApp.unknownCode : WebApp.wrongPassword,
-                              username: learner ? "" : request.formValue("identifiant") ?? "", status: 401)
+                              username: learner ? "" : request.formValue("identifiant") ?? "",
+                              code: learner ? request.formValue("code") ?? "" : "", status: 401)
         case .throttled:
             return signInPage(error: WebApp.tooManyTries, status: 429)
         }

@@ -120,6 +120,9 @@ func sessionCookie(_ response: RawHTTPClient.Response) -> String? {
         #expect(wrongCode.page.contains("n'est pas reconnu"))
         #expect(wrongCode.text.contains("role=\"alert\""))
         #expect(sessionCookie(wrongCode) == nil)
+        #expect(wrongCode.text.contains(#"value="ACDEF-HJK34""#), "the code typed is kept, to be checked")
+        let hostile = try client.request("POST", "/connexion/apprenant", headers: form, body: Array("code=%22%3E%3Cscript%3E".utf8))
+        #expect(!hostile.text.contains("\"><script>"), "what is kept is escaped")
 
         let wrongPassword = try client.request(
             "POST", "/connexion/formateur", headers: form,
