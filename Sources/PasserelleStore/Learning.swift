@@ -29,6 +29,22 @@ extension Store {
         }
     }
 
+    /// Where a learner last was in a module: a lesson they opened or an activity set they answered in,
+    /// whichever is the most recent; nil when they have not started it.
+    public func lastPlace(learnerID: Int64, moduleID: String) throws -> (isLesson: Bool, id: String, activityID: String?)? {
+        try read { db in
+            guard let row = try Row.fetchOne(db, sql: """
+                SELECT 1 AS lesson, lesson_id AS id, NULL AS activity, updated_at AS at FROM lesson_progress
+                WHERE learner_id = :learner AND module_id = :module
+                UNION ALL
+                SELECT 0, activity_set_id, activity_id, created_at FROM activity_attempts
+                WHERE learner_id = :learner AND module_id = :module
+                ORDER BY at DESC, lesson ASC LIMIT 1
+                """, arguments: ["learner": learnerID, "module": moduleID]) else { return nil }
+            return ((row["lesson"] as Int) == 1, row["id"], row["activity"])
+        }
+    }
+
     public struct AttemptRecord: Sendable, Equatable {
         public var id: Int64
         public var activitySetID: String

@@ -1,4 +1,5 @@
 import Foundation
+import PasserelleContent
 import PasserelleCore
 import PasserelleStore
 
@@ -32,7 +33,10 @@ public enum DemoSeeder {
         ("Karima", "Lambert", "Maison France Services"), ("Lucas", "Moreau", "CCAS"),
     ]
 
-    public static func seed(_ store: Store) throws -> Credentials {
+    /// The programme the demo cohort follows: its modules are assigned like a real organisation would.
+    static let demoProgramme = "me-msn"
+
+    public static func seed(_ store: Store, catalog: ContentCatalog? = nil) throws -> Credentials {
         var created = false
         let organisation: Organisation
         if let existing = try store.demoOrganisation() {
@@ -67,6 +71,21 @@ public enum DemoSeeder {
             try store.createAssignment(
                 cohortID: cohort.id, kind: .assessment, contentID: demoFramework,
                 settings: String(decoding: try JSONEncoder.sorted.encode(chosen), as: UTF8.self), createdBy: trainer.id)
+        }
+
+        // Real assignments: the ME-MSN programme, module by module, a fortnight apart from today.
+        if let catalog, let programme = catalog.programme(id: demoProgramme) ?? catalog.programmes.first,
+           try store.assignments(cohortID: cohort.id, kind: .module).isEmpty {
+            let calendar = Calendar(identifier: .gregorian)
+            let formatter = DateFormatter()
+            formatter.locale = Locale(identifier: "en_US_POSIX")
+            formatter.timeZone = TimeZone(identifier: "Europe/Paris")
+            formatter.dateFormat = "yyyy-MM-dd"
+            for (index, moduleID) in programme.modules.enumerated() where catalog.module(id: moduleID) != nil {
+                let due = calendar.date(byAdding: .day, value: 14 * (index + 1), to: Date()).map(formatter.string)
+                try store.createAssignment(cohortID: cohort.id, kind: .module, contentID: moduleID, dueDate: due,
+                                           createdBy: trainer.id)
+            }
         }
 
         var existing = try store.learners(cohortID: cohort.id)

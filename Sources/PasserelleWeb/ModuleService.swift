@@ -29,11 +29,8 @@ public struct ModuleService: Sendable {
         public var scenarioOver: Bool
     }
 
-    /// Modules assigned to the learner (to their cohort or to them), or every module in the demo.
+    /// Modules assigned to the learner (to their cohort, their group or to them), in the order assigned.
     public func modules(for learner: Learner) throws -> [(module: Module, dueDate: String?)] {
-        if try store.isDemo(organisationOf: learner) {
-            return catalog.modules.map { ($0, nil) }
-        }
         var seen = Set<String>()
         return try store.assignments(for: learner, kind: .module).compactMap { assignment in
             guard seen.insert(assignment.contentID).inserted else { return nil }  // assigned twice: shown once

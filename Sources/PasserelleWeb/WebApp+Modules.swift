@@ -130,24 +130,82 @@ extension WebApp {
         }
     }
 
-    /// Rows for the learner's home page.
+    /// Where « Continuer » / « Reprendre » leads in a module: the lesson last opened, or the activity last
+    /// answered (its set's page, at that activity), whichever is the most recent; nil before any visit.
+    func resumePlace(_ learner: Learner, _ module: Module) -> (href: String, title: String)? {
+        guard let place = try? store.lastPlace(learnerID: learner.id, moduleID: module.id) else { return nil }
+        if place.isLesson, let lesson = module.lessons.first(where: { $0.id == place.id }) {
+            return ("/modules/\(module.id)/lecons/\(lesson.id)", "Leçon : \(lesson.title)")
+        }
+        if let set = module.activitySets.first(where: { $0.id == place.id }) {
+            return ("/modules/\(module.id)/activites/\(set.id)" + (place.activityID.map { "#activite-\($0)" } ?? ""),
+                    "Activités : \(set.title)")
+        }
+        return nil
+    }
+
+    /// Cards for the learner's home page, in the order to work: in progress, to do, locked, done.
     func moduleRows(for learner: Learner) -> [[String: Any]] {
         let service = modulesService
-        return ((try? service.modules(for: learner)) ?? []).map { entry in
-            let progress = try? service.progress(learner, entry.module)
-            let overdue = WebApp.isOverdue(entry.dueDate, done: progress?.state == .complete)
-            return ["id": entry.module.id, "title": entry.module.title, "summary": entry.module.summary,
-                    "state": WebApp.stateLabel(progress?.state ?? .notStarted),
-                    "percent": Int(((progress?.fraction ?? 0) * 100).rounded()),
-                    "due": entry.dueDate.map { "À terminer avant le \(WebApp.frenchDay($0))" } ?? "",
-                    "overdue": overdue]
+        let entries = ((try? service.modules(for: learner)) ?? []).enumerated().map { index, entry in
+            (index, entry, try? service.progress(learner, entry.module))
         }
+        func rank(_ state: ModuleState?) -> Int {
+            switch state {
+            case .inProgress?: return 0
+            case .notStarted?, nil: return 1
+            case .locked?: return 2
+            case .complete?: return 3
+            }
+        }
+        return entries.sorted { (rank($0.2?.state), $0.0) < (rank($1.2?.state), $1.0) }.map { _, entry, progress in
+            let state = progress?.state ?? .notStarted
+            let percent = Int(((progress?.fraction ?? 0) * 100).rounded())
+            var row: [String: Any] = [
+                "id": entry.module.id, "title": entry.module.title, "state": WebApp.stateLabel(state),
+                "percent": percent, "duration": entry.module.duration,
+                "due": entry.dueDate.map { "À terminer avant le \(WebApp.frenchDay($0))" } ?? "",
+                "overdue": WebApp.isOverdue(entry.dueDate, done: state == .complete),
+                "locked": state == .locked, "complete": state == .complete, "inProgress": state == .inProgress,
+            ]
+            if state == .locked {
+                let titles = entry.module.prerequisites.compactMap { catalog.module(id: $0)?.title }
+                row["lockReason"] = "S'ouvrira quand vous aurez terminé : \(titles.joined(separator: ", "))."
+            }
+            return row
+        }
+    }
+
+    /// The one thing to do next on the home page: a positioning in progress, else the module in progress
+    /// (at the exact place), else the first module to start; nil when everything is done.
+    func nextStep(for learner: Learner, modules rows: [[String: Any]], assessments: [[String: Any]]) -> [String: Any]? {
+        if let run = assessments.first(where: { $0["inProgress"] as? Bool == true }), let id = run["runID"] {
+            return ["label": "Reprendre le positionnement", "title": run["title"] ?? "", "href": "/positionnement/\(id)"]
+        }
+        let service = modulesService
+        let open = rows.compactMap { row -> Module? in
+            guard row["locked"] as? Bool == false, row["complete"] as? Bool == false, let id = row["id"] as? String else { return nil }
+            return try? service.module(id, for: learner)
+        }
+        // The module already begun (in the order of the rows: in progress first), at the exact place…
+        for module in open {
+            if let place = resumePlace(learner, module) {
+                return ["label": "Continuer", "title": module.title, "detail": place.title, "href": place.href]
+            }
+        }
+        // …else the first one to start.
+        if let module = open.first {
+            return ["label": "Commencer", "title": module.title, "href": "/modules/\(module.id)"]
+        }
+        if let run = assessments.first(where: { $0["notStarted"] as? Bool == true }), let title = run["title"] {
+            return ["label": "Voir le positionnement à passer", "title": title, "href": "#titre-evaluations"]
+        }
+        return nil
     }
 
     private func modulePage(_ learner: Learner, _ module: Module, _ service: ModuleService) throws -> HTTPResponse {
         let progress = try service.progress(learner, module)
         let record = try service.record(learner, module)
-        let last = try store.lessonProgress(learnerID: learner.id, moduleID: module.id).last
         let lessons: [[String: Any]] = module.lessons.enumerated().map { index, lesson in
             ["id": lesson.id, "number": index + 1, "title": lesson.title, "duration": lesson.duration,
              "read": record.lessonsRead.contains(lesson.id)]
@@ -168,8 +226,8 @@ extension WebApp {
                 + module.prerequisites.compactMap { catalog.module(id: $0)?.title }.joined(separator: ", ")
                 + ". Votre formateur peut aussi l'ouvrir."
         }
-        if let last, let lesson = module.lessons.first(where: { $0.id == last }) {
-            context["resume"] = ["id": lesson.id, "title": lesson.title]
+        if let place = resumePlace(learner, module) {
+            context["resume"] = ["href": place.href, "title": place.title]
         }
         return .html(templates.render("module", context))
     }

@@ -134,14 +134,20 @@ public final class WebApp: Sendable {
             return entry
         }
         let modules = moduleRows(for: learner), questionnaires = questionnaireRows(for: learner)
-        return .html(templates.render("apprenant", [
+        var context: [String: Any] = [
             "title": "Mon espace", "name": learner.displayName,
             "firstName": learner.firstName.isEmpty ? learner.displayName : learner.firstName,
             "assessments": assigned, "hasAssessments": !assigned.isEmpty,
             "modules": modules, "hasModules": !modules.isEmpty,
             "questionnaires": questionnaires, "hasQuestionnaires": !questionnaires.isEmpty,
             "accessibleItems": learner.accessibleItems, "saved": saved,
-        ]))
+            "modulesDone": modules.filter { $0["complete"] as? Bool == true }.count, "modulesTotal": modules.count,
+            // The first three cards show; the others fold, so that a phone does not scroll through a wall.
+            "modulesNow": Array(modules.prefix(3)), "modulesLater": Array(modules.dropFirst(3)),
+            "hasModulesLater": modules.count > 3, "laterCount": max(0, modules.count - 3),
+        ]
+        if let next = nextStep(for: learner, modules: modules, assessments: assigned) { context["next"] = next }
+        return .html(templates.render("apprenant", context))
     }
 
     /// Everything stored about the signed-in learner, as a JSON file to keep (RGPD, right of access and

@@ -88,7 +88,7 @@ struct Demo: ParsableCommand {
         }
         let demo: DemoSeeder.Credentials
         do {
-            demo = try DemoSeeder.seed(store)
+            demo = try DemoSeeder.seed(store, catalog: catalog)
         } catch let error as StoreError {
             throw CommandFailure("préparation de la démonstration impossible : \(error.localizedDescription)")
         }

@@ -21,9 +21,10 @@ final class RunningDemo {
         folder = FileManager.default.temporaryDirectory.appendingPathComponent("web-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
         store = try Store(path: folder.appendingPathComponent("demo.sqlite").path)
-        demo = try DemoSeeder.seed(store)
         let root = try ContentRoot(validating: repositoryRoot.path)
-        let app = try WebApp(store: store, catalog: try ContentLoader.load(root), root: root, throttle: throttle)
+        let catalog = try ContentLoader.load(root)
+        demo = try DemoSeeder.seed(store, catalog: catalog)
+        let app = try WebApp(store: store, catalog: catalog, root: root, throttle: throttle)
         var configuration = HTTPServer.Configuration()
         configuration.port = 0
         server = HTTPServer(configuration: configuration, handler: app.handle)

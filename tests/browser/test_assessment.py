@@ -64,7 +64,7 @@ def test_the_assessment_can_be_left_and_resumed(demo, page):
     answer_current_question(page)
     assert page.locator("h1").inner_text() == "Question 2"
     page.goto(demo.url + "/apprenant")
-    page.get_by_role("link", name="Reprendre").click()
+    page.get_by_role("link", name="Reprendre le positionnement").click()  # the home page's next step
     assert page.locator("h1").inner_text() == "Question 2"
 
 
