@@ -178,11 +178,23 @@ def test_a_lesson_fits_a_phone_and_remembers_large_text(demo, browser):
     lesson = f"{demo.url}/modules/{MODULE}/lecons/{module['lessons'][0][:-3]}"
     page.goto(lesson)
     assert page.evaluate("document.documentElement.scrollWidth") <= 360
+    size = page.evaluate("parseFloat(getComputedStyle(document.documentElement).fontSize)")
     button = page.get_by_role("button", name="Agrandir le texte")
     button.focus()
     page.keyboard.press("Enter")
-    assert button.get_attribute("aria-pressed") == "true"
+    # Pressed, and its label now says what the next click will do.
+    switch = page.locator("button.large-text")
+    assert switch.get_attribute("aria-pressed") == "true"
+    assert switch.inner_text() == "Revenir au texte normal"
+    assert page.evaluate("parseFloat(getComputedStyle(document.documentElement).fontSize)") >= 1.5 * size
     page.goto(lesson)
     assert page.evaluate("document.documentElement.classList.contains('large')")
     assert page.evaluate("document.documentElement.scrollWidth") <= 360
+    # Remembered on every page, not only lessons.
+    page.goto(f"{demo.url}/apprenant")
+    assert page.evaluate("document.documentElement.classList.contains('large')")
+    assert page.locator("button.large-text").get_attribute("aria-pressed") == "true"
+    page.locator("button.large-text").click()
+    assert not page.evaluate("document.documentElement.classList.contains('large')")
+    assert page.locator("button.large-text").inner_text() == "Agrandir le texte"
     context.close()
