@@ -44,7 +44,8 @@ public struct Templates: Sendable {
         self.library = library
     }
 
+    /// The page, with French typography applied to its text (`Typography.french`).
     func render(_ name: String, _ context: [String: Any]) -> String {
-        library.render(context, withTemplate: name) ?? ""
+        Typography.french(library.render(context, withTemplate: name) ?? "")
     }
 }

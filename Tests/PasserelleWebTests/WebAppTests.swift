@@ -45,6 +45,7 @@ extension RawHTTPClient.Response {
     /// The body with Mustache's HTML escapes of quotes and apostrophes undone, for matching French text.
     var page: String {
         text.replacingOccurrences(of: "&#39;", with: "'").replacingOccurrences(of: "&quot;", with: "\"")
+            .replacingOccurrences(of: "\u{00A0}", with: " ").replacingOccurrences(of: "\u{202F}", with: " ")
     }
 }
 
