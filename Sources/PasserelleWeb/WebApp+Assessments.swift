@@ -245,12 +245,33 @@ extension WebApp {
             row["pix"] = competence.pix.map { "\($0)" } ?? "—"
             return row
         }
+        // Missed questions, grouped by competence and folded: the profile comes first on a phone.
+        let stored = Dictionary((try store.answers(assessmentID: record.id)).map { ($0.itemID, $0.answer) }) { first, _ in first }
+        var competenceOf: [String: (id: String, title: String)] = [:]
+        for competence in catalog.framework(id: record.frameworkID)?.competences ?? [] {
+            for skill in competence.tubes.flatMap(\.skills) { competenceOf[skill.id] = (competence.id, competence.title) }
+        }
+        var groups: [(id: String, title: String, items: [[String: Any]])] = []
+        for entry in missed {
+            let competence = competenceOf[entry.item.skillID] ?? ("", "Autres questions")
+            let row: [String: Any] = [
+                "prompt": entry.promptHTML, "feedback": entry.feedbackHTML,
+                "yours": AnswerExplanation.yours(entry.item, storedAnswer: stored[entry.item.id] ?? "{}"),
+                "right": AnswerExplanation.right(entry.item),
+            ]
+            if let index = groups.firstIndex(where: { $0.id == competence.id }) { groups[index].items.append(row) } else {
+                groups.append((competence.id, competence.title, [row]))
+            }
+        }
         return .html(templates.render("resultat", [
             "title": "Mon profil — \(assessments.title(frameworkID: record.frameworkID))",
             "heading": assessments.title(frameworkID: record.frameworkID), "runID": record.id,
             "chart": ProfileChart.svg(result), "rows": rows, "maxLevel": result.maxLevel,
             "totalPix": result.totalPix.map { "\($0)" } ?? "", "hasPix": result.totalPix != nil,
-            "missed": missed.map { ["prompt": $0.promptHTML, "feedback": $0.feedbackHTML] },
+            "groups": groups.map { group in
+                ["id": group.id, "title": group.title, "items": group.items,
+                 "count": group.items.count == 1 ? "1 question à revoir" : "\(group.items.count) questions à revoir"] as [String: Any]
+            },
             "hasMissed": !missed.isEmpty, "shared": record.sharedAt != nil,
         ]))
     }

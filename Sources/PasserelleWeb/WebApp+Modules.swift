@@ -333,7 +333,7 @@ extension WebApp {
             }
             return entry
         }
-        let context: [String: Any] = [
+        var context: [String: Any] = [
             "title": "\(set.title) — \(module.title)", "module": module.title, "moduleID": module.id,
             "setTitle": set.title, "rule": set.mastery.label, "activities": activities,
             "mastered": progress.masteredSets.contains(set.id),
@@ -341,6 +341,11 @@ extension WebApp {
             "needsHelp": progress.strugglingSets.contains(set.id),
             "started": Int(Date().timeIntervalSince1970 * 1000),
         ]
+        // The way on: the lesson after the one these activities practise.
+        if let index = module.lessons.firstIndex(where: { $0.id + ".md" == set.after || $0.id == set.after }),
+           index + 1 < module.lessons.count {
+            context["nextLesson"] = ["id": module.lessons[index + 1].id, "title": module.lessons[index + 1].title]
+        }
         return .html(templates.render("activites", context), status: status)
     }
 
