@@ -6,23 +6,47 @@ import PasserelleCore
 /// assessment and the module activities.
 enum ItemForm {
     /// Template values for `item-champs`. `prefix` keeps element ids unique when a page shows several items.
-    static func context(_ view: ItemView, prefix: String = "", describedBy: String) -> [String: Any] {
+    /// `given`: what the learner had entered, when an answer was refused, so that the form shows it again.
+    static func context(_ view: ItemView, prefix: String = "", describedBy: String, given: [HTTPField] = []) -> [String: Any] {
         var context: [String: Any] = ["prefix": prefix, "describedBy": describedBy]
+        func values(_ name: String) -> [String] { given.filter { $0.name == name }.map(\.value) }
+        let chosen = Set(values("choix"))
         switch view.type {
-        case "qcu": context["qcu"] = ["options": view.options.map { ["id": $0.id, "text": $0.text] }]
-        case "qcm": context["qcm"] = ["options": view.options.map { ["id": $0.id, "text": $0.text] }]
+        case "qcu": context["qcu"] = ["options": view.options.map { ["id": $0.id, "text": $0.text, "checked": chosen.contains($0.id)] }]
+        case "qcm": context["qcm"] = ["options": view.options.map { ["id": $0.id, "text": $0.text, "checked": chosen.contains($0.id)] }]
         case "qroc", "qrocm-ind", "qrocm-dep":
-            context["text"] = ["fields": view.fields.map { ["id": $0.id, "label": $0.text] }]
+            context["text"] = ["fields": view.fields.map { ["id": $0.id, "label": $0.text, "value": values("champ_\($0.id)").first ?? ""] }]
         case "ordering":
-            let positions = (1...max(view.options.count, 1)).map { ["value": $0] }
-            context["ordering"] = ["steps": view.options.map { ["id": $0.id, "text": $0.text, "positions": positions] },
-                                   "count": view.options.count]
+            context["ordering"] = ["steps": view.options.map { option in
+                let picked = values("position_\(option.id)").first
+                let positions = (1...max(view.options.count, 1)).map { ["value": $0, "selected": picked == String($0)] as [String: Any] }
+                return ["id": option.id, "text": option.text, "positions": positions] as [String: Any]
+            }, "count": view.options.count]
         case "matching":
-            let rights = view.right.map { ["id": $0.id, "text": $0.text] }
-            context["matching"] = ["rows": view.left.map { ["id": $0.id, "text": $0.text, "rights": rights] }]
+            context["matching"] = ["rows": view.left.map { left in
+                let picked = values("paire_\(left.id)").first
+                let rights = view.right.map { ["id": $0.id, "text": $0.text, "selected": picked == $0.id] as [String: Any] }
+                return ["id": left.id, "text": left.text, "rights": rights] as [String: Any]
+            }]
         default: break
         }
         return context
+    }
+
+    /// The fields of an item form worth sending back after a refusal (bounded: at most 100, each short).
+    static func keptFields(_ fields: [HTTPField]) -> [HTTPField] {
+        Array(fields.filter { field in
+            ["choix", "champ_", "position_", "paire_"].contains { field.name.hasPrefix($0) }
+                && field.name.count <= 200 && field.value.count <= 500
+        }.prefix(100))
+    }
+
+    /// `?refus=<id>&…kept fields…` for a redirect after a refusal (post/redirect/get).
+    static func refusalQuery(_ id: String, _ fields: [HTTPField]) -> String {
+        var components = URLComponents()
+        components.queryItems = [URLQueryItem(name: "refus", value: id)] + keptFields(fields).map { URLQueryItem(name: $0.name, value: $0.value) }
+        // URLComponents leaves « + » as it is; a form decoder reads it as a space.
+        return "?" + (components.percentEncodedQuery ?? "").replacingOccurrences(of: "+", with: "%2B")
     }
 
     /// Reads the answer to `item` from a submitted form, or a French message saying what is missing.

@@ -67,7 +67,7 @@ extension WebApp {
                 case "partager":
                     try assessments.share(record)
                     return .redirect(to: "/positionnement/\(record.id)/resultat")
-                default: return try questionPage(record)
+                default: return try questionPage(record, request: request)
                 }
             }
         }
@@ -179,7 +179,8 @@ extension WebApp {
         }
     }
 
-    private func questionPage(_ record: AssessmentRecord, error: String? = nil, status: Int = 200) throws -> HTTPResponse {
+    private func questionPage(_ record: AssessmentRecord, error: String? = nil, status: Int = 200,
+                              request: HTTPRequest? = nil) throws -> HTTPResponse {
         guard record.state == .started else { return .redirect(to: "/positionnement/\(record.id)/resultat") }
         let view = try assessments.view(record)
         guard let item = view.itemView else { return .redirect(to: "/positionnement/\(record.id)/resultat") }
@@ -209,8 +210,15 @@ extension WebApp {
             "started": Int(Date().timeIntervalSince1970 * 1000),
         ]
         if let image = item.image { context["image"] = ["src": "/contenu/\(image.src)", "alt": image.alt] }
-        context.merge(ItemForm.context(item, describedBy: "enonce")) { _, new in new }
-        if let error { context["error"] = error }
+        // A refused answer, back after post/redirect/get: the message again, and what was entered.
+        var given: [HTTPField] = []
+        var message = error
+        if let request, request.queryValue("refus") == item.id, let full = try? assessments.engine(try assessments.settings(record)).item(item.id) {
+            given = ItemForm.keptFields(request.query)
+            if case .failure(let problem) = ItemForm.answer(for: full, from: given) { message = problem.message }
+        }
+        context.merge(ItemForm.context(item, describedBy: "enonce", given: given)) { _, new in new }
+        if let message { context["error"] = message }
         return .html(templates.render("question", context), status: status)
     }
 
@@ -230,7 +238,7 @@ extension WebApp {
         let answer: ItemAnswer
         switch ItemForm.answer(for: item, from: fields) {
         case .success(let read): answer = read
-        case .failure(let problem): return try questionPage(record, error: problem.message, status: 400)
+        case .failure: return .redirect(to: "/positionnement/\(record.id)" + ItemForm.refusalQuery(itemID, fields))
         }
         try assessments.answer(record, itemID: itemID, answer: answer, timeSpentMs: RequestBounds.clampedMilliseconds(Double(spent)))
         return .redirect(to: "/positionnement/\(record.id)")

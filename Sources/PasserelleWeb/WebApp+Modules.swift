@@ -294,10 +294,15 @@ extension WebApp {
             }
             if let problem, problem.activityID == activity.id { entry["error"] = problem.message }
             if let comments = reviews[activity.id] { entry["reviews"] = comments }
+            // A refused answer, back after post/redirect/get: the message at the activity, the input kept.
+            let refused = request.queryValue("refus") == activity.id ? ItemForm.keptFields(request.query) : []
             switch activity.kind {
             case .item(let item):
+                if request.queryValue("refus") == activity.id, case .failure(let problem) = ItemForm.answer(for: item, from: refused) {
+                    entry["error"] = problem.message
+                }
                 let view = ItemView(item, seed: "\(learner.id)-\(attempts.count)")
-                entry["item"] = ItemForm.context(view, prefix: "\(activity.id)-", describedBy: "consigne-\(activity.id)")
+                entry["item"] = ItemForm.context(view, prefix: "\(activity.id)-", describedBy: "consigne-\(activity.id)", given: refused)
                     .merging(["promptHTML": view.promptHTML, "spokenText": view.spokenText]) { a, _ in a }
             case .scenario(let scenario):
                 let path = try service.scenarioPath(learner, module, activity.id)
@@ -378,9 +383,11 @@ extension WebApp {
             switch ItemForm.answer(for: item, from: fields) {
             case .success(let answer):
                 payload = (try? JSONSerialization.jsonObject(with: JSONEncoder().encode(answer)) as? [String: Any]) ?? [:]
-            case .failure(let problem):
-                return try activitySetPage(learner, module, setID, service, request: request,
-                                           problem: (activityID, problem.message), status: 400)
+            case .failure:
+                // Post/redirect/get: back to the page, at the activity, with what was entered; the page
+                // works out the message again from those fields.
+                return .redirect(to: "/modules/\(module.id)/activites/\(setID)" + ItemForm.refusalQuery(activityID, fields)
+                                 + "#activite-\(activityID)")
             }
         case .scenario:
             payload = ["step": value("etape") ?? "", "choice": value("choix") ?? ""]

@@ -46,4 +46,32 @@ import TestSupport
         let store = running.store
         #expect(try store.assignments(cohortID: running.demo.cohort.id, kind: .module).count == 16)
     }
+
+    /// A refused answer comes back on the page's own address (post/redirect/get), with the message at the
+    /// activity and what was entered still there.
+    @Test func aRefusedAnswerIsShownInPlaceWithTheInputKept() throws {
+        let running = try RunningDemo()
+        defer { running.stop() }
+        let client = try running.client()
+        let signIn = try client.request("POST", "/connexion/apprenant", headers: form,
+                                        body: Array("code=\(running.demo.learners[6].code.value)".utf8))
+        let cookie = try #require(sessionCookie(signIn))
+        let refused = try client.request("POST", "/modules/histoire-acteurs-numerique/activites/histoire-1/frise-numerique",
+                                         headers: form.merging(["Cookie": cookie]) { a, _ in a },
+                                         body: Array("position_a=1&position_b=1&position_c=3&position_d=4".utf8))
+        #expect(refused.status == 303)
+        let location = try #require(refused.headers["location"])
+        #expect(location.hasPrefix("/modules/histoire-acteurs-numerique/activites/histoire-1?refus=frise-numerique"))
+        #expect(location.hasSuffix("#activite-frise-numerique"))
+        let path = String(location.prefix { $0 != "#" })
+        let page = try client.request("GET", path, headers: ["Cookie": cookie])
+        #expect(page.status == 200)
+        #expect(page.page.contains("Donnez à chaque étape un numéro différent"))
+        #expect(page.text.contains("data-focus"))
+        #expect(page.text.contains(#"<option value="3" selected>3</option>"#), "what was entered is kept")
+        // Nothing was recorded.
+        let learner = try running.store.learners(cohortID: running.demo.cohort.id)[6]  // the same order as the demo's list
+        let attempts = try running.store.attempts(learnerID: learner.id, moduleID: "histoire-acteurs-numerique")
+        #expect(attempts.isEmpty)
+    }
 }

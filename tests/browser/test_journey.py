@@ -82,6 +82,8 @@ def test_a_learner_goes_through_by_clicking_only(demo, browser, size, learner):
     submit(page, section)
     alert = page.locator(f"#activite-{first_choice['id']} [role=alert]")
     assert alert.count() == 1 and alert.inner_text().strip(), "the refusal is explained at the activity"
+    assert "refus=" in page.url, "post/redirect/get: a reload does not send the answer again"
+    assert page.evaluate("document.activeElement.getAttribute('role')") == "alert", "the message takes the focus"
     shot(page, tag, "06-refus")
 
     # Every activity of the set, each type as a person answers it.

@@ -26,3 +26,9 @@
     });
   });
 })();
+
+// A message that asks for attention (a refused answer) takes the focus, so that it is read and seen.
+document.addEventListener("DOMContentLoaded", function () {
+  var message = document.querySelector("[data-focus]");
+  if (message) { message.focus(); }
+});
