@@ -27,8 +27,11 @@
   });
 })();
 
-// A message that asks for attention (a refused answer) takes the focus, so that it is read and seen.
-document.addEventListener("DOMContentLoaded", function () {
-  var message = document.querySelector("[data-focus]");
-  if (message) { message.focus(); }
+// A message that asks for attention (a refused answer) takes the focus, so that it is read and seen. After
+// the page has loaded: going to the address's #fragment would otherwise take the focus back.
+window.addEventListener("load", function () {
+  setTimeout(function () {
+    var message = document.querySelector("[data-focus]");
+    if (message) { message.focus(); }
+  }, 0);
 });
