@@ -19,14 +19,14 @@ enum Main {
         } catch {
             let code = PasserelleCommand.exitCode(for: error)
             if code == .success {
-                print(PasserelleCommand.fullMessage(for: error))
+                print(FrenchMessages.translate(PasserelleCommand.fullMessage(for: error)))
                 exit(0)
             }
             if error is ExitCode || error is CleanExit {
                 exit(code.rawValue == 0 ? 0 : 1)
             }
             if code == .validationFailure {
-                printError(PasserelleCommand.fullMessage(for: error))
+                printError(FrenchMessages.translate(PasserelleCommand.fullMessage(for: error)))
                 exit(2)
             }
             printError((error as? LocalizedError)?.errorDescription ?? "\(error)")

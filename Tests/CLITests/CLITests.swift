@@ -101,6 +101,13 @@ func contentRoot(framework id: String, header: String = "", skills: [String]) th
         #expect(badPort.status == 2)
         let badThreads = try passerelle(["serve", "--threads", "0"])
         #expect(badThreads.status == 2)
+        // The argument parser's own messages are shown in French.
+        #expect(badPort.error.contains("la valeur « quatre » ne convient pas pour --port"), "\(badPort.error)")
+        #expect(badPort.error.contains("Utilisation :") && !badPort.error.contains("Usage:"))
+        let missing = try passerelle(["modules", "show"])
+        #expect(missing.error.contains("argument manquant") && !missing.error.contains("Error:"))
+        let help = try passerelle(["learner", "--help"])
+        #expect(help.output.contains("SOUS-COMMANDES :") && help.output.contains("Affiche l'aide."))
     }
 
     @Test func contentCheckPassesOnTheBundledContent() throws {
