@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from test_module import answer_item, load_module, play_scenario, submit
+from test_module import do_activity, load_module, submit
 from test_signin import assert_accessible
 
 SCREENS = Path(__file__).resolve().parents[2] / ".build" / "screens" / "journey"
@@ -21,27 +21,6 @@ def sign_in_by_clicking(page, code):
     page.get_by_label("Votre code d'accès").fill(code)
     page.get_by_role("button", name="Entrer").click()
     page.wait_for_url("**/apprenant")
-
-
-def do_activity(page, activity):
-    section = page.locator(f"#activite-{activity['id']}")
-    kind = activity["type"]
-    if kind == "scenario":
-        play_scenario(page, activity, good=True)
-    elif kind == "self-assessment":
-        low = activity["scale"]["min"]
-        for statement in activity["statements"]:
-            section.locator(f"input[name='note_{statement['id']}'][value='{low + 1}']").check()
-        submit(page, section)
-    elif kind == "observation-grid":
-        first = activity["parts"][0]["questions"][0]["id"]
-        section.locator(f"#obs-{first}").fill("Un panneau à l'entrée indique l'accueil numérique.")
-        submit(page, section)
-    elif kind == "reflection":
-        section.locator("textarea").fill("J'ai laissé la personne taper elle-même son adresse.")
-        submit(page, section)
-    else:
-        answer_item(page, section, activity, right=True)
 
 
 @pytest.mark.parametrize("size,learner", [((360, 740), 10), ((1280, 800), 11)])

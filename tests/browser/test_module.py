@@ -95,6 +95,28 @@ def good_path(activity):
     raise AssertionError(f"no good ending in scenario {activity['id']}")
 
 
+def do_activity(page, activity):
+    """Answers one activity of any type rightly (scenarios by a good path), as a person would."""
+    section = page.locator(f"#activite-{activity['id']}")
+    kind = activity["type"]
+    if kind == "scenario":
+        play_scenario(page, activity, good=True)
+    elif kind == "self-assessment":
+        low = activity["scale"]["min"]
+        for statement in activity["statements"]:
+            section.locator(f"input[name='note_{statement['id']}'][value='{low + 1}']").check()
+        submit(page, section)
+    elif kind == "observation-grid":
+        first = activity["parts"][0]["questions"][0]["id"]
+        section.locator(f"#obs-{first}").fill("Un panneau à l'entrée indique l'accueil numérique.")
+        submit(page, section)
+    elif kind == "reflection":
+        section.locator("textarea").fill("J'ai aidé une personne à créer son compte en la laissant taper.")
+        submit(page, section)
+    else:
+        answer_item(page, section, activity, right=True)
+
+
 def play_scenario(page, activity, good=True):
     for _, choice in good_path(activity):
         section = page.locator(f"#activite-{activity['id']}")
@@ -131,24 +153,7 @@ def test_every_module_can_be_followed_to_completion(demo, page, module_id):
         page.goto(f"{demo.url}/modules/{MODULE}/activites/{set_id}")
         assert_accessible(page)
         for activity in activities:
-            section = page.locator(f"#activite-{activity['id']}")
-            kind = activity["type"]
-            if kind == "scenario":
-                play_scenario(page, activity, good=True)
-            elif kind == "self-assessment":
-                low = activity["scale"]["min"]
-                for statement in activity["statements"]:
-                    section.locator(f"input[name='note_{statement['id']}'][value='{low + 1}']").check()
-                submit(page, section)
-            elif kind == "observation-grid":
-                first = activity["parts"][0]["questions"][0]["id"]
-                section.locator(f"#obs-{first}").fill("Un panneau à l'entrée indique l'accueil numérique.")
-                submit(page, section)
-            elif kind == "reflection":
-                section.locator("textarea").fill("J'ai aidé une personne à créer son compte en la laissant taper.")
-                submit(page, section)
-            else:
-                answer_item(page, section, activity, right=True)
+            do_activity(page, activity)
             feedback = page.locator(f"#activite-{activity['id']} [role=status]")
             assert feedback.count() >= 1, activity["id"]
         assert page.locator(".success", has_text="Série maîtrisée").count() == 1, set_id
