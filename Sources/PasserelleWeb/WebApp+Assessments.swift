@@ -377,24 +377,28 @@ extension WebApp {
 
 /// The learner's profile as an SVG bar chart (levels per competence). The page also gives a table.
 enum ProfileChart {
+    /// One row per competence: its code and name on a line, the level bar under it (names, not only codes,
+    /// so that the chart reads on its own; the table beside it gives the same figures).
     static func svg(_ result: AssessmentResult) -> String {
-        let barHeight = 22, gap = 10, labelWidth = 60, chartWidth = 260
+        let labelHeight = 18, barHeight = 18, gap = 12, chartWidth = 300
         let rows = result.competences
-        let height = rows.count * (barHeight + gap) + 30
+        let rowHeight = labelHeight + barHeight + gap
+        let height = rows.count * rowHeight + 10
         func escape(_ text: String) -> String {
             text.replacingOccurrences(of: "&", with: "&amp;").replacingOccurrences(of: "<", with: "&lt;")
                 .replacingOccurrences(of: ">", with: "&gt;").replacingOccurrences(of: "\"", with: "&quot;")
         }
-        var svg = "<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 \(labelWidth + chartWidth + 40) \(height)\" "
+        func short(_ text: String) -> String { text.count <= 46 ? text : String(text.prefix(45)) + "…" }
+        var svg = "<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 \(chartWidth + 40) \(height)\" "
             + "role=\"img\" aria-labelledby=\"graphique-titre\" class=\"chart\">"
             + "<title id=\"graphique-titre\">Niveau atteint dans chaque compétence, sur \(result.maxLevel)</title>"
         for (index, competence) in rows.enumerated() {
-            let y = index * (barHeight + gap) + 10
+            let y = index * rowHeight + 4
             let width = result.maxLevel == 0 ? 0 : chartWidth * competence.level / result.maxLevel
-            svg += "<text x=\"0\" y=\"\(y + 16)\" class=\"chart-label\">\(escape(competence.competenceID))</text>"
-            svg += "<rect x=\"\(labelWidth)\" y=\"\(y)\" width=\"\(chartWidth)\" height=\"\(barHeight)\" class=\"chart-track\"/>"
-            svg += "<rect x=\"\(labelWidth)\" y=\"\(y)\" width=\"\(width)\" height=\"\(barHeight)\" class=\"chart-bar\"/>"
-            svg += "<text x=\"\(labelWidth + chartWidth + 8)\" y=\"\(y + 16)\" class=\"chart-value\">\(competence.level)</text>"
+            svg += "<text x=\"0\" y=\"\(y + 13)\" class=\"chart-label\">\(escape(short("\(competence.competenceID) \(competence.title)")))</text>"
+            svg += "<rect x=\"0\" y=\"\(y + labelHeight)\" width=\"\(chartWidth)\" height=\"\(barHeight)\" class=\"chart-track\"/>"
+            svg += "<rect x=\"0\" y=\"\(y + labelHeight)\" width=\"\(width)\" height=\"\(barHeight)\" class=\"chart-bar\"/>"
+            svg += "<text x=\"\(chartWidth + 8)\" y=\"\(y + labelHeight + 14)\" class=\"chart-value\">\(competence.level)</text>"
         }
         return svg + "</svg>"
     }
