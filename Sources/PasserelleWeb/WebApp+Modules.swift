@@ -355,21 +355,36 @@ extension WebApp {
     }
 
     private func feedbackHTML(for activity: Activity, attempt: Store.AttemptRecord) -> String {
+        let text: String
         switch activity.kind {
         case .item(let item):
             if let answer = try? JSONSerialization.jsonObject(with: Data(attempt.answer.utf8)) as? [String: Any],
                let id = answer["choice"] as? String, let chosen = item.choices.first(where: { $0.id == id }),
                !chosen.feedback.isEmpty {
-                return Markdown.html(chosen.feedback + "\n\n" + item.feedback)
+                text = chosen.feedback + "\n\n" + item.feedback
+            } else {
+                text = item.feedback
             }
-            return Markdown.html(item.feedback)
+            return Markdown.html(text) + sourcesHTML(cited: text)
         case .scenario(let scenario):
             guard let answer = try? JSONSerialization.jsonObject(with: Data(attempt.answer.utf8)) as? [String: Any],
                   let path = answer["path"] as? [String], let walk = try? scenario.walk(path) else { return "" }
             return walk.path.map { Markdown.html("**\($0.choice.text)** — \($0.choice.feedback)") }.joined()
+                + sourcesHTML(cited: walk.path.map(\.choice.feedback).joined(separator: " "))
         case .selfAssessment: return Markdown.html("Merci : vos réponses sont enregistrées.")
         case .observationGrid, .reflection: return Markdown.html("Envoyé à votre formateur, qui le relira.")
         }
+    }
+
+    /// « D'après : … » under a feedback, naming in plain words the documents its text cites (never the files).
+    private func sourcesHTML(cited text: String) -> String {
+        let labels = SourceReferences.files(in: text).compactMap { catalog.sourceLabels[$0] }
+        guard !labels.isEmpty else { return "" }
+        func escape(_ text: String) -> String {
+            text.replacingOccurrences(of: "&", with: "&amp;").replacingOccurrences(of: "<", with: "&lt;")
+                .replacingOccurrences(of: ">", with: "&gt;").replacingOccurrences(of: "\"", with: "&quot;")
+        }
+        return "<p class=\"feedback-sources\" data-no-read>D'après : " + labels.map(escape).joined(separator: " ; ") + ".</p>"
     }
 
     private func submitFromForm(_ request: HTTPRequest, _ learner: Learner, _ module: Module, setID: String,

@@ -74,4 +74,20 @@ import TestSupport
         let attempts = try running.store.attempts(learnerID: learner.id, moduleID: "histoire-acteurs-numerique")
         #expect(attempts.isEmpty)
     }
+
+    /// A feedback that cites a source document names it in plain words, never by its file.
+    @Test func feedbackNamesItsSourcesInPlainWords() throws {
+        let running = try RunningDemo()
+        defer { running.stop() }
+        let client = try running.client()
+        let signIn = try client.request("POST", "/connexion/apprenant", headers: form,
+                                        body: Array("code=\(running.demo.learners[5].code.value)".utf8))
+        let cookie = try #require(sessionCookie(signIn))
+        let answer = try client.request("POST", "/modules/histoire-acteurs-numerique/activites/histoire-1/outil-et-savoir",
+                                        headers: form.merging(["Cookie": cookie]) { a, _ in a }, body: Array("choix=a&choix=b".utf8))
+        let location = try #require(answer.headers["location"]).split(separator: "#")[0]
+        let page = try client.request("GET", String(location), headers: ["Cookie": cookie])
+        #expect(page.page.contains("D'après : IRTS PACA et Corse"))
+        #expect(!page.text.contains(".txt"))
+    }
 }
