@@ -2,8 +2,8 @@ import Foundation
 
 /// Reads a list of learners from CSV (the export of a spreadsheet): a header line, then one learner a
 /// line. Columns: last name, first name, optional external id, and any other column becomes an
-/// attribute (structure, mission, group…). `;` or `,` separators, quotes and a byte-order mark are
-/// accepted. Every bad line is reported with its number and the reason.
+/// attribute (structure, mission, group…). `;`, `,` or tab separators, headers in any case with or
+/// without accents, quotes and a byte-order mark are accepted. Every bad line is reported with its number and the reason.
 public enum LearnerImport {
     public struct Row: Sendable, Equatable {
         public var line: Int
@@ -20,7 +20,7 @@ public enum LearnerImport {
     }
 
     static let lastNameHeaders: Set<String> = ["nom", "nom de famille", "last name", "lastname"]
-    static let firstNameHeaders: Set<String> = ["prenom", "prénom", "first name", "firstname"]
+    static let firstNameHeaders: Set<String> = ["prenom", "first name", "firstname"]
     static let externalHeaders: Set<String> = ["identifiant externe", "id externe", "identifiant", "external id", "externalid"]
 
     public static func parse(_ text: String) -> (rows: [Row], problems: [Problem]) {
@@ -32,7 +32,10 @@ public enum LearnerImport {
         guard let header = records.first(where: { !$0.fields.allSatisfy { $0.trimmingCharacters(in: .whitespaces).isEmpty } }) else {
             return ([], [Problem(line: 1, reason: "le fichier est vide")])
         }
-        let names = header.fields.map { $0.trimmingCharacters(in: .whitespaces).lowercased() }
+        // Attribute names as written, in lower case; the known columns are found in any case, with or
+        // without accents (« NOM », « Prenom », « Prénom »).
+        let keys = header.fields.map { $0.trimmingCharacters(in: .whitespaces).lowercased() }
+        let names = keys.map { $0.folding(options: [.caseInsensitive, .diacriticInsensitive], locale: nil) }
         guard let last = names.firstIndex(where: lastNameHeaders.contains),
               let first = names.firstIndex(where: firstNameHeaders.contains) else {
             return ([], [Problem(line: header.line, reason: "l'en-tête doit avoir une colonne « Nom » et une colonne « Prénom »")])
@@ -72,8 +75,8 @@ public enum LearnerImport {
                 seenNames[key] = record.line
             }
             var attributes: [String: String] = [:]
-            for (index, name) in names.enumerated() where index != last && index != first && index != external && !fields[index].isEmpty {
-                attributes[name] = fields[index]
+            for (index, key) in keys.enumerated() where index != last && index != first && index != external && !fields[index].isEmpty {
+                attributes[key] = fields[index]
             }
             rows.append(Row(line: record.line, lastName: lastName, firstName: firstName, externalID: externalID, attributes: attributes))
         }
@@ -89,7 +92,10 @@ public enum LearnerImport {
     /// the one of `;` and `,` that the first line uses most.
     static func splitRecords(_ text: String) -> [Record] {
         let firstLine = text.prefix { $0 != "\n" }
-        let separator: Character = firstLine.filter { $0 == ";" }.count >= firstLine.filter { $0 == "," }.count ? ";" : ","
+        // The separator the header line uses most: « ; » (French spreadsheets), « , » or a tab.
+        let counts: [(Character, Int)] = [(";", firstLine.filter { $0 == ";" }.count), (",", firstLine.filter { $0 == "," }.count),
+                                         ("\t", firstLine.filter { $0 == "\t" }.count)]
+        let separator: Character = counts.max { $0.1 < $1.1 }.map { $0.1 > 0 ? $0.0 : ";" } ?? ";"
         var records: [Record] = []
         var fields: [String] = [], field = "", quoted = false, line = 1, recordLine = 1
         var characters = Array(text).makeIterator()

@@ -324,7 +324,7 @@ extension WebApp {
             settings: AssessmentSettings(frameworkID: frameworkID, algorithm: algorithm, profile: profile, maxLevel: maxLevel),
             purpose: purpose)
         guard let due = WebApp.dueDate(request.formValue("echeance")) else {
-            throw AssessmentService.Failure.invalidAnswer("la date d'échéance s'écrit comme 2026-12-31")
+            throw AssessmentService.Failure.invalidAnswer("la date d'échéance s'écrit jour/mois/année, par exemple 31/12/2026")
         }
         guard let target = try assignmentTarget(request, cohort) else {
             throw AssessmentService.Failure.invalidAnswer("ce groupe ou cet apprenant n'est pas dans la cohorte")

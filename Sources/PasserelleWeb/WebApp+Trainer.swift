@@ -40,7 +40,7 @@ extension WebApp {
                     return errorResponse(request, status: 400, message: "Choisissez un module ou un parcours de la liste.")
                 }
                 guard let due = WebApp.dueDate(request.formValue("echeance")) else {
-                    return errorResponse(request, status: 400, message: "La date d'échéance s'écrit comme 2026-12-31.")
+                    return errorResponse(request, status: 400, message: WebApp.dateHelp)
                 }
                 guard let target = try assignmentTarget(request, cohort) else {
                     return errorResponse(request, status: 400, message: "Ce groupe ou cet apprenant n'est pas dans la cohorte.")
@@ -247,11 +247,15 @@ extension WebApp {
     }
 
     /// A due date typed by a trainer: empty (none) or `yyyy-MM-dd`; nil when it is neither.
+    /// A due date as typed (JJ/MM/AAAA, or AAAA-MM-JJ from a date picker): `.some(nil)` when empty, nil when
+    /// it is not a real day.
     static func dueDate(_ typed: String?) -> String?? {
         let text = (typed ?? "").trimmingCharacters(in: .whitespaces)
         if text.isEmpty { return .some(nil) }
-        return text.range(of: #"^\d{4}-\d{2}-\d{2}$"#, options: .regularExpression) != nil ? .some(text) : nil
+        return CalendarDay.parse(text).map { .some($0) } ?? nil
     }
+
+    static let dateHelp = "La date s'écrit jour/mois/année, par exemple 31/12/2026 : rien n'a été enregistré."
 
     // MARK: One learner
 

@@ -39,4 +39,15 @@ import Testing
         #expect(problems.first?.reason.contains("« Nom »") == true)
         #expect(LearnerImport.parse("").problems.first?.reason == "le fichier est vide")
     }
+
+    @Test func tabsAndHeadersInAnyCaseOrWithoutAccentsAreRead() {
+        let (rows, problems) = LearnerImport.parse("NOM\tPRENOM\tStructure\nMartin\tÉlodie\tCCAS\n")
+        #expect(problems.isEmpty)
+        #expect(rows.map(\.firstName) == ["Élodie"])
+        #expect(rows.first?.attributes == ["structure": "CCAS"])
+        let (kept, _) = LearnerImport.parse("Nom;Prénom;Établissement\nDurand;Zoé;Lycée\n")
+        #expect(kept.first?.attributes == ["établissement": "Lycée"], "attribute names keep their accents")
+        let (accented, none) = LearnerImport.parse("Nom;Prénom\nDurand;Zoé\n")
+        #expect(none.isEmpty && accented.count == 1)
+    }
 }
