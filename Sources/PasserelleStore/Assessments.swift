@@ -195,25 +195,28 @@ extension Store {
         }
     }
 
+    // The history of a run is read at every answer and every question shown: cached statements, and columns
+    // read by position (reading them by name lowercased the name for every value).
     public func answers(assessmentID: Int64) throws -> [AnswerRecord] {
         try read { db in
-            try Row.fetchAll(db, sql: """
+            try Row.fetchAll(db.cachedStatement(sql: """
                 SELECT item_id, skill_id, answer, result FROM assessment_answers WHERE assessment_id = ? ORDER BY id
-                """, arguments: [assessmentID]).map {
-                AnswerRecord(itemID: $0["item_id"], skillID: $0["skill_id"], answer: $0["answer"],
-                             correct: ($0["result"] as String) == "ok")
+                """), arguments: [assessmentID]).map {
+                AnswerRecord(itemID: $0[0], skillID: $0[1], answer: $0[2], correct: ($0[3] as String) == "ok")
             }
         }
     }
 
     public func knowledgeElements(assessmentID: Int64) throws -> [KnowledgeElement] {
         try read { db in
-            try Row.fetchAll(db, sql: "SELECT * FROM knowledge_elements WHERE assessment_id = ? ORDER BY id",
-                             arguments: [assessmentID]).map {
-                KnowledgeElement(skillID: $0["skill_id"], tubeID: $0["tube_id"], competenceID: $0["competence_id"],
-                                 status: KnowledgeElement.Status(rawValue: $0["status"]) ?? .reset,
-                                 source: KnowledgeElement.Source(rawValue: $0["source"]) ?? .direct,
-                                 earnedPix: $0["earned_pix"])
+            try Row.fetchAll(db.cachedStatement(sql: """
+                SELECT skill_id, tube_id, competence_id, status, source, earned_pix FROM knowledge_elements
+                WHERE assessment_id = ? ORDER BY id
+                """), arguments: [assessmentID]).map {
+                KnowledgeElement(skillID: $0[0], tubeID: $0[1], competenceID: $0[2],
+                                 status: KnowledgeElement.Status(rawValue: $0[3]) ?? .reset,
+                                 source: KnowledgeElement.Source(rawValue: $0[4]) ?? .direct,
+                                 earnedPix: $0[5])
             }
         }
     }
