@@ -207,6 +207,17 @@ extension Store {
         }
     }
 
+    /// A run's answers without their text, oldest first: what the engine needs at every answer and question.
+    public func answeredItems(assessmentID: Int64) throws -> [AnsweredItem] {
+        try read { db in
+            try Row.fetchAll(db.cachedStatement(sql: """
+                SELECT item_id, skill_id, result FROM assessment_answers WHERE assessment_id = ? ORDER BY id
+                """), arguments: [assessmentID]).map {
+                AnsweredItem(itemID: $0[0], skillID: $0[1], correct: ($0[2] as String) == "ok")
+            }
+        }
+    }
+
     public func knowledgeElements(assessmentID: Int64) throws -> [KnowledgeElement] {
         try read { db in
             try Row.fetchAll(db.cachedStatement(sql: """
