@@ -46,12 +46,13 @@ test-swift: deps
 test-browser: build browser-deps
 	PASSERELLE_BIN=$$($(SWIFT) build --show-bin-path)/passerelle $(VENV)/bin/python -m pytest -q tests/browser
 
+# Issue 12's measurement suite (release build, loopback only, under 15 minutes): one table (target, measured,
+# ratio) and bench/results/suite-*.json. BENCH_LARGE=1 adds the 50,000-learner export; BENCH_ARGS=--quick
+# gives a shorter smoke run.
 bench: deps
-	$(call apt_install,wrk time sqlite3)
+	$(call apt_install,wrk time sqlite3 gcc libc6-dev python3)
 	$(SWIFT) build -c release
-	bench/engine.sh
-	bench/http.sh
-	bench/export-memory.sh
+	$(PYTHON) bench/suite.py $(BENCH_ARGS)
 
 # Crash (2 rounds of kill -9) and malformed-request tests against the real server, on loopback.
 test-robustness: build browser-deps

@@ -34,12 +34,13 @@ public struct CSVWriter: Sendable {
         case .integer(let value): return String(value)
         case .number(let value):
             guard value.isFinite else { return "" }
-            var text = String(format: "%.\(fractionDigits)f", value)
-            if separator == ";" { text = text.replacingOccurrences(of: ".", with: ",") }
-            return text
+            let text = String(format: "%.\(fractionDigits)f", value)
+            // (Character work: Foundation's replacingOccurrences was a tenth of a large export.)
+            return separator == ";" ? String(text.map { $0 == "." ? "," : $0 }) : text
         case .text(let value):
             var text = value
             if let first = text.unicodeScalars.first, "=+-@\t\r".unicodeScalars.contains(first) { text = "'" + text }
+            guard text.contains("\"") else { return "\"" + text + "\"" }
             return "\"" + text.replacingOccurrences(of: "\"", with: "\"\"") + "\""
         }
     }

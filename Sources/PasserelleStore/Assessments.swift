@@ -19,6 +19,15 @@ public struct AssignmentRecord: Sendable, Equatable {
     public var group: String?
 }
 
+extension AssignmentRecord {
+    /// Whether this assignment is meant for the learner: their cohort's (for everyone, or for their group)
+    /// or their own. The rule of `Store.assignments(for:)`, for assignments already loaded.
+    public func concerns(_ learner: Learner) -> Bool {
+        (cohortID == learner.cohortID && (group == nil || group == learner.attributes[Store.groupAttribute]))
+            || learnerID == learner.id
+    }
+}
+
 /// One learner's run of an assessment.
 public struct AssessmentRecord: Sendable, Equatable {
     public enum State: String, Sendable { case started, completed, abandoned }
@@ -100,6 +109,19 @@ extension Store {
         }
     }
 
+    /// Every assignment that concerns some learner of a cohort (the cohort's, its groups', its learners' own),
+    /// oldest first; `AssignmentRecord.concerns` picks a learner's among them as `assignments(for:)` does.
+    public func assignments(forLearnersOf cohortID: Int64, kind: AssignmentRecord.Kind? = nil) throws -> [AssignmentRecord] {
+        try read { db in
+            try Row.fetchAll(db, sql: """
+                SELECT * FROM assignments
+                WHERE (cohort_id = ? OR learner_id IN (SELECT id FROM learners WHERE cohort_id = ?))
+                  AND (? IS NULL OR kind = ?)
+                ORDER BY id
+                """, arguments: [cohortID, cohortID, kind?.rawValue, kind?.rawValue]).map(Store.assignment)
+        }
+    }
+
     public func assignments(cohortID: Int64, kind: AssignmentRecord.Kind? = nil) throws -> [AssignmentRecord] {
         try read { db in
             try Row.fetchAll(db, sql: """
@@ -150,6 +172,21 @@ extension Store {
         }
     }
 
+    /// The runs of every learner of a cohort, by learner, each learner's newest first (as `assessments(learnerID:)`).
+    public func assessments(cohortID: Int64) throws -> [Int64: [AssessmentRecord]] {
+        try read { db in
+            var result: [Int64: [AssessmentRecord]] = [:]
+            let rows = try Row.fetchCursor(db, sql: """
+                SELECT a.* FROM assessments a JOIN learners l ON l.id = a.learner_id WHERE l.cohort_id = ? ORDER BY a.id DESC
+                """, arguments: [cohortID])
+            while let row = try rows.next() {
+                let record = Store.assessment(row)
+                result[record.learnerID, default: []].append(record)
+            }
+            return result
+        }
+    }
+
     /// Every run of an assignment (one per learner who started it).
     public func assessments(assignmentID: Int64) throws -> [AssessmentRecord] {
         try read {
@@ -158,25 +195,39 @@ extension Store {
         }
     }
 
+    // The history of a run is read at every answer and every question shown: cached statements, and columns
+    // read by position (reading them by name lowercased the name for every value).
     public func answers(assessmentID: Int64) throws -> [AnswerRecord] {
         try read { db in
-            try Row.fetchAll(db, sql: """
+            try Row.fetchAll(db.cachedStatement(sql: """
                 SELECT item_id, skill_id, answer, result FROM assessment_answers WHERE assessment_id = ? ORDER BY id
-                """, arguments: [assessmentID]).map {
-                AnswerRecord(itemID: $0["item_id"], skillID: $0["skill_id"], answer: $0["answer"],
-                             correct: ($0["result"] as String) == "ok")
+                """), arguments: [assessmentID]).map {
+                AnswerRecord(itemID: $0[0], skillID: $0[1], answer: $0[2], correct: ($0[3] as String) == "ok")
+            }
+        }
+    }
+
+    /// A run's answers without their text, oldest first: what the engine needs at every answer and question.
+    public func answeredItems(assessmentID: Int64) throws -> [AnsweredItem] {
+        try read { db in
+            try Row.fetchAll(db.cachedStatement(sql: """
+                SELECT item_id, skill_id, result FROM assessment_answers WHERE assessment_id = ? ORDER BY id
+                """), arguments: [assessmentID]).map {
+                AnsweredItem(itemID: $0[0], skillID: $0[1], correct: ($0[2] as String) == "ok")
             }
         }
     }
 
     public func knowledgeElements(assessmentID: Int64) throws -> [KnowledgeElement] {
         try read { db in
-            try Row.fetchAll(db, sql: "SELECT * FROM knowledge_elements WHERE assessment_id = ? ORDER BY id",
-                             arguments: [assessmentID]).map {
-                KnowledgeElement(skillID: $0["skill_id"], tubeID: $0["tube_id"], competenceID: $0["competence_id"],
-                                 status: KnowledgeElement.Status(rawValue: $0["status"]) ?? .reset,
-                                 source: KnowledgeElement.Source(rawValue: $0["source"]) ?? .direct,
-                                 earnedPix: $0["earned_pix"])
+            try Row.fetchAll(db.cachedStatement(sql: """
+                SELECT skill_id, tube_id, competence_id, status, source, earned_pix FROM knowledge_elements
+                WHERE assessment_id = ? ORDER BY id
+                """), arguments: [assessmentID]).map {
+                KnowledgeElement(skillID: $0[0], tubeID: $0[1], competenceID: $0[2],
+                                 status: KnowledgeElement.Status(rawValue: $0[3]) ?? .reset,
+                                 source: KnowledgeElement.Source(rawValue: $0[4]) ?? .direct,
+                                 earnedPix: $0[5])
             }
         }
     }
@@ -187,37 +238,39 @@ extension Store {
         assessmentID: Int64, itemID: String, skillID: String, answer: String, correct: Bool, timeSpentMs: Int,
         elements: [KnowledgeElement], nextItemID: String?, skipped: Bool = false
     ) throws {
+        // Cached statements: compiled once per connection rather than at every answer (preparing them, with
+        // GRDB's authorizer, was most of the time spent here).
         try write { db in
-            guard let row = try Row.fetchOne(db, sql: "SELECT learner_id, state, current_item_id FROM assessments WHERE id = ?",
+            guard let row = try Row.fetchOne(db.cachedStatement(sql: "SELECT learner_id, state, current_item_id FROM assessments WHERE id = ?"),
                                              arguments: [assessmentID]) else {
                 throw StoreError.notFound("l'évaluation \(assessmentID)")
             }
             guard (row["state"] as String) == "started" else { throw AssessmentConflict.finished }
             guard (row["current_item_id"] as String?) == itemID else { throw AssessmentConflict.notCurrentItem }
             let learnerID: Int64 = row["learner_id"]
-            try db.execute(sql: """
+            try db.cachedStatement(sql: """
                 INSERT INTO assessment_answers (assessment_id, item_id, skill_id, answer, result, time_spent_ms)
                 VALUES (?, ?, ?, ?, ?, ?)
-                """, arguments: [assessmentID, itemID, skillID, answer, skipped ? "skipped" : correct ? "ok" : "ko",
-                                 Store.boundedTimeSpent(timeSpentMs)])
+                """).execute(arguments: [assessmentID, itemID, skillID, answer, skipped ? "skipped" : correct ? "ok" : "ko",
+                                         Store.boundedTimeSpent(timeSpentMs)])
             let answerID = db.lastInsertedRowID
             for element in elements {
-                try db.execute(sql: """
+                try db.cachedStatement(sql: """
                     INSERT INTO knowledge_elements (learner_id, assessment_id, answer_id, skill_id, tube_id,
                                                     competence_id, status, source, earned_pix)
                     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
-                    """, arguments: [learnerID, assessmentID, answerID, element.skillID, element.tubeID,
-                                     element.competenceID, element.status.rawValue, element.source.rawValue,
-                                     element.earnedPix])
+                    """).execute(arguments: [learnerID, assessmentID, answerID, element.skillID, element.tubeID,
+                                             element.competenceID, element.status.rawValue, element.source.rawValue,
+                                             element.earnedPix])
             }
             if let nextItemID {
-                try db.execute(sql: "UPDATE assessments SET current_item_id = ? WHERE id = ?",
-                               arguments: [nextItemID, assessmentID])
+                try db.cachedStatement(sql: "UPDATE assessments SET current_item_id = ? WHERE id = ?")
+                    .execute(arguments: [nextItemID, assessmentID])
             } else {
-                try db.execute(sql: """
+                try db.cachedStatement(sql: """
                     UPDATE assessments SET current_item_id = NULL, state = 'completed',
                            completed_at = strftime('%Y-%m-%dT%H:%M:%fZ', 'now') WHERE id = ?
-                    """, arguments: [assessmentID])
+                    """).execute(arguments: [assessmentID])
             }
         }
     }

@@ -116,10 +116,14 @@ extension Store {
     }
 
     public func isDemo(organisationOf learner: Learner) throws -> Bool {
+        try isDemo(cohortID: learner.cohortID)
+    }
+
+    public func isDemo(cohortID: Int64) throws -> Bool {
         try read {
             try Bool.fetchOne($0, sql: """
                 SELECT o.is_demo FROM organisations o JOIN cohorts c ON c.organisation_id = o.id WHERE c.id = ?
-                """, arguments: [learner.cohortID]) ?? false
+                """, arguments: [cohortID]) ?? false
         }
     }
 }
@@ -260,6 +264,52 @@ extension Store {
                 SELECT learner_id, statement_id, value_number FROM questionnaire_responses
                 WHERE assignment_id = ? AND value_number IS NOT NULL
                 """, arguments: [assignmentID]).map { (learner: $0["learner_id"], statement: $0["statement_id"], value: $0["value_number"]) }
+        }
+    }
+}
+
+/// What the tracker needs for a whole cohort, in a few queries instead of several per learner.
+extension Store {
+    /// One attempt's outcome, without the answer (progress needs no more).
+    public struct AttemptOutcome: Sendable, Equatable {
+        public var activitySetID: String
+        public var activityID: String
+        /// correct, incorrect or submitted.
+        public var result: String
+    }
+
+    /// Module work of every learner of a cohort: lessons read to the end, attempts (oldest first) and unlocks,
+    /// by learner then module. The same rows as `lessonProgress`, `attempts` and `unlockedModules` give one
+    /// learner at a time.
+    public struct CohortModuleWork: Sendable, Equatable {
+        public var lessonsRead: [Int64: [String: Set<String>]] = [:]
+        public var attempts: [Int64: [String: [AttemptOutcome]]] = [:]
+        public var unlocked: [Int64: Set<String>] = [:]
+    }
+
+    public func moduleWork(cohortID: Int64) throws -> CohortModuleWork {
+        try read { db in
+            var work = CohortModuleWork()
+            let lessons = try Row.fetchCursor(db, sql: """
+                SELECT p.learner_id, p.module_id, p.lesson_id FROM lesson_progress p JOIN learners l ON l.id = p.learner_id
+                WHERE l.cohort_id = ? AND p.completed_at IS NOT NULL
+                """, arguments: [cohortID])
+            while let row = try lessons.next() {
+                work.lessonsRead[row[0], default: [:]][row[1] as String, default: []].insert(row[2])
+            }
+            let attempts = try Row.fetchCursor(db, sql: """
+                SELECT a.learner_id, a.module_id, a.activity_set_id, a.activity_id, a.result
+                FROM activity_attempts a JOIN learners l ON l.id = a.learner_id WHERE l.cohort_id = ? ORDER BY a.id
+                """, arguments: [cohortID])
+            while let row = try attempts.next() {
+                work.attempts[row[0], default: [:]][row[1] as String, default: []]
+                    .append(AttemptOutcome(activitySetID: row[2], activityID: row[3], result: row[4]))
+            }
+            let unlocks = try Row.fetchCursor(db, sql: """
+                SELECT u.learner_id, u.module_id FROM module_unlocks u JOIN learners l ON l.id = u.learner_id WHERE l.cohort_id = ?
+                """, arguments: [cohortID])
+            while let row = try unlocks.next() { work.unlocked[row[0], default: []].insert(row[1]) }
+            return work
         }
     }
 }

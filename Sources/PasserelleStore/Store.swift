@@ -89,9 +89,11 @@ public final class Store: Sendable {
         }
     }
 
-    /// Runs a write, turning constraint failures into clear errors.
+    /// Runs a write, turning constraint failures into clear errors. Inside `batch`, it joins the batch's
+    /// transaction instead of opening its own.
     func write<T>(_ duplicateMessage: String = "cet élément", _ body: (Database) throws -> T) throws -> T {
         do {
+            if let batch = Store.currentBatch, batch.store == ObjectIdentifier(self) { return try body(batch.db) }
             return try pool.write(body)
         } catch let error as DatabaseError where error.extendedResultCode == .SQLITE_CONSTRAINT_UNIQUE
             || error.extendedResultCode == .SQLITE_CONSTRAINT_PRIMARYKEY {
@@ -102,16 +104,58 @@ public final class Store: Sendable {
     }
 
     func read<T>(_ body: (Database) throws -> T) throws -> T {
-        try pool.read(body)
+        if let batch = Store.currentBatch, batch.store == ObjectIdentifier(self) { return try body(batch.db) }
+        return try pool.read(body)
+    }
+
+    /// Runs `body` with every call it makes to this store on the calling thread in one write transaction:
+    /// one commit (one fsync) for all of it, all or nothing. Reads inside see the batch's own writes.
+    /// For bulk loading (`passerelle bench seed`); never hold a batch across a request, since it blocks
+    /// every other writer until it returns.
+    public func batch<T>(_ body: () throws -> T) throws -> T {
+        if let batch = Store.currentBatch, batch.store == ObjectIdentifier(self) { return try body() }
+        return try pool.write { db in
+            try Store.$currentBatch.withValue(Batch(store: ObjectIdentifier(self), db: db)) { try body() }
+        }
+    }
+
+    /// The connection of the batch running on this thread, if any.
+    @TaskLocal static var currentBatch: Batch?
+
+    final class Batch: @unchecked Sendable {  // used only on the thread that runs the batch
+        let store: ObjectIdentifier
+        unowned let db: Database
+
+        init(store: ObjectIdentifier, db: Database) {
+            self.store = store
+            self.db = db
+        }
     }
 }
 
 /// Timestamps as SQLite writes them (`strftime('%Y-%m-%dT%H:%M:%fZ')`), so that text order is time order.
+/// Every session lookup formats one, so the formatter is made once for the process (creating one per call was
+/// most of a timestamp's cost) and used under a lock, since Foundation does not promise that one formatter is
+/// safe on several threads at once.
 enum Timestamp {
     static func string(_ date: Date) -> String {
+        shared.lock.lock()
+        defer { shared.lock.unlock() }
+        return shared.formatter.string(from: date)
+    }
+
+    /// A new formatter with the options `string` uses (what it did on every call before; kept for the tests).
+    static func makeFormatter() -> ISO8601DateFormatter {
         let formatter = ISO8601DateFormatter()
         formatter.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
-        return formatter.string(from: date)
+        return formatter
+    }
+
+    private static let shared = Shared()
+
+    private final class Shared: @unchecked Sendable {  // `lock` guards `formatter`
+        let lock = NSLock()
+        let formatter = Timestamp.makeFormatter()
     }
 }
 

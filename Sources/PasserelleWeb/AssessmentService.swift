@@ -186,10 +186,7 @@ public struct AssessmentService: Sendable {
     }
 
     func history(_ record: AssessmentRecord) throws -> ([AnsweredItem], [KnowledgeElement]) {
-        let answers = try store.answers(assessmentID: record.id).map {
-            AnsweredItem(itemID: $0.itemID, skillID: $0.skillID, correct: $0.correct)
-        }
-        return (answers, try store.knowledgeElements(assessmentID: record.id))
+        (try store.answeredItems(assessmentID: record.id), try store.knowledgeElements(assessmentID: record.id))
     }
 
     public func view(_ record: AssessmentRecord) throws -> AssessmentView {

@@ -137,12 +137,14 @@ public struct CohortExport: Sendable {
         for cohort in cohorts {
         let learners = try store.learners(cohortID: cohort.id)
         let assignments = allAssignments.filter { $0.cohortID == cohort.id }
+        let chosenSettings = assignments.map {  // once per assignment, not once per row
+            try? JSONDecoder().decode(AssessmentAssignment.self, from: Data($0.settings.utf8))
+        }
         for learner in learners {
             let runs = try store.assessments(learnerID: learner.id)
             let name = pseudonymize ? (try pseudonym(learner.id), "") : (learner.lastName, learner.firstName)
-            for assignment in assignments {
+            for (assignment, chosen) in zip(assignments, chosenSettings) {
                 let run = runs.first { $0.assignmentID == assignment.id }
-                let chosen = try? JSONDecoder().decode(AssessmentAssignment.self, from: Data(assignment.settings.utf8))
                 let framework = catalog.framework(id: assignment.contentID)
                 var row = Row(organisation: organisation, cohort: cohort.name, lastName: name.0, firstName: name.1,
                               externalID: learner.externalID ?? "", attributes: learner.attributes,
@@ -202,6 +204,35 @@ enum French {
     /// threads at once.
     private static let formatters = Formatters()
 
+    /// The date of a timestamp as SQLite writes them (`2026-05-12T07:46:40.123Z`), read without Foundation's
+    /// ISO 8601 parser (about 90 µs a call, two calls per row of an export); nil for anything else or out of
+    /// range, which the parser then reads as before.
+    static func storeTimestamp(_ text: String) -> Date? {
+        let bytes = Array(text.utf8)
+        guard bytes.count == 24, bytes[4] == 45, bytes[7] == 45, bytes[10] == 84, bytes[13] == 58, bytes[16] == 58,
+              bytes[19] == 46, bytes[23] == 90 else { return nil }
+        func number(_ range: Range<Int>) -> Int? {
+            var value = 0
+            for i in range {
+                guard (48...57).contains(bytes[i]) else { return nil }
+                value = value * 10 + Int(bytes[i] - 48)
+            }
+            return value
+        }
+        guard let year = number(0..<4), let month = number(5..<7), let day = number(8..<10), let hour = number(11..<13),
+              let minute = number(14..<16), let second = number(17..<19), let milliseconds = number(20..<23),
+              year >= 1970, (1...12).contains(month), hour < 24, minute < 60, second < 60 else { return nil }
+        let leap = year % 4 == 0 && (year % 100 != 0 || year % 400 == 0)
+        let lengths = [31, leap ? 29 : 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31]
+        guard (1...lengths[month - 1]).contains(day) else { return nil }
+        var days = 0
+        for y in 1970..<year { days += y % 4 == 0 && (y % 100 != 0 || y % 400 == 0) ? 366 : 365 }
+        for m in 0..<(month - 1) { days += lengths[m] }
+        days += day - 1
+        let seconds = ((days * 24 + hour) * 60 + minute) * 60 + second
+        return Date(timeIntervalSince1970: Double(seconds) + Double(milliseconds) / 1000)
+    }
+
     private final class Formatters: @unchecked Sendable {  // `lock` guards both formatters
         private let lock = NSLock()
         private let parser: ISO8601DateFormatter
@@ -217,9 +248,10 @@ enum French {
         }
 
         func date(_ timestamp: String) -> String {
+            let parsed = French.storeTimestamp(timestamp)
             lock.lock()
             defer { lock.unlock() }
-            guard let date = parser.date(from: timestamp) else { return timestamp }
+            guard let date = parsed ?? parser.date(from: timestamp) else { return timestamp }
             return formatter.string(from: date)
         }
     }

@@ -40,7 +40,10 @@ public struct CohortReport: Codable, Sendable {
     public static func build(store: Store, catalog: ContentCatalog, cohortID: Int64) throws -> CohortReport {
         guard let cohort = try store.cohort(id: cohortID) else { throw StoreError.notFound("la cohorte \(cohortID)") }
         let learners = try store.learners(cohortID: cohortID)
-        let service = ModuleService(store: store, catalog: catalog)
+        // The cohort's module work and runs in a few queries, not several per learner.
+        let service = try ModuleService.CohortView(ModuleService(store: store, catalog: catalog), cohortID: cohortID,
+                                                   organisationIsDemo: store.isDemo(cohortID: cohortID))
+        let runs = try store.assessments(cohortID: cohortID)
         let assignments = try store.assignments(cohortID: cohortID, kind: .assessment)
         var columns: [Column] = []
         for frameworkID in Array(Set(assignments.map(\.contentID))).sorted() {
@@ -53,8 +56,8 @@ public struct CohortReport: Codable, Sendable {
         var rows: [LearnerRow] = []
         for learner in learners {
             var modules: [String: String] = [:], help: [String] = []
-            for (module, _) in try service.modules(for: learner) {
-                let progress = try service.progress(learner, module)
+            for (module, _) in service.modules(for: learner) {
+                let progress = service.progress(learner, module)
                 modules[module.id] = progress.state.rawValue
                 if !moduleIDs.contains(module.id) { moduleIDs.append(module.id) }
                 var entry = completion[module.id] ?? ModuleCompletion(id: module.id, title: module.title, complete: 0,
@@ -66,10 +69,11 @@ public struct CohortReport: Codable, Sendable {
                 case .locked: entry.locked += 1
                 }
                 completion[module.id] = entry
-                help += progress.strugglingSets.compactMap { id in module.activitySet(id).map { "\(module.title) : \($0.title)" } }
+                // In the module's order (a set's iteration order changes from one set to another).
+                help += module.activitySets.filter { progress.strugglingSets.contains($0.id) }.map { "\(module.title) : \($0.title)" }
             }
             var levels: [String: Int] = [:]
-            for run in try store.assessments(learnerID: learner.id).reversed() {  // oldest first: later shares win
+            for run in (runs[learner.id] ?? []).reversed() {  // oldest first: later shares win
                 guard let shared = run.sharedResult,
                       let result = try? JSONDecoder().decode(AssessmentResult.self, from: Data(shared.utf8)) else { continue }
                 for competence in result.competences where competence.answered > 0 || (competence.pix ?? 0) > 0 {

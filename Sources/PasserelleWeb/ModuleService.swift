@@ -47,12 +47,18 @@ public struct ModuleService: Sendable {
 
     public func record(_ learner: Learner, _ module: Module) throws -> ModuleRecord {
         let (read, _) = try store.lessonProgress(learnerID: learner.id, moduleID: module.id)
-        var record = ModuleRecord(lessonsRead: read)
-        for attempt in try store.attempts(learnerID: learner.id, moduleID: module.id) {
+        return ModuleService.record(lessonsRead: read, attempts: try store.attempts(learnerID: learner.id, moduleID: module.id)
+            .map { (setID: $0.activitySetID, activityID: $0.activityID, result: $0.result) })
+    }
+
+    /// A module record from lessons read and attempts (oldest first).
+    static func record(lessonsRead: Set<String>, attempts: [(setID: String, activityID: String, result: String)]) -> ModuleRecord {
+        var record = ModuleRecord(lessonsRead: lessonsRead)
+        for attempt in attempts {
             if attempt.result == "submitted" {
                 record.submitted.insert(attempt.activityID)
             } else {
-                record.attempts[attempt.activitySetID, default: []].append((attempt.activityID, attempt.result == "correct"))
+                record.attempts[attempt.setID, default: []].append((attempt.activityID, attempt.result == "correct"))
             }
         }
         return record
@@ -60,14 +66,53 @@ public struct ModuleService: Sendable {
 
     public func progress(_ learner: Learner, _ module: Module) throws -> ModuleProgress {
         let unlocked = try store.unlockedModules(learnerID: learner.id).contains(module.id)
+        return try progress(module, unlocked: unlocked) { try record(learner, $0) }
+    }
+
+    /// Progress in a module given how to get a module's record (from the database, or from a cohort's work
+    /// loaded at once): the prerequisites' states, then the module's own.
+    func progress(_ module: Module, unlocked: Bool, record: (Module) throws -> ModuleRecord) rethrows -> ModuleProgress {
         var prerequisitesComplete = true
         for id in module.prerequisites {
             guard let prerequisite = catalog.module(id: id) else { continue }
-            let progress = Mastery.progress(of: prerequisite, record: try record(learner, prerequisite), prerequisitesComplete: true)
+            let progress = Mastery.progress(of: prerequisite, record: try record(prerequisite), prerequisitesComplete: true)
             if progress.state != .complete { prerequisitesComplete = false }
         }
-        return Mastery.progress(of: module, record: try record(learner, module),
+        return Mastery.progress(of: module, record: try record(module),
                                 prerequisitesComplete: prerequisitesComplete, unlocked: unlocked)
+    }
+
+    /// A cohort's module work loaded at once, to give each learner's modules and progress as `modules(for:)`
+    /// and `progress` do, without queries per learner (the trainer's tracker).
+    struct CohortView {
+        let service: ModuleService
+        let isDemo: Bool
+        let assignments: [AssignmentRecord]
+        let work: Store.CohortModuleWork
+
+        init(_ service: ModuleService, cohortID: Int64, organisationIsDemo: Bool) throws {
+            self.service = service
+            isDemo = organisationIsDemo
+            assignments = isDemo ? [] : try service.store.assignments(forLearnersOf: cohortID, kind: .module)
+            work = try service.store.moduleWork(cohortID: cohortID)
+        }
+
+        func modules(for learner: Learner) -> [(module: Module, dueDate: String?)] {
+            if isDemo { return service.catalog.modules.map { ($0, nil) } }
+            var seen = Set<String>()
+            return assignments.filter { $0.concerns(learner) }.compactMap { assignment in
+                guard seen.insert(assignment.contentID).inserted else { return nil }
+                return service.catalog.module(id: assignment.contentID).map { ($0, assignment.dueDate) }
+            }
+        }
+
+        func progress(_ learner: Learner, _ module: Module) -> ModuleProgress {
+            service.progress(module, unlocked: work.unlocked[learner.id]?.contains(module.id) ?? false) { module in
+                ModuleService.record(lessonsRead: work.lessonsRead[learner.id]?[module.id] ?? [],
+                                     attempts: (work.attempts[learner.id]?[module.id] ?? [])
+                                        .map { (setID: $0.activitySetID, activityID: $0.activityID, result: $0.result) })
+            }
+        }
     }
 
     func requireOpen(_ learner: Learner, _ module: Module) throws {

@@ -9,7 +9,7 @@ struct Bench: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Mesures de performance (pour make bench).",
         shouldDisplay: false,
-        subcommands: [BenchEngine.self])
+        subcommands: [BenchEngine.self, BenchSeed.self])
 }
 
 /// Times building an `AssessmentEngine` for a framework's bank and choosing the next item during
