@@ -41,8 +41,7 @@ public struct CohortReport: Codable, Sendable {
         guard let cohort = try store.cohort(id: cohortID) else { throw StoreError.notFound("la cohorte \(cohortID)") }
         let learners = try store.learners(cohortID: cohortID)
         // The cohort's module work and runs in a few queries, not several per learner.
-        let service = try ModuleService.CohortView(ModuleService(store: store, catalog: catalog), cohortID: cohortID,
-                                                   organisationIsDemo: store.isDemo(cohortID: cohortID))
+        let service = try ModuleService.CohortView(ModuleService(store: store, catalog: catalog), cohortID: cohortID)
         let runs = try store.assessments(cohortID: cohortID)
         let assignments = try store.assignments(cohortID: cohortID, kind: .assessment)
         var columns: [Column] = []

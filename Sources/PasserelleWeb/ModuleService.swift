@@ -86,19 +86,16 @@ public struct ModuleService: Sendable {
     /// and `progress` do, without queries per learner (the trainer's tracker).
     struct CohortView {
         let service: ModuleService
-        let isDemo: Bool
         let assignments: [AssignmentRecord]
         let work: Store.CohortModuleWork
 
-        init(_ service: ModuleService, cohortID: Int64, organisationIsDemo: Bool) throws {
+        init(_ service: ModuleService, cohortID: Int64) throws {
             self.service = service
-            isDemo = organisationIsDemo
-            assignments = isDemo ? [] : try service.store.assignments(forLearnersOf: cohortID, kind: .module)
+            assignments = try service.store.assignments(forLearnersOf: cohortID, kind: .module)
             work = try service.store.moduleWork(cohortID: cohortID)
         }
 
         func modules(for learner: Learner) -> [(module: Module, dueDate: String?)] {
-            if isDemo { return service.catalog.modules.map { ($0, nil) } }
             var seen = Set<String>()
             return assignments.filter { $0.concerns(learner) }.compactMap { assignment in
                 guard seen.insert(assignment.contentID).inserted else { return nil }

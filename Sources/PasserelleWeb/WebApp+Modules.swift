@@ -327,12 +327,27 @@ extension WebApp {
                     },
                 ]
             case .observationGrid(let prompt, let parts):
+                // What was last sent stays visible to its author, with the trainer's comments above it.
+                if let latest, latest.result == "submitted",
+                   let sent = (try? JSONSerialization.jsonObject(with: Data(latest.answer.utf8)) as? [String: Any])?["answers"] as? [String: Any] {
+                    let lines = parts.flatMap(\.questions).compactMap { question -> String? in
+                        guard let text = sent[question.id] as? String, !text.isEmpty else { return nil }
+                        return "\(question.text) — \(text)"
+                    }
+                    if !lines.isEmpty { entry["sent"] = lines; entry["hasSent"] = true }
+                }
                 let draft = service.draft(learner, module, activityID: activity.id)["answers"] as? [String: Any] ?? [:]
                 entry["grid"] = ["promptHTML": Markdown.html(prompt), "parts": parts.map { part in
                     ["title": part.title, "questions": part.questions.map {
                         ["id": $0.id, "text": $0.text, "draft": draft[$0.id] as? String ?? ""] }]
                 }]
             case .reflection(let prompt, let guidance):
+                if let latest, latest.result == "submitted",
+                   let text = (try? JSONSerialization.jsonObject(with: Data(latest.answer.utf8)) as? [String: Any])?["text"] as? String,
+                   !text.isEmpty {
+                    entry["sent"] = [text]
+                    entry["hasSent"] = true
+                }
                 let draft = service.draft(learner, module, activityID: activity.id)["text"] as? String ?? ""
                 entry["reflection"] = ["promptHTML": Markdown.html(prompt), "guidance": guidance, "draft": draft]
             }

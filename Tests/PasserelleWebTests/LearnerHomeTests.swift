@@ -90,4 +90,21 @@ import TestSupport
         #expect(page.page.contains("D'après : IRTS PACA et Corse"))
         #expect(!page.text.contains(".txt"))
     }
+
+    /// A reflection sent to the trainer stays visible to its author.
+    @Test func sentWorkStaysVisibleToItsAuthor() throws {
+        let running = try RunningDemo()
+        defer { running.stop() }
+        let client = try running.client()
+        let signIn = try client.request("POST", "/connexion/apprenant", headers: form,
+                                        body: Array("code=\(running.demo.learners[4].code.value)".utf8))
+        let cookie = try #require(sessionCookie(signIn))
+        let sent = try client.request("POST", "/modules/histoire-acteurs-numerique/activites/histoire-3/reflexion-acteurs",
+                                      headers: form.merging(["Cookie": cookie]) { a, _ in a },
+                                      body: Array("texte=J%27ai+orient%C3%A9+Mme+D.+vers+France+services.".utf8))
+        #expect(sent.status == 303)
+        let page = try client.request("GET", "/modules/histoire-acteurs-numerique/activites/histoire-3", headers: ["Cookie": cookie])
+        #expect(page.page.contains("Ce que vous avez envoyé"))
+        #expect(page.page.contains("J'ai orienté Mme D. vers France services."))
+    }
 }
