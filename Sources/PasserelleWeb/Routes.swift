@@ -191,6 +191,9 @@ extension WebApp {
             app.delegate(context, app.trainerModuleRoute)
         },
         Route("POST", "/formateur/cohortes/{cohort:int}/codes", .staff) { app, context in app.delegate(context, app.trainerModuleRoute) },
+        Route("POST", "/formateur/cohortes/{cohort:int}/apprenants/{learner:int}/code", .staff) { app, context in
+            app.delegate(context, app.trainerModuleRoute)
+        },
         Route("GET", "/formateur/cohortes/{cohort:int}/suivi", .staff) { app, context in app.delegate(context, app.trainerModuleRoute) },
         Route("GET", "/formateur/cohortes/{cohort:int}/rapport", .staff) { app, context in app.delegate(context, app.trainerModuleRoute) },
         Route("GET", "/formateur/cohortes/{cohort:int}/progression", .staff) { app, context in

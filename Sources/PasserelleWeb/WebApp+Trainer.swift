@@ -96,6 +96,17 @@ extension WebApp {
                 return codesPage(cohort, report.added, note: "\(report.added.count) apprenant(s) ajouté(s), "
                                  + "\(report.alreadyThere.count) déjà présent(s), \(report.problems.count) ligne(s) ignorée(s).",
                                  problems: report.problems.map(\.description))
+            case ("POST", 6, "apprenants") where parts[5] == "code":
+                // One learner's new code (a lost slip): the others keep theirs.
+                guard let learnerID = Int64(parts[4]),
+                      let learner = try store.learners(cohortID: cohort.id).first(where: { $0.id == learnerID }) else {
+                    return errorResponse(request, status: 404, message: "Cet apprenant n'est pas dans cette cohorte.")
+                }
+                let code = try DemoSeeder.giveNewCode(to: learner, in: store)
+                try store.audit(AuditEntry(action: "code-renew", actorUserID: user.id, targetType: "learner", targetID: String(learner.id)))
+                return codesPage(cohort, [(learner, code)],
+                                 note: "Nouveau code pour \(learner.displayName) : l'ancien ne fonctionne plus. Les autres gardent le leur.",
+                                 problems: [])
             case ("POST", 4, "codes"):
                 let renewed = try CohortRoster(store: store).renewCodes(cohortID: cohort.id)
                 try store.audit(AuditEntry(action: "codes-renew", actorUserID: user.id, targetType: "cohort", targetID: String(cohort.id)))
@@ -400,7 +411,7 @@ extension WebApp {
     private func rosterPage(_ cohort: Cohort, message: String? = nil, problems: [String] = [], csv: String = "",
                             status: Int = 200) throws -> HTTPResponse {
         let learners = try store.learners(cohortID: cohort.id).map { learner -> [String: Any] in
-            ["name": learner.displayName, "external": learner.externalID ?? "",
+            ["id": learner.id, "name": learner.displayName, "external": learner.externalID ?? "",
              "attributes": learner.attributes.sorted { $0.key < $1.key }.map { "\($0.key) : \($0.value)" }.joined(separator: ", ")]
         }
         var context: [String: Any] = ["title": "Apprenants — \(cohort.name)", "cohort": cohort.name, "cohortID": cohort.id,
