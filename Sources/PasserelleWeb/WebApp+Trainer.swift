@@ -80,7 +80,7 @@ extension WebApp {
                 }
                 let code = try DemoSeeder.giveNewCode(to: learner, in: store)
                 try store.audit(AuditEntry(action: "learner-add", actorUserID: user.id, targetType: "learner", targetID: String(learner.id)))
-                return codesPage(cohort, [(learner, code)], note: "\(learner.displayName) est ajouté(e).", problems: [])
+                return codesPage(cohort, [(learner, code)], note: "\(learner.displayName) est ajouté(e).", problems: [], request: request)
             case ("POST", 4, "apprenants"):
                 let csv = request.formValue("csv") ?? ""
                 guard !csv.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty else {
@@ -95,7 +95,7 @@ extension WebApp {
                 }
                 return codesPage(cohort, report.added, note: "\(report.added.count) apprenant(s) ajouté(s), "
                                  + "\(report.alreadyThere.count) déjà présent(s), \(report.problems.count) ligne(s) ignorée(s).",
-                                 problems: report.problems.map(\.description))
+                                 problems: report.problems.map(\.description), request: request)
             case ("POST", 6, "apprenants") where parts[5] == "code":
                 // One learner's new code (a lost slip): the others keep theirs.
                 guard let learnerID = Int64(parts[4]),
@@ -106,11 +106,11 @@ extension WebApp {
                 try store.audit(AuditEntry(action: "code-renew", actorUserID: user.id, targetType: "learner", targetID: String(learner.id)))
                 return codesPage(cohort, [(learner, code)],
                                  note: "Nouveau code pour \(learner.displayName) : l'ancien ne fonctionne plus. Les autres gardent le leur.",
-                                 problems: [])
+                                 problems: [], request: request)
             case ("POST", 4, "codes"):
                 let renewed = try CohortRoster(store: store).renewCodes(cohortID: cohort.id)
                 try store.audit(AuditEntry(action: "codes-renew", actorUserID: user.id, targetType: "cohort", targetID: String(cohort.id)))
-                return codesPage(cohort, renewed, note: "Nouveaux codes : les anciens ne fonctionnent plus.", problems: [])
+                return codesPage(cohort, renewed, note: "Nouveaux codes : les anciens ne fonctionnent plus.", problems: [], request: request)
             case ("GET", 4, "suivi"):
                 return try trackerPage(cohort)
             case ("GET", 4, "rapport"):
@@ -421,10 +421,17 @@ extension WebApp {
         return .html(templates.render("formateur-apprenants", context), status: status)
     }
 
+    /// The address learners type to reach this server, as the trainer's browser reached it.
+    func siteAddress(_ request: HTTPRequest?) -> String {
+        guard let host = request?.header("host"), !host.isEmpty else { return "l'adresse de Passerelle donnée par votre formateur" }
+        return "\(secureCookies ? "https" : "http")://\(host)"
+    }
+
     private func codesPage(_ cohort: Cohort, _ codes: [(learner: Learner, code: AccessCode)], note: String,
-                           problems: [String]) -> HTTPResponse {
+                           problems: [String], request: HTTPRequest? = nil) -> HTTPResponse {
         .html(templates.render("codes", [
             "title": "Codes d'accès — \(cohort.name)", "cohort": cohort.name, "cohortID": cohort.id, "note": note,
+            "address": siteAddress(request),
             "codes": codes.map { ["name": $0.learner.displayName, "code": $0.code.display] }, "hasCodes": !codes.isEmpty,
             "problems": problems, "hasProblems": !problems.isEmpty,
         ]))

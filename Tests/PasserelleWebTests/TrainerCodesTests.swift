@@ -21,6 +21,9 @@ import TestSupport
                                          headers: form.merging(["Cookie": cookie]) { a, _ in a }, body: [])
         #expect(renewed.status == 200)
         #expect(renewed.page.contains("Nouveau code pour \(learners[0].displayName)"))
+        // The slip says where to go and what to do.
+        #expect(renewed.page.contains("Ouvrez http://localhost sur"), "the address the trainer's browser used")
+        #expect(renewed.page.contains("Tapez ce code"))
         // The old code of this learner no longer opens a session; a classmate's still does.
         let old = try client.request("POST", "/api/session", headers: ["Content-Type": "application/json"],
                                      body: Array(#"{"code":"\#(running.demo.learners[0].code.value)"}"#.utf8))
