@@ -114,18 +114,6 @@ extension Store {
             Set(try String.fetchAll($0, sql: "SELECT module_id FROM module_unlocks WHERE learner_id = ?", arguments: [learnerID]))
         }
     }
-
-    public func isDemo(organisationOf learner: Learner) throws -> Bool {
-        try isDemo(cohortID: learner.cohortID)
-    }
-
-    public func isDemo(cohortID: Int64) throws -> Bool {
-        try read {
-            try Bool.fetchOne($0, sql: """
-                SELECT o.is_demo FROM organisations o JOIN cohorts c ON c.organisation_id = o.id WHERE c.id = ?
-                """, arguments: [cohortID]) ?? false
-        }
-    }
 }
 
 /// Trainers' reviews of submitted observation grids and reflections.

@@ -253,9 +253,8 @@ extension WebApp {
         if route.changesState && !WebApp.sameOrigin(request) {
             return errorResponse(request, status: 403, message: "Cette action doit venir d'une page de Passerelle.")
         }
-        let principal = route.access == .anyone && route.pattern != "/" && route.pattern != "/connexion" && route.pattern != "/api/me"
-            ? nil : auth.principal(for: request)
-        let context = RouteContext(request: request, principal: principal, parameters: parameters)
+        // Without a session cookie this reads nothing; with one, one indexed read.
+        let context = RouteContext(request: request, principal: auth.principal(for: request), parameters: parameters)
         if let refusal = refusal(route, context) { return refusal }
         return route.handler(self, context)
     }

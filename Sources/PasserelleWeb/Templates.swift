@@ -49,3 +49,11 @@ public struct Templates: Sendable {
         Typography.french(library.render(context, withTemplate: name) ?? "")
     }
 }
+
+/// Text made safe inside HTML (for the few fragments built in code: charts, source lines).
+enum HTML {
+    static func escape(_ text: String) -> String {
+        text.replacingOccurrences(of: "&", with: "&amp;").replacingOccurrences(of: "<", with: "&lt;")
+            .replacingOccurrences(of: ">", with: "&gt;").replacingOccurrences(of: "\"", with: "&quot;")
+    }
+}

@@ -384,10 +384,6 @@ enum ProfileChart {
         let rows = result.competences
         let rowHeight = labelHeight + barHeight + gap
         let height = rows.count * rowHeight + 10
-        func escape(_ text: String) -> String {
-            text.replacingOccurrences(of: "&", with: "&amp;").replacingOccurrences(of: "<", with: "&lt;")
-                .replacingOccurrences(of: ">", with: "&gt;").replacingOccurrences(of: "\"", with: "&quot;")
-        }
         func short(_ text: String) -> String { text.count <= 46 ? text : String(text.prefix(45)) + "…" }
         var svg = "<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 \(chartWidth + 40) \(height)\" "
             + "role=\"img\" aria-labelledby=\"graphique-titre\" class=\"chart\">"
@@ -395,7 +391,7 @@ enum ProfileChart {
         for (index, competence) in rows.enumerated() {
             let y = index * rowHeight + 4
             let width = result.maxLevel == 0 ? 0 : chartWidth * competence.level / result.maxLevel
-            svg += "<text x=\"0\" y=\"\(y + 13)\" class=\"chart-label\">\(escape(short("\(competence.competenceID) \(competence.title)")))</text>"
+            svg += "<text x=\"0\" y=\"\(y + 13)\" class=\"chart-label\">\(HTML.escape(short("\(competence.competenceID) \(competence.title)")))</text>"
             svg += "<rect x=\"0\" y=\"\(y + labelHeight)\" width=\"\(chartWidth)\" height=\"\(barHeight)\" class=\"chart-track\"/>"
             svg += "<rect x=\"0\" y=\"\(y + labelHeight)\" width=\"\(width)\" height=\"\(barHeight)\" class=\"chart-bar\"/>"
             svg += "<text x=\"\(chartWidth + 8)\" y=\"\(y + labelHeight + 14)\" class=\"chart-value\">\(competence.level)</text>"

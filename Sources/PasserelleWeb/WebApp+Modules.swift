@@ -150,6 +150,7 @@ extension WebApp {
         let entries = ((try? service.modules(for: learner)) ?? []).enumerated().map { index, entry in
             (index, entry, try? service.progress(learner, entry.module))
         }
+        let today = WebApp.today()  // once for all the cards
         func rank(_ state: ModuleState?) -> Int {
             switch state {
             case .inProgress?: return 0
@@ -165,7 +166,7 @@ extension WebApp {
                 "id": entry.module.id, "title": entry.module.title, "state": WebApp.stateLabel(state),
                 "percent": percent, "duration": entry.module.duration,
                 "due": entry.dueDate.map { "À terminer avant le \(WebApp.frenchDay($0))" } ?? "",
-                "overdue": WebApp.isOverdue(entry.dueDate, done: state == .complete),
+                "overdue": WebApp.isOverdue(entry.dueDate, done: state == .complete, today: today),
                 "locked": state == .locked, "complete": state == .complete, "inProgress": state == .inProgress,
             ]
             if state == .locked {
@@ -395,11 +396,7 @@ extension WebApp {
     private func sourcesHTML(cited text: String) -> String {
         let labels = SourceReferences.files(in: text).compactMap { catalog.sourceLabels[$0] }
         guard !labels.isEmpty else { return "" }
-        func escape(_ text: String) -> String {
-            text.replacingOccurrences(of: "&", with: "&amp;").replacingOccurrences(of: "<", with: "&lt;")
-                .replacingOccurrences(of: ">", with: "&gt;").replacingOccurrences(of: "\"", with: "&quot;")
-        }
-        return "<p class=\"feedback-sources\" data-no-read>D'après : " + labels.map(escape).joined(separator: " ; ") + ".</p>"
+        return "<p class=\"feedback-sources\" data-no-read>D'après : " + labels.map(HTML.escape).joined(separator: " ; ") + ".</p>"
     }
 
     private func submitFromForm(_ request: HTTPRequest, _ learner: Learner, _ module: Module, setID: String,
