@@ -60,6 +60,16 @@ extension Store {
         }
     }
 
+    /// Replaces a hash by one of the same secret made with today's cost (sessions stay open).
+    public func upgradePasswordHash(userID: Int64, hash: String) throws {
+        try write { db in try db.execute(sql: "UPDATE users SET password_hash = ? WHERE id = ?", arguments: [hash, userID]) }
+    }
+
+    /// Replaces an access code's hash by one of the same code made with today's cost (sessions stay open).
+    public func upgradeAccessCodeHash(learnerID: Int64, hash: String) throws {
+        try write { db in try db.execute(sql: "UPDATE learners SET access_code_hash = ? WHERE id = ?", arguments: [hash, learnerID]) }
+    }
+
     static func staffUser(_ row: Row) -> StaffUser {
         StaffUser(id: row["id"], organisationID: row["organisation_id"], username: row["username"],
                   displayName: row["display_name"], role: Role(rawValue: row["role"]) ?? .trainer)

@@ -192,6 +192,12 @@ public struct AssessmentService: Sendable {
     public func view(_ record: AssessmentRecord) throws -> AssessmentView {
         let engine = try engine(try settings(record))
         let (answers, elements) = try history(record)
+        return view(record, engine, answers, elements)
+    }
+
+    /// The view of a run from a history already in hand (after an answer: no second read).
+    private func view(_ record: AssessmentRecord, _ engine: AssessmentEngine, _ answers: [AnsweredItem],
+                      _ elements: [KnowledgeElement]) -> AssessmentView {
         let item = record.currentItemID.flatMap(engine.item)
         return AssessmentView(
             record: record, title: title(frameworkID: record.frameworkID), item: item,
@@ -203,7 +209,8 @@ public struct AssessmentService: Sendable {
     /// Records the answer to the current item and moves on. Nothing changes when the item is not the
     /// current one (`conflict`) or the answer is malformed (`invalidAnswer`).
     @discardableResult
-    public func answer(_ record: AssessmentRecord, itemID: String, answer: ItemAnswer, timeSpentMs: Int) throws -> AnswerCheck {
+    public func answer(_ record: AssessmentRecord, itemID: String, answer: ItemAnswer, timeSpentMs: Int) throws
+        -> (check: AnswerCheck, next: AssessmentView) {
         guard record.state == .started else {
             throw Failure.conflict("Cette évaluation est terminée : la réponse n'a pas été enregistrée.")
         }
@@ -220,13 +227,14 @@ public struct AssessmentService: Sendable {
             throw Failure.invalidAnswer(error.localizedDescription)
         }
         let json = String(decoding: try JSONEncoder.sorted.encode(answer), as: UTF8.self)
-        try save(record, item, engine, correct: check.correct, answer: json, skipped: false, timeSpentMs: timeSpentMs)
-        return check
+        let next = try save(record, item, engine, correct: check.correct, answer: json, skipped: false, timeSpentMs: timeSpentMs)
+        return (check, next)
     }
 
     /// « Je passe »: the learner skips the current question. As in Pix, it counts as not mastered (the
     /// skill and the harder ones of its tube are invalidated) and is stored as skipped.
-    public func skip(_ record: AssessmentRecord, itemID: String, timeSpentMs: Int) throws {
+    @discardableResult
+    public func skip(_ record: AssessmentRecord, itemID: String, timeSpentMs: Int) throws -> AssessmentView {
         guard record.state == .started else {
             throw Failure.conflict("Cette évaluation est terminée : rien n'a été enregistré.")
         }
@@ -235,17 +243,17 @@ public struct AssessmentService: Sendable {
         }
         let engine = try engine(try settings(record))
         guard let item = engine.item(itemID) else { throw Failure.unavailable("cette question n'existe plus") }
-        try save(record, item, engine, correct: false, answer: "{}", skipped: true, timeSpentMs: timeSpentMs)
+        return try save(record, item, engine, correct: false, answer: "{}", skipped: true, timeSpentMs: timeSpentMs)
     }
 
-    /// Records an answer (or a skip) with its knowledge elements and the next item, in one transaction.
+    /// Records an answer (or a skip) with its knowledge elements and the next item, in one transaction,
+    /// and returns the run's new view, built from the history just computed (not read again).
     private func save(_ record: AssessmentRecord, _ item: Item, _ engine: AssessmentEngine, correct: Bool, answer json: String,
-                      skipped: Bool, timeSpentMs: Int) throws {
+                      skipped: Bool, timeSpentMs: Int) throws -> AssessmentView {
         let (answers, elements) = try history(record)
         let added = engine.elements(forAnswerOn: item, correct: correct, existing: elements)
-        let next = engine.nextItem(
-            answers: answers + [AnsweredItem(itemID: item.id, skillID: item.skillID, correct: correct)],
-            elements: elements + added, seed: AssessmentService.seedText(record.seed))
+        let allAnswers = answers + [AnsweredItem(itemID: item.id, skillID: item.skillID, correct: correct)]
+        let next = engine.nextItem(answers: allAnswers, elements: elements + added, seed: AssessmentService.seedText(record.seed))
         do {
             try store.recordAnswer(assessmentID: record.id, itemID: item.id, skillID: item.skillID, answer: json,
                                    correct: correct, timeSpentMs: timeSpentMs, elements: added, nextItemID: next?.id,
@@ -255,6 +263,10 @@ public struct AssessmentService: Sendable {
         } catch AssessmentConflict.finished {
             throw Failure.conflict("Cette évaluation est terminée : la réponse n'a pas été enregistrée.")
         }
+        var updated = record
+        updated.currentItemID = next?.id
+        if next == nil { updated.state = .completed }
+        return view(updated, engine, allAnswers, elements + added)
     }
 
     public struct Missed: Sendable {

@@ -44,6 +44,11 @@ public final class Authenticator: Sendable {
             return .rejected
         }
         throttle.recordSuccess(account: account)
+        if Credentials.needsRehash(found.codeHash), let code {
+            // A hash from an older cost: replaced now that the secret is known, so that every account
+            // costs the same time to check (and the dummy hash's time matches).
+            try store.upgradeAccessCodeHash(learnerID: found.learner.id, hash: try Credentials.hashPassword(code.secret))
+        }
         let token = try openSession(for: .learner(found.learner))
         try store.audit(AuditEntry(action: "sign-in", actorLearnerID: found.learner.id))
         return .signedIn(.learner(found.learner), token: token)
@@ -61,6 +66,9 @@ public final class Authenticator: Sendable {
             return .rejected
         }
         throttle.recordSuccess(account: account)
+        if Credentials.needsRehash(found.passwordHash) {
+            try store.upgradePasswordHash(userID: found.user.id, hash: try Credentials.hashPassword(String(password.prefix(1_000))))
+        }
         let token = try openSession(for: .staff(found.user))
         try store.audit(AuditEntry(action: "sign-in", actorUserID: found.user.id))
         return .signedIn(.staff(found.user), token: token)

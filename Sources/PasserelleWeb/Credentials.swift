@@ -32,6 +32,13 @@ public enum Credentials {
         return crypto_pwhash_str_verify(hash, password, UInt64(password.utf8.count)) == 0
     }
 
+    /// True when `hash` was made with other costs than today's (it is replaced at the next sign-in), or
+    /// is not a hash at all.
+    public static func needsRehash(_ hash: String) -> Bool {
+        precondition(ready, "libsodium could not be initialised")
+        return passerelle_pwhash_needs_rehash(hash) != 0
+    }
+
     /// `count` cryptographically random bytes.
     public static func randomBytes(_ count: Int) -> [UInt8] {
         precondition(ready, "libsodium could not be initialised")

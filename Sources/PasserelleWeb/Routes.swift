@@ -89,6 +89,9 @@ public struct RouteContext: Sendable {
 
     public func integer(_ name: String) -> Int64? { parameters[name].flatMap { Int64($0) } }
 
+    /// A parameter of the route's pattern (always present once the route matched).
+    public subscript(_ name: String) -> String { parameters[name] ?? "" }
+
     public var learner: Learner? { if case .learner(let learner)? = principal { learner } else { nil } }
     public var staff: StaffUser? { if case .staff(let user)? = principal { user } else { nil } }
 }
@@ -133,101 +136,202 @@ extension WebApp {
             guard let learner = context.learner else { return .redirect(to: "/connexion") }
             return app.learnerDataDownload(learner)
         },
-        Route("GET", "/modules/{module}", .learner) { app, context in app.delegate(context, app.moduleRoute) },
-        Route("GET", "/modules/{module}/lecons/{lesson}", .learner) { app, context in app.delegate(context, app.moduleRoute) },
-        Route("POST", "/modules/{module}/lecons/{lesson}/lue", .learner) { app, context in app.delegate(context, app.moduleRoute) },
-        Route("GET", "/modules/{module}/activites/{set}", .learner) { app, context in app.delegate(context, app.moduleRoute) },
+        Route("GET", "/modules/{module}", .learner) { app, context in
+            app.moduleAction(context) { learner, module, service in try app.modulePage(learner, module, service) }
+        },
+        Route("GET", "/modules/{module}/lecons/{lesson}", .learner) { app, context in
+            app.moduleAction(context) { learner, module, service in try app.lessonPage(learner, module, context["lesson"], service) }
+        },
+        Route("POST", "/modules/{module}/lecons/{lesson}/lue", .learner) { app, context in
+            app.moduleAction(context) { learner, module, service in
+                try service.visitLesson(learner, module, context["lesson"], completed: true)
+                return .redirect(to: app.nextPlace(after: context["lesson"], in: module))
+            }
+        },
+        Route("GET", "/modules/{module}/activites/{set}", .learner) { app, context in
+            app.moduleAction(context) { learner, module, service in
+                try app.activitySetPage(learner, module, context["set"], service, request: context.request)
+            }
+        },
         Route("POST", "/modules/{module}/activites/{set}/{activity}", .learner) { app, context in
-            app.delegate(context, app.moduleRoute)
+            app.moduleAction(context) { learner, module, service in
+                try app.submitFromForm(context.request, learner, module, setID: context["set"], activityID: context["activity"], service)
+            }
         },
-        Route("GET", "/api/modules", .learner) { app, context in app.delegate(context, app.moduleRoute) },
-        Route("GET", "/api/modules/{module}", .learner) { app, context in app.delegate(context, app.moduleRoute) },
-        Route("POST", "/api/modules/{module}/lessons/{lesson}", .learner) { app, context in app.delegate(context, app.moduleRoute) },
+        Route("GET", "/api/modules", .learner) { app, context in app.apiModules(context) },
+        Route("GET", "/api/modules/{module}", .learner) { app, context in
+            app.moduleAction(context, api: true) { learner, module, service in
+                app.json(app.progressJSON(module, try service.progress(learner, module)))
+            }
+        },
+        Route("POST", "/api/modules/{module}/lessons/{lesson}", .learner) { app, context in
+            app.moduleAction(context, api: true) { try app.apiVisitLesson(context, $0, $1, $2) }
+        },
         Route("POST", "/api/modules/{module}/activities/{activity}", .learner) { app, context in
-            app.delegate(context, app.moduleRoute)
+            app.moduleAction(context, api: true) { try app.apiSubmitActivity(context, $0, $1, $2) }
         },
-        Route("PUT", "/api/modules/{module}/drafts/{activity}", .learner) { app, context in app.delegate(context, app.moduleRoute) },
+        Route("PUT", "/api/modules/{module}/drafts/{activity}", .learner) { app, context in
+            app.moduleAction(context, api: true) { learner, module, service in
+                try service.saveDraft(learner, module, activityID: context["activity"], content: try WebApp.jsonObject(context.request))
+                return HTTPResponse(status: 204)
+            }
+        },
         Route("POST", "/positionnements/{assignment:int}/commencer", .learner) { app, context in
-            app.delegate(context, app.assessmentRoute)
+            app.failurePage(context.request) {
+                guard let learner = context.learner, let id = context.integer("assignment") else { throw AssessmentService.Failure.notFound }
+                return .redirect(to: "/positionnement/\(try app.assessments.start(learner: learner, assignmentID: id).id)")
+            }
         },
-        Route("GET", "/positionnement/{run:int}", .learner) { app, context in app.delegate(context, app.assessmentRoute) },
-        Route("POST", "/positionnement/{run:int}/reponse", .learner) { app, context in app.delegate(context, app.assessmentRoute) },
-        Route("GET", "/positionnement/{run:int}/resultat", .learner) { app, context in app.delegate(context, app.assessmentRoute) },
-        Route("POST", "/positionnement/{run:int}/partager", .learner) { app, context in app.delegate(context, app.assessmentRoute) },
-        Route("GET", "/api/assessments", .learner) { app, context in app.delegate(context, app.assessmentRoute) },
-        Route("POST", "/api/assessments", .learner) { app, context in app.delegate(context, app.assessmentRoute) },
-        Route("GET", "/api/assessments/{run:int}", .learner) { app, context in app.delegate(context, app.assessmentRoute) },
-        Route("POST", "/api/assessments/{run:int}/answers", .learner) { app, context in app.delegate(context, app.assessmentRoute) },
-        Route("GET", "/api/assessments/{run:int}/result", .learner) { app, context in app.delegate(context, app.assessmentRoute) },
-        Route("POST", "/api/assessments/{run:int}/share", .learner) { app, context in app.delegate(context, app.assessmentRoute) },
-        Route("GET", "/questionnaires/{assignment:int}", .learner) { app, context in app.delegate(context, app.questionnaireRoute) },
-        Route("POST", "/questionnaires/{assignment:int}", .learner) { app, context in app.delegate(context, app.questionnaireRoute) },
+        Route("GET", "/positionnement/{run:int}", .learner) { app, context in
+            app.runPage(context) { record in try app.questionPage(record, request: context.request) }
+        },
+        Route("POST", "/positionnement/{run:int}/reponse", .learner) { app, context in
+            app.runPage(context) { record in try app.answerFromForm(context.request, record) }
+        },
+        Route("GET", "/positionnement/{run:int}/resultat", .learner) { app, context in
+            app.runPage(context) { record in try app.resultPage(record) }
+        },
+        Route("POST", "/positionnement/{run:int}/partager", .learner) { app, context in
+            app.runPage(context) { record in
+                try app.assessments.share(record)
+                return .redirect(to: "/positionnement/\(record.id)/resultat")
+            }
+        },
+        Route("GET", "/api/assessments", .learner) { app, context in app.assessmentAPI(context) { try app.apiAssessmentList($0) } },
+        Route("POST", "/api/assessments", .learner) { app, context in
+            app.assessmentAPI(context) { try app.apiStartAssessment(context.request, $0) }
+        },
+        Route("GET", "/api/assessments/{run:int}", .learner) { app, context in
+            app.assessmentAPI(context) { try app.apiView(try app.ownRun(context, $0)) }
+        },
+        Route("POST", "/api/assessments/{run:int}/answers", .learner) { app, context in
+            app.assessmentAPI(context) { try app.apiAnswer(context.request, try app.ownRun(context, $0)) }
+        },
+        Route("GET", "/api/assessments/{run:int}/result", .learner) { app, context in
+            app.assessmentAPI(context) { try app.apiResult(try app.ownRun(context, $0)) }
+        },
+        Route("POST", "/api/assessments/{run:int}/share", .learner) { app, context in
+            app.assessmentAPI(context) { learner in
+                try app.assessments.share(try app.ownRun(context, learner))
+                return app.json(["shared": true])
+            }
+        },
+        Route("GET", "/questionnaires/{assignment:int}", .learner) { app, context in app.learnerQuestionnaire(context) },
+        Route("POST", "/questionnaires/{assignment:int}", .learner) { app, context in app.learnerQuestionnaire(context) },
 
         // Trainers (their own or shared cohorts; administrators: every cohort of the organisation)
         Route("GET", "/formateur", .staff) { app, context in
             guard let user = context.staff else { return .redirect(to: "/connexion") }
             return app.staffHome(user)
         },
-        Route("POST", "/formateur/cohortes", .staff) { app, context in app.delegate(context, app.trainerModuleRoute) },
-        Route("GET", "/formateur/apprenants/{learner:int}", .staff) { app, context in app.delegate(context, app.trainerModuleRoute) },
-        Route("GET", "/formateur/cohortes/{cohort:int}/modules", .staff) { app, context in app.delegate(context, app.trainerModuleRoute) },
-        Route("POST", "/formateur/cohortes/{cohort:int}/modules", .staff) { app, context in app.delegate(context, app.trainerModuleRoute) },
+        Route("POST", "/formateur/cohortes", .staff) { app, context in
+            guard let user = context.staff else { return .redirect(to: "/connexion") }
+            return app.createCohort(context.request, user)
+        },
+        Route("GET", "/formateur/apprenants/{learner:int}", .staff) { app, context in
+            app.staffAction(context, "learner") { user, id in app.learnerPage(context.request, user, learnerID: id) }
+        },
+        Route("GET", "/formateur/cohortes/{cohort:int}/modules", .staff) { app, context in
+            app.cohortAction(context) { _, cohort in try app.trainerModulesPage(cohort) }
+        },
+        Route("POST", "/formateur/cohortes/{cohort:int}/modules", .staff) { app, context in
+            app.cohortAction(context) { user, cohort in try app.assignModules(context.request, user, cohort) }
+        },
         Route("POST", "/formateur/cohortes/{cohort:int}/debloquer", .staff) { app, context in
-            app.delegate(context, app.trainerModuleRoute)
+            app.cohortAction(context) { user, cohort in try app.unlockModule(context.request, user, cohort) }
         },
         Route("POST", "/formateur/cohortes/{cohort:int}/relectures/{attempt:int}", .staff) { app, context in
-            app.delegate(context, app.trainerModuleRoute)
+            app.cohortAction(context) { user, cohort in
+                try app.reviewWork(context.request, user, cohort, attemptID: context.integer("attempt") ?? 0)
+            }
         },
         Route("GET", "/formateur/cohortes/{cohort:int}/export.csv", .staff) { app, context in
-            app.delegate(context, app.trainerModuleRoute)
+            app.cohortAction(context) { user, cohort in try app.cohortExport(context.request, user, cohort, csv: true) }
         },
         Route("GET", "/formateur/cohortes/{cohort:int}/export.json", .staff) { app, context in
-            app.delegate(context, app.trainerModuleRoute)
+            app.cohortAction(context) { user, cohort in try app.cohortExport(context.request, user, cohort, csv: false) }
         },
         Route("GET", "/formateur/cohortes/{cohort:int}/apprenants", .staff) { app, context in
-            app.delegate(context, app.trainerModuleRoute)
+            app.cohortAction(context) { _, cohort in
+                try app.rosterPage(cohort, message: context.request.queryValue("efface") == "1" ? "Les données de l'apprenant sont effacées." : nil)
+            }
         },
         Route("POST", "/formateur/cohortes/{cohort:int}/apprenants", .staff) { app, context in
-            app.delegate(context, app.trainerModuleRoute)
+            app.cohortAction(context) { user, cohort in try app.addLearners(context.request, user, cohort) }
         },
-        Route("POST", "/formateur/cohortes/{cohort:int}/codes", .staff) { app, context in app.delegate(context, app.trainerModuleRoute) },
+        Route("POST", "/formateur/cohortes/{cohort:int}/codes", .staff) { app, context in
+            app.cohortAction(context) { user, cohort in try app.renewCodes(context.request, user, cohort) }
+        },
         Route("POST", "/formateur/cohortes/{cohort:int}/apprenants/{learner:int}/code", .staff) { app, context in
-            app.delegate(context, app.trainerModuleRoute)
+            app.cohortAction(context) { user, cohort in
+                try app.renewCode(context.request, user, cohort, learnerID: context.integer("learner") ?? 0)
+            }
         },
-        Route("GET", "/formateur/cohortes/{cohort:int}/suivi", .staff) { app, context in app.delegate(context, app.trainerModuleRoute) },
-        Route("GET", "/formateur/cohortes/{cohort:int}/rapport", .staff) { app, context in app.delegate(context, app.trainerModuleRoute) },
+        Route("GET", "/formateur/cohortes/{cohort:int}/suivi", .staff) { app, context in
+            app.cohortAction(context) { _, cohort in try app.trackerPage(cohort) }
+        },
+        Route("GET", "/formateur/cohortes/{cohort:int}/rapport", .staff) { app, context in
+            app.cohortAction(context) { _, cohort in try app.printableReport(cohort) }
+        },
         Route("GET", "/formateur/cohortes/{cohort:int}/progression", .staff) { app, context in
-            app.delegate(context, app.trainerModuleRoute)
+            app.cohortAction(context) { _, cohort in try app.gainsPage(cohort, request: context.request) }
         },
         Route("GET", "/formateur/cohortes/{cohort:int}/progression.csv", .staff) { app, context in
-            app.delegate(context, app.trainerModuleRoute)
+            app.cohortAction(context) { _, cohort in try app.gainsCSV(cohort, request: context.request) }
         },
         Route("POST", "/formateur/cohortes/{cohort:int}/positionnements", .staff) { app, context in
-            app.delegate(context, app.assessmentRoute)
+            app.failurePage(context.request) {
+                guard let user = context.staff, let id = context.integer("cohort") else { throw AssessmentService.Failure.notFound }
+                return try app.openAssessment(context.request, cohortID: id, user: user)
+            }
         },
-        Route("GET", "/formateur/positionnements/{assignment:int}", .staff) { app, context in app.delegate(context, app.assessmentRoute) },
+        Route("GET", "/formateur/positionnements/{assignment:int}", .staff) { app, context in
+            app.failurePage(context.request) {
+                guard let user = context.staff, let id = context.integer("assignment") else { throw AssessmentService.Failure.notFound }
+                return try app.trainerAssessmentPage(assignmentID: id, user: user)
+            }
+        },
         Route("POST", "/formateur/cohortes/{cohort:int}/questionnaires", .staff) { app, context in
-            app.delegate(context, app.questionnaireRoute)
+            app.staffAction(context, "cohort") { user, id in app.openQuestionnaire(context.request, user, cohortID: id) }
         },
         Route("GET", "/formateur/questionnaires/{assignment:int}", .staff) { app, context in
-            app.delegate(context, app.questionnaireRoute)
+            app.staffAction(context, "assignment") { user, id in app.questionnaireStatistics(context.request, user, assignmentID: id) }
         },
         Route("GET", "/formateur/questionnaires/{assignment:int}.csv", .staff) { app, context in
-            app.delegate(context, app.questionnaireRoute)
+            app.staffAction(context, "assignment") { user, id in app.questionnaireCSV(context.request, user, assignmentID: id) }
         },
 
         // Administrators
-        Route("POST", "/formateur/equipe", .admin) { app, context in app.delegate(context, app.trainerModuleRoute) },
-        Route("GET", "/formateur/export-organisation.csv", .admin) { app, context in app.delegate(context, app.trainerModuleRoute) },
+        Route("POST", "/formateur/equipe", .admin) { app, context in
+            guard let user = context.staff else { return .redirect(to: "/connexion") }
+            return app.createTrainer(context.request, user)
+        },
+        Route("GET", "/formateur/export-organisation.csv", .admin) { app, context in
+            guard let user = context.staff else { return .redirect(to: "/connexion") }
+            return app.exportOrganisation(context.request, user)
+        },
         Route("POST", "/formateur/apprenants/{learner:int}/effacer", .admin) { app, context in
-            app.delegate(context, app.trainerModuleRoute)
+            app.staffAction(context, "learner") { user, id in app.eraseLearner(context.request, user, learnerID: id) }
         },
     ]
 
-    /// Runs a handler that reads the path itself (the route table has already checked method, role,
-    /// origin and ownership).
-    func delegate(_ context: RouteContext, _ handler: (HTTPRequest) -> HTTPResponse?) -> HTTPResponse {
-        handler(context.request) ?? errorResponse(context.request, status: 404, message: WebApp.noSuchPage)
+    /// The learner's own run named in the path (the router has checked it is theirs).
+    func ownRun(_ context: RouteContext, _ learner: Learner) throws -> AssessmentRecord {
+        guard let id = context.integer("run") else { throw AssessmentService.Failure.notFound }
+        return try assessments.run(id, of: learner)
+    }
+
+    /// Runs a learner's page about one of their runs, turning failures into French error pages.
+    func runPage(_ context: RouteContext, _ body: (AssessmentRecord) throws -> HTTPResponse) -> HTTPResponse {
+        guard let learner = context.learner else { return .redirect(to: "/connexion") }
+        return failurePage(context.request) { try body(try ownRun(context, learner)) }
+    }
+
+    /// Runs a staff handler with the signed-in user and the id named `parameter` in the path.
+    func staffAction(_ context: RouteContext, _ parameter: String, _ body: (StaffUser, Int64) -> HTTPResponse) -> HTTPResponse {
+        guard let user = context.staff else { return .redirect(to: "/connexion") }
+        guard let id = context.integer(parameter) else { return errorResponse(context.request, status: 404, message: WebApp.noSuchPage) }
+        return body(user, id)
     }
 
     static let noSuchPage = "Cette page n'existe pas. Vérifiez l'adresse ou revenez à l'accueil."

@@ -13,127 +13,15 @@ import PasserelleStore
 /// `GET /api/assessments/{run}`, `POST /api/assessments/{run}/answers`, `GET /api/assessments/{run}/result`,
 /// `POST /api/assessments/{run}/share`.
 extension WebApp {
-    func assessmentRoute(_ request: HTTPRequest) -> HTTPResponse? {
-        let parts = request.path.split(separator: "/").map(String.init)
-        guard let head = parts.first, ["api", "positionnement", "positionnements", "formateur"].contains(head) else {
-            return nil
-        }
-        let method = request.method == "HEAD" ? "GET" : request.method
-        let principal = auth.principal(for: request)
-        /// The `*` parts of `pattern` when the method and path match it.
-        func match(_ verb: String, _ pattern: String) -> [String]? {
-            let wanted = pattern.split(separator: "/").map(String.init)
-            guard verb == method, wanted.count == parts.count else { return nil }
-            var captured: [String] = []
-            for (want, part) in zip(wanted, parts) {
-                if want == "*" { captured.append(part) } else if want != part { return nil }
-            }
-            return captured
-        }
+    // MARK: API (learners)
 
-        // JSON API (learners)
-        let api = ["GET api/assessments", "POST api/assessments", "GET api/assessments/*",
-                   "POST api/assessments/*/answers", "GET api/assessments/*/result", "POST api/assessments/*/share"]
-        if api.contains(where: { entry in
-            let pieces = entry.split(separator: " ")
-            return match(String(pieces[0]), String(pieces[1])) != nil
-        }) {
-            guard case .learner(let learner)? = principal else {
-                return apiError(401, "Connectez-vous avec votre code d'accès pour passer une évaluation.")
-            }
-            return apiAssessment(request, learner: learner, method: method, parts: parts)
+    /// Runs an API action for the signed-in learner, turning failures into JSON errors.
+    func assessmentAPI(_ context: RouteContext, _ body: (Learner) throws -> HTTPResponse) -> HTTPResponse {
+        guard let learner = context.learner else {
+            return apiError(401, "Connectez-vous avec votre code d'accès pour passer une évaluation.")
         }
-
-        // Learner pages
-        if let captured = match("POST", "positionnements/*/commencer") {
-            guard case .learner(let learner)? = principal else { return .redirect(to: "/connexion") }
-            return failurePage(request) {
-                guard let id = Int64(captured[0]) else { throw AssessmentService.Failure.notFound }
-                let run = try assessments.start(learner: learner, assignmentID: id)
-                return .redirect(to: "/positionnement/\(run.id)")
-            }
-        }
-        for (verb, pattern, action) in [("GET", "positionnement/*", ""), ("POST", "positionnement/*/reponse", "reponse"),
-                                        ("GET", "positionnement/*/resultat", "resultat"),
-                                        ("POST", "positionnement/*/partager", "partager")] {
-            guard let captured = match(verb, pattern) else { continue }
-            guard case .learner(let learner)? = principal else { return .redirect(to: "/connexion") }
-            return failurePage(request) {
-                guard let id = Int64(captured[0]) else { throw AssessmentService.Failure.notFound }
-                let record = try assessments.run(id, of: learner)
-                switch action {
-                case "reponse": return try answerFromForm(request, record)
-                case "resultat": return try resultPage(record)
-                case "partager":
-                    try assessments.share(record)
-                    return .redirect(to: "/positionnement/\(record.id)/resultat")
-                default: return try questionPage(record, request: request)
-                }
-            }
-        }
-
-        // Trainer pages
-        if let captured = match("POST", "formateur/cohortes/*/positionnements") ?? match("GET", "formateur/positionnements/*") {
-            guard case .staff(let user)? = principal else { return .redirect(to: "/connexion") }
-            return failurePage(request) {
-                guard let id = Int64(captured[0]) else { throw AssessmentService.Failure.notFound }
-                return method == "POST" ? try openAssessment(request, cohortID: id, user: user)
-                    : try trainerAssessmentPage(assignmentID: id, user: user)
-            }
-        }
-        return nil
-    }
-
-    // MARK: API
-
-    private func apiAssessment(_ request: HTTPRequest, learner: Learner, method: String, parts: [String]) -> HTTPResponse {
         do {
-            if parts.count == 2 {
-                if method == "GET" {
-                    let runs = try store.assessments(learnerID: learner.id)
-                    let list: [[String: Any]] = try store.assignments(for: learner, kind: .assessment).map { assignment in
-                        let run = runs.first { $0.assignmentID == assignment.id }
-                        return ["assignment": assignment.id, "title": assessments.title(frameworkID: assignment.contentID),
-                                "run": run.map { $0.id as Any } ?? NSNull(), "state": run?.state.rawValue ?? "not-started"]
-                    }
-                    return json(["assessments": list])
-                }
-                guard let body = try? JSONDecoder().decode(StartAssessmentBody.self, from: Data(request.body)) else {
-                    return apiError(400, "Requête invalide : indiquez « assignment », le numéro de l'évaluation attribuée.")
-                }
-                let run = try assessments.start(learner: learner, assignmentID: body.assignment)
-                return json(try viewJSON(assessments.view(run)))
-            }
-            guard let id = Int64(parts[2]) else { return apiError(404, "Évaluation introuvable.") }
-            let record = try assessments.run(id, of: learner)
-            switch parts.count == 3 ? "" : parts[3] {
-            case "answers":
-                guard let body = AssessmentAnswerBody.decode(request.body) else {
-                    return apiError(400, "Requête invalide : indiquez « item » et « answer » (par exemple {\"choice\": \"a\"}).")
-                }
-                if let answer = body.answer {
-                    try assessments.answer(record, itemID: body.item, answer: answer, timeSpentMs: body.timeSpentMs?.milliseconds ?? 0)
-                } else {
-                    try assessments.skip(record, itemID: body.item, timeSpentMs: body.timeSpentMs?.milliseconds ?? 0)
-                }
-                return json(try viewJSON(assessments.view(try assessments.run(id, of: learner))))
-            case "result":
-                guard record.state == .completed else {
-                    return apiError(409, "L'évaluation n'est pas terminée : le résultat n'est pas encore disponible.")
-                }
-                let (result, missed) = try assessments.result(record)
-                guard var object = try JSONSerialization.jsonObject(with: JSONEncoder.sorted.encode(result)) as? [String: Any] else {
-                    return apiError(500, WebApp.serverTrouble)
-                }
-                object["shared"] = record.sharedAt != nil
-                object["missed"] = missed.map { ["item": $0.item.id, "prompt": $0.promptHTML, "feedback": $0.feedbackHTML] }
-                return json(object)
-            case "share":
-                try assessments.share(record)
-                return json(["shared": true])
-            default:
-                return json(try viewJSON(assessments.view(record)))
-            }
+            return try body(learner)
         } catch let failure as AssessmentService.Failure {
             switch failure {
             case .notFound: return apiError(404, "Évaluation introuvable.")
@@ -145,6 +33,56 @@ extension WebApp {
             return apiError(500, WebApp.serverTrouble)
         }
     }
+
+    /// `GET /api/assessments`: the positionings given to the learner and where each stands.
+    func apiAssessmentList(_ learner: Learner) throws -> HTTPResponse {
+        let runs = try store.assessments(learnerID: learner.id)
+        let list: [[String: Any]] = try store.assignments(for: learner, kind: .assessment).map { assignment in
+            let run = runs.first { $0.assignmentID == assignment.id }
+            return ["assignment": assignment.id, "title": assessments.title(frameworkID: assignment.contentID),
+                    "run": run.map { $0.id as Any } ?? NSNull(), "state": run?.state.rawValue ?? "not-started"]
+        }
+        return json(["assessments": list])
+    }
+
+    /// `POST /api/assessments`: starts (or takes up) the run of a positioning given to the learner.
+    func apiStartAssessment(_ request: HTTPRequest, _ learner: Learner) throws -> HTTPResponse {
+        guard let body = try? JSONDecoder().decode(StartAssessmentBody.self, from: Data(request.body)) else {
+            return apiError(400, "Requête invalide : indiquez « assignment », le numéro de l'évaluation attribuée.")
+        }
+        let run = try assessments.start(learner: learner, assignmentID: body.assignment)
+        return json(try viewJSON(assessments.view(run)))
+    }
+
+    /// `POST /api/assessments/{run}/answers`: an answer (or « Je passe »), then the next question.
+    func apiAnswer(_ request: HTTPRequest, _ record: AssessmentRecord) throws -> HTTPResponse {
+        guard let body = AssessmentAnswerBody.decode(request.body) else {
+            return apiError(400, "Requête invalide : indiquez « item » et « answer » (par exemple {\"choice\": \"a\"}).")
+        }
+        let spent = body.timeSpentMs?.milliseconds ?? 0
+        let next = if let answer = body.answer {
+            try assessments.answer(record, itemID: body.item, answer: answer, timeSpentMs: spent).next
+        } else {
+            try assessments.skip(record, itemID: body.item, timeSpentMs: spent)
+        }
+        return json(try viewJSON(next))
+    }
+
+    /// `GET /api/assessments/{run}/result`: the profile and the missed questions of a finished run.
+    func apiResult(_ record: AssessmentRecord) throws -> HTTPResponse {
+        guard record.state == .completed else {
+            return apiError(409, "L'évaluation n'est pas terminée : le résultat n'est pas encore disponible.")
+        }
+        let (result, missed) = try assessments.result(record)
+        guard var object = try JSONSerialization.jsonObject(with: JSONEncoder.sorted.encode(result)) as? [String: Any] else {
+            return apiError(500, WebApp.serverTrouble)
+        }
+        object["shared"] = record.sharedAt != nil
+        object["missed"] = missed.map { ["item": $0.item.id, "prompt": $0.promptHTML, "feedback": $0.feedbackHTML] }
+        return json(object)
+    }
+
+    func apiView(_ record: AssessmentRecord) throws -> HTTPResponse { json(try viewJSON(assessments.view(record))) }
 
     private func viewJSON(_ view: AssessmentView) throws -> [String: Any] {
         var object: [String: Any] = [
@@ -160,7 +98,7 @@ extension WebApp {
     // MARK: Learner pages
 
     /// Runs a page action, turning service failures into French error pages.
-    private func failurePage(_ request: HTTPRequest, _ body: () throws -> HTTPResponse) -> HTTPResponse {
+    func failurePage(_ request: HTTPRequest, _ body: () throws -> HTTPResponse) -> HTTPResponse {
         do {
             return try body()
         } catch let failure as AssessmentService.Failure {
@@ -179,7 +117,7 @@ extension WebApp {
         }
     }
 
-    private func questionPage(_ record: AssessmentRecord, error: String? = nil, status: Int = 200,
+    func questionPage(_ record: AssessmentRecord, error: String? = nil, status: Int = 200,
                               request: HTTPRequest? = nil) throws -> HTTPResponse {
         guard record.state == .started else { return .redirect(to: "/positionnement/\(record.id)/resultat") }
         let view = try assessments.view(record)
@@ -223,7 +161,7 @@ extension WebApp {
     }
 
     /// Reads the answer form of the current item's type.
-    private func answerFromForm(_ request: HTTPRequest, _ record: AssessmentRecord) throws -> HTTPResponse {
+    func answerFromForm(_ request: HTTPRequest, _ record: AssessmentRecord) throws -> HTTPResponse {
         let fields = request.formFields()
         func value(_ name: String) -> String? { fields.first { $0.name == name }?.value }
         guard let itemID = value("item") else { return try questionPage(record, error: "Réponse incomplète.", status: 400) }
@@ -244,7 +182,7 @@ extension WebApp {
         return .redirect(to: "/positionnement/\(record.id)")
     }
 
-    private func resultPage(_ record: AssessmentRecord) throws -> HTTPResponse {
+    func resultPage(_ record: AssessmentRecord) throws -> HTTPResponse {
         guard record.state == .completed else { return .redirect(to: "/positionnement/\(record.id)") }
         let (result, missed) = try assessments.result(record)
         let rows: [[String: Any]] = result.competences.map { competence in
@@ -294,7 +232,7 @@ extension WebApp {
     }
 
     /// Opens an assessment for a whole cohort.
-    private func openAssessment(_ request: HTTPRequest, cohortID: Int64, user: StaffUser) throws -> HTTPResponse {
+    func openAssessment(_ request: HTTPRequest, cohortID: Int64, user: StaffUser) throws -> HTTPResponse {
         let cohort = try visibleCohort(cohortID, to: user)
         let frameworkID = request.formValue("referentiel") ?? ""
         guard catalog.framework(id: frameworkID) != nil else {
@@ -340,7 +278,7 @@ extension WebApp {
     }
 
     /// Progress of every learner; results only once shared.
-    private func trainerAssessmentPage(assignmentID: Int64, user: StaffUser) throws -> HTTPResponse {
+    func trainerAssessmentPage(assignmentID: Int64, user: StaffUser) throws -> HTTPResponse {
         guard let assignment = try store.assignment(id: assignmentID), assignment.kind == .assessment,
               let cohortID = assignment.cohortID else { throw AssessmentService.Failure.notFound }
         let cohort = try visibleCohort(cohortID, to: user)

@@ -13,86 +13,71 @@ import PasserelleStore
 extension WebApp {
     var modulesService: ModuleService { ModuleService(store: store, catalog: catalog) }
 
-    func moduleRoute(_ request: HTTPRequest) -> HTTPResponse? {
-        let parts = request.path.split(separator: "/").map(String.init)
-        let isAPI = parts.first == "api" && parts.count >= 2 && parts[1] == "modules"
-        guard parts.first == "modules" || isAPI else { return nil }
-        guard case .learner(let learner)? = auth.principal(for: request) else {
-            return isAPI ? apiError(401, "Connectez-vous avec votre code d'accès.") : .redirect(to: "/connexion")
+    /// Runs `body` for the signed-in learner and the module named in the path (one the learner may see),
+    /// and turns a failure into a page, or a JSON error on the API.
+    func moduleAction(_ context: RouteContext, api: Bool = false,
+                      _ body: (Learner, Module, ModuleService) throws -> HTTPResponse) -> HTTPResponse {
+        guard let learner = context.learner else {
+            return api ? apiError(401, "Connectez-vous avec votre code d'accès.") : .redirect(to: "/connexion")
         }
         let service = modulesService
-        let method = request.method == "HEAD" ? "GET" : request.method
         do {
-            if isAPI { return try moduleAPI(request, learner, service, method, Array(parts.dropFirst(2))) }
-            let rest = Array(parts.dropFirst())
-            guard let id = rest.first else { return .redirect(to: "/apprenant") }
-            let module = try service.module(id, for: learner)
-            switch (method, rest.count, rest.count > 1 ? rest[1] : "") {
-            case ("GET", 1, _): return try modulePage(learner, module, service)
-            case ("GET", 3, "lecons"): return try lessonPage(learner, module, rest[2], service)
-            case ("POST", 4, "lecons") where rest[3] == "lue":
-                try service.visitLesson(learner, module, rest[2], completed: true)
-                return .redirect(to: nextPlace(after: rest[2], in: module))
-            case ("GET", 3, "activites"): return try activitySetPage(learner, module, rest[2], service, request: request)
-            case ("POST", 4, "activites"):
-                return try submitFromForm(request, learner, module, setID: rest[2], activityID: rest[3], service)
-            default:
-                return errorResponse(request, status: 404, message: "Cette page n'existe pas.")
-            }
+            return try body(learner, try service.module(context["module"], for: learner), service)
         } catch let failure as ModuleService.Failure {
             let (status, message): (Int, String) = switch failure {
             case .notFound: (404, "Ce module, cette leçon ou cette activité n'existe pas ou ne vous est pas attribué.")
             case .locked(let text): (403, text)
             case .invalid(let text): (400, "Réponse refusée : \(text).")
             }
-            return isAPI ? apiError(status, message) : errorResponse(request, status: status, message: message)
+            return api ? apiError(status, message) : errorResponse(context.request, status: status, message: message)
         } catch {
-            return isAPI ? apiError(500, WebApp.serverTrouble) : errorResponse(request, status: 500, message: WebApp.serverTrouble)
+            return api ? apiError(500, WebApp.serverTrouble) : errorResponse(context.request, status: 500, message: WebApp.serverTrouble)
         }
     }
 
     // MARK: API
 
-    private func moduleAPI(_ request: HTTPRequest, _ learner: Learner, _ service: ModuleService, _ method: String,
-                           _ rest: [String]) throws -> HTTPResponse {
-        func body() throws -> [String: Any] {
-            guard let object = try? JSONSerialization.jsonObject(with: Data(request.body)) as? [String: Any] else {
-                throw ModuleService.Failure.invalid("un objet JSON est attendu")
-            }
-            return object
-        }
-        if rest.isEmpty && method == "GET" {
+    /// `GET /api/modules`: the learner's modules and their progress.
+    func apiModules(_ context: RouteContext) -> HTTPResponse {
+        guard let learner = context.learner else { return apiError(401, "Connectez-vous avec votre code d'accès.") }
+        let service = modulesService
+        do {
             return json(["modules": try service.modules(for: learner).map { entry in
-                try progressJSON(entry.module, service.progress(learner, entry.module))
+                progressJSON(entry.module, try service.progress(learner, entry.module))
             }])
-        }
-        guard let id = rest.first else { throw ModuleService.Failure.notFound }
-        let module = try service.module(id, for: learner)
-        switch (method, rest.count, rest.count > 1 ? rest[1] : "") {
-        case ("GET", 1, _):
-            return json(try progressJSON(module, service.progress(learner, module)))
-        case ("POST", 3, "lessons"):
-            let completed = (try? body())?["completed"] as? Bool ?? true
-            try service.visitLesson(learner, module, rest[2], completed: completed)
-            return json(try progressJSON(module, service.progress(learner, module)))
-        case ("POST", 3, "activities"):
-            let payload = try body()
-            let spent = RequestBounds.milliseconds(payload["timeSpentMs"])
-            let outcome = try service.submit(learner, module, activityID: rest[2],
-                                             payload: payload["answer"] as? [String: Any] ?? payload, timeSpentMs: spent)
-            var object: [String: Any] = ["feedback": outcome.feedbackHTML, "parts": outcome.parts, "over": outcome.scenarioOver]
-            object["correct"] = outcome.correct.map { $0 as Any } ?? NSNull()
-            object["progress"] = try progressJSON(module, service.progress(learner, module))
-            return json(object)
-        case ("PUT", 3, "drafts"):
-            try service.saveDraft(learner, module, activityID: rest[2], content: try body())
-            return HTTPResponse(status: 204)
-        default:
-            throw ModuleService.Failure.notFound
+        } catch {
+            return apiError(500, WebApp.serverTrouble)
         }
     }
 
-    private func progressJSON(_ module: Module, _ progress: ModuleProgress) -> [String: Any] {
+    /// The JSON object of a request body; a failure the learner can read otherwise.
+    static func jsonObject(_ request: HTTPRequest) throws -> [String: Any] {
+        guard let object = try? JSONSerialization.jsonObject(with: Data(request.body)) as? [String: Any] else {
+            throw ModuleService.Failure.invalid("un objet JSON est attendu")
+        }
+        return object
+    }
+
+    /// `POST /api/modules/{module}/lessons/{lesson}`: a lesson opened (`{"completed": false}`) or read.
+    func apiVisitLesson(_ context: RouteContext, _ learner: Learner, _ module: Module, _ service: ModuleService) throws -> HTTPResponse {
+        let completed = (try? WebApp.jsonObject(context.request))?["completed"] as? Bool ?? true
+        try service.visitLesson(learner, module, context["lesson"], completed: completed)
+        return json(progressJSON(module, try service.progress(learner, module)))
+    }
+
+    /// `POST /api/modules/{module}/activities/{activity}`: one answer, its feedback and the new progress.
+    func apiSubmitActivity(_ context: RouteContext, _ learner: Learner, _ module: Module, _ service: ModuleService) throws -> HTTPResponse {
+        let payload = try WebApp.jsonObject(context.request)
+        let spent = RequestBounds.milliseconds(payload["timeSpentMs"])
+        let outcome = try service.submit(learner, module, activityID: context["activity"],
+                                         payload: payload["answer"] as? [String: Any] ?? payload, timeSpentMs: spent)
+        var object: [String: Any] = ["feedback": outcome.feedbackHTML, "parts": outcome.parts, "over": outcome.scenarioOver]
+        object["correct"] = outcome.correct.map { $0 as Any } ?? NSNull()
+        object["progress"] = progressJSON(module, try service.progress(learner, module))
+        return json(object)
+    }
+
+    func progressJSON(_ module: Module, _ progress: ModuleProgress) -> [String: Any] {
         ["id": module.id, "title": module.title, "state": progress.state.rawValue,
          "progress": (progress.fraction * 100).rounded() / 100, "masteredSets": progress.masteredSets.sorted(),
          "needsHelp": progress.strugglingSets.sorted()]
@@ -204,7 +189,7 @@ extension WebApp {
         return nil
     }
 
-    private func modulePage(_ learner: Learner, _ module: Module, _ service: ModuleService) throws -> HTTPResponse {
+    func modulePage(_ learner: Learner, _ module: Module, _ service: ModuleService) throws -> HTTPResponse {
         let progress = try service.progress(learner, module)
         let record = try service.record(learner, module)
         let lessons: [[String: Any]] = module.lessons.enumerated().map { index, lesson in
@@ -233,7 +218,7 @@ extension WebApp {
         return .html(templates.render("module", context))
     }
 
-    private func lessonPage(_ learner: Learner, _ module: Module, _ lessonID: String, _ service: ModuleService) throws -> HTTPResponse {
+    func lessonPage(_ learner: Learner, _ module: Module, _ lessonID: String, _ service: ModuleService) throws -> HTTPResponse {
         guard let index = module.lessons.firstIndex(where: { $0.id == lessonID }) else { throw ModuleService.Failure.notFound }
         // Reading changes nothing: the page's script records the visit with a POST (lecon.js).
         try service.requireOpen(learner, module)
@@ -262,7 +247,7 @@ extension WebApp {
     }
 
     /// Where to go once a lesson is read: its activities, else the next lesson, else the module page.
-    private func nextPlace(after lessonID: String, in module: Module) -> String {
+    func nextPlace(after lessonID: String, in module: Module) -> String {
         if let set = module.activitySets.first(where: { $0.after == lessonID }) {
             return "/modules/\(module.id)/activites/\(set.id)"
         }
@@ -272,7 +257,7 @@ extension WebApp {
         return "/modules/\(module.id)"
     }
 
-    private func activitySetPage(_ learner: Learner, _ module: Module, _ setID: String, _ service: ModuleService,
+    func activitySetPage(_ learner: Learner, _ module: Module, _ setID: String, _ service: ModuleService,
                                  request: HTTPRequest, problem: (activityID: String, message: String)? = nil,
                                  status: Int = 200) throws -> HTTPResponse {
         guard let set = module.activitySet(setID) else { throw ModuleService.Failure.notFound }
@@ -400,7 +385,7 @@ extension WebApp {
         return "<p class=\"feedback-sources\" data-no-read>D'après : " + labels.map(HTML.escape).joined(separator: " ; ") + ".</p>"
     }
 
-    private func submitFromForm(_ request: HTTPRequest, _ learner: Learner, _ module: Module, setID: String,
+    func submitFromForm(_ request: HTTPRequest, _ learner: Learner, _ module: Module, setID: String,
                                 activityID: String, _ service: ModuleService) throws -> HTTPResponse {
         guard let (set, activity) = module.activity(activityID), set.id == setID else { throw ModuleService.Failure.notFound }
         let fields = request.formFields()

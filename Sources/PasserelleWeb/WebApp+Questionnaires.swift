@@ -19,43 +19,24 @@ extension WebApp {
         }
     }
 
-    func questionnaireRoute(_ request: HTTPRequest) -> HTTPResponse? {
-        let parts = request.path.split(separator: "/").map(String.init)
-        let principal = auth.principal(for: request)
-        if parts.count == 2, parts[0] == "questionnaires", let id = Int64(parts[1]) {
-            guard case .learner(let learner)? = principal else { return .redirect(to: "/connexion") }
-            return learnerQuestionnaire(request, learner, assignmentID: id)
+    /// `POST /formateur/cohortes/{cohort}/questionnaires`: opens a questionnaire for the cohort, a group or a
+    /// learner (the router has checked the trainer may see the cohort).
+    func openQuestionnaire(_ request: HTTPRequest, _ user: StaffUser, cohortID: Int64) -> HTTPResponse {
+        guard let questionnaire = catalog.questionnaire(id: request.formValue("questionnaire") ?? "") else {
+            return errorResponse(request, status: 400, message: "Choisissez un questionnaire de la liste.")
         }
-        if parts.count == 4, parts[0] == "formateur", parts[1] == "cohortes", parts[3] == "questionnaires",
-           let cohortID = Int64(parts[2]), request.method == "POST" {
-            guard case .staff(let user)? = principal else { return .redirect(to: "/connexion") }
-            guard (try? store.cohorts(visibleTo: user))?.contains(where: { $0.id == cohortID }) == true else {
-                return errorResponse(request, status: 404, message: "Cette cohorte n'existe pas ou ne vous est pas confiée.")
-            }
-            guard let questionnaire = catalog.questionnaire(id: request.formValue("questionnaire") ?? "") else {
-                return errorResponse(request, status: 400, message: "Choisissez un questionnaire de la liste.")
-            }
-            let administration = ["avant", "apres"].contains(request.formValue("passation") ?? "") ? request.formValue("passation")! : "unique"
-            let settings = String(decoding: (try? JSONEncoder.sorted.encode(QuestionnaireSettings(administration: administration))) ?? Data(), as: UTF8.self)
-            guard let cohort = try? store.cohort(id: cohortID), let target = try? assignmentTarget(request, cohort) else {
-                return errorResponse(request, status: 400, message: "Ce groupe ou cet apprenant n'est pas dans la cohorte.")
-            }
-            guard let id = try? store.createAssignment(cohortID: target.learnerID == nil ? cohortID : nil, learnerID: target.learnerID,
-                                                       group: target.group, kind: .questionnaire, contentID: questionnaire.id,
-                                                       settings: settings, createdBy: user.id) else {
-                return errorResponse(request, status: 500, message: WebApp.serverTrouble)
-            }
-            return .redirect(to: "/formateur/questionnaires/\(id)")
+        let chosen = request.formValue("passation") ?? ""
+        let administration = ["avant", "apres"].contains(chosen) ? chosen : "unique"
+        let settings = String(decoding: (try? JSONEncoder.sorted.encode(QuestionnaireSettings(administration: administration))) ?? Data(), as: UTF8.self)
+        guard let cohort = try? store.cohort(id: cohortID), let target = try? assignmentTarget(request, cohort) else {
+            return errorResponse(request, status: 400, message: "Ce groupe ou cet apprenant n'est pas dans la cohorte.")
         }
-        if parts.count == 3, parts[0] == "formateur", parts[1] == "questionnaires" {
-            guard case .staff(let user)? = principal else { return .redirect(to: "/connexion") }
-            if parts[2].hasSuffix(".csv"), let id = Int64(parts[2].dropLast(4)) {
-                return questionnaireCSV(request, user, assignmentID: id)
-            }
-            guard let id = Int64(parts[2]) else { return nil }
-            return questionnaireStatistics(request, user, assignmentID: id)
+        guard let id = try? store.createAssignment(cohortID: target.learnerID == nil ? cohortID : nil, learnerID: target.learnerID,
+                                                   group: target.group, kind: .questionnaire, contentID: questionnaire.id,
+                                                   settings: settings, createdBy: user.id) else {
+            return errorResponse(request, status: 500, message: WebApp.serverTrouble)
         }
-        return nil
+        return .redirect(to: "/formateur/questionnaires/\(id)")
     }
 
     /// Questionnaires assigned to a learner, for the home page.
@@ -67,8 +48,11 @@ extension WebApp {
         }
     }
 
-    private func learnerQuestionnaire(_ request: HTTPRequest, _ learner: Learner, assignmentID: Int64) -> HTTPResponse {
-        guard let assignment = try? store.assignment(id: assignmentID, for: learner), assignment.kind == .questionnaire,
+    /// `GET|POST /questionnaires/{assignment}`: the questionnaire and, on POST, the learner's answers.
+    func learnerQuestionnaire(_ context: RouteContext) -> HTTPResponse {
+        let request = context.request
+        guard let learner = context.learner else { return .redirect(to: "/connexion") }
+        guard let assignmentID = context.integer("assignment"), let assignment = try? store.assignment(id: assignmentID, for: learner), assignment.kind == .questionnaire,
               let questionnaire = catalog.questionnaire(id: assignment.contentID) else {
             return errorResponse(request, status: 404, message: "Ce questionnaire n'existe pas ou ne vous est pas destiné.")
         }
@@ -120,7 +104,7 @@ extension WebApp {
     }
 
     /// Statistics per statement as CSV (French conventions): N, mean, SD, share agreeing or share of "yes".
-    private func questionnaireCSV(_ request: HTTPRequest, _ user: StaffUser, assignmentID: Int64) -> HTTPResponse {
+    func questionnaireCSV(_ request: HTTPRequest, _ user: StaffUser, assignmentID: Int64) -> HTTPResponse {
         guard let assignment = try? store.assignment(id: assignmentID), assignment.kind == .questionnaire,
               let cohortID = assignment.cohortID,
               (try? store.cohorts(visibleTo: user))?.contains(where: { $0.id == cohortID }) == true,
@@ -143,7 +127,7 @@ extension WebApp {
         return WebApp.download(body, name: "passerelle-questionnaire-\(assignment.id).csv")
     }
 
-    private func questionnaireStatistics(_ request: HTTPRequest, _ user: StaffUser, assignmentID: Int64) -> HTTPResponse {
+    func questionnaireStatistics(_ request: HTTPRequest, _ user: StaffUser, assignmentID: Int64) -> HTTPResponse {
         guard let assignment = try? store.assignment(id: assignmentID), assignment.kind == .questionnaire,
               let cohortID = assignment.cohortID,
               let cohort = (try? store.cohorts(visibleTo: user))?.first(where: { $0.id == cohortID }),

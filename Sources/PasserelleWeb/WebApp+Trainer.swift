@@ -10,143 +10,144 @@ import PasserelleStore
 /// `GET|POST /formateur/cohortes/{cohort}/modules`, `POST /formateur/cohortes/{cohort}/debloquer`,
 /// `POST /formateur/cohortes/{cohort}/relectures/{attempt}`.
 extension WebApp {
-    func trainerModuleRoute(_ request: HTTPRequest) -> HTTPResponse? {
-        let parts = request.path.split(separator: "/").map(String.init)
-        if parts == ["formateur", "cohortes"] && request.method == "POST" { return createCohort(request) }
-        if parts == ["formateur", "equipe"] || parts == ["formateur", "export-organisation.csv"] { return adminRoute(request, parts) }
-        if parts.count == 3, parts[0] == "formateur", parts[1] == "apprenants", let learnerID = Int64(parts[2]) {
-            return learnerPage(request, learnerID: learnerID)
-        }
-        if parts.count == 4, parts[0] == "formateur", parts[1] == "apprenants", parts[3] == "effacer", let learnerID = Int64(parts[2]) {
-            return eraseLearner(request, learnerID: learnerID)
-        }
-        guard parts.count >= 4, parts[0] == "formateur", parts[1] == "cohortes", let cohortID = Int64(parts[2]),
-              ["modules", "debloquer", "relectures", "export.csv", "export.json", "apprenants", "codes", "progression", "progression.csv", "suivi", "rapport"].contains(parts[3]) else { return nil }
-        guard case .staff(let user)? = auth.principal(for: request) else { return .redirect(to: "/connexion") }
-        guard let cohort = (try? store.cohorts(visibleTo: user))?.first(where: { $0.id == cohortID }) else {
-            return errorResponse(request, status: 404, message: "Cette cohorte n'existe pas ou ne vous est pas confiée.")
-        }
-        let back = "/formateur/cohortes/\(cohort.id)/modules"
+    /// Runs a handler for the signed-in staff member and the cohort named in the path (the router has
+    /// checked the cohort is visible to them), turning failures into an error page.
+    func cohortAction(_ context: RouteContext, _ body: (StaffUser, Cohort) throws -> HTTPResponse) -> HTTPResponse {
+        guard let user = context.staff else { return .redirect(to: "/connexion") }
         do {
-            switch (request.method, parts.count, parts[3]) {
-            case ("GET", 4, "modules"), ("HEAD", 4, "modules"):
-                return try trainerModulesPage(cohort)
-            case ("POST", 4, "modules"):
-                let choice = request.formValue("module") ?? ""
-                // A module, or a whole programme ("parcours:<id>") assigned module by module, in order.
-                let moduleIDs = choice.hasPrefix("parcours:") ? catalog.programme(id: String(choice.dropFirst("parcours:".count)))?.modules ?? []
-                    : (catalog.module(id: choice) != nil ? [choice] : [])
-                guard !moduleIDs.isEmpty else {
-                    return errorResponse(request, status: 400, message: "Choisissez un module ou un parcours de la liste.")
-                }
-                guard let due = WebApp.dueDate(request.formValue("echeance")) else {
-                    return errorResponse(request, status: 400, message: WebApp.dateHelp)
-                }
-                guard let target = try assignmentTarget(request, cohort) else {
-                    return errorResponse(request, status: 400, message: "Ce groupe ou cet apprenant n'est pas dans la cohorte.")
-                }
-                for moduleID in moduleIDs {
-                    let id = try store.createAssignment(cohortID: target.learnerID == nil ? cohort.id : nil, learnerID: target.learnerID,
-                                                        group: target.group, kind: .module, contentID: moduleID, dueDate: due,
-                                                        createdBy: user.id)
-                    try store.audit(AuditEntry(action: "module-assign", actorUserID: user.id, targetType: "assignment", targetID: String(id)))
-                }
-                return .redirect(to: back)
-            case ("GET", 4, "export.csv"), ("GET", 4, "export.json"):
-                let format: CohortExport.Format = parts[3] == "export.csv" ? .csv : .json
-                try store.audit(AuditEntry(action: "export", actorUserID: user.id, targetType: "cohort", targetID: String(cohort.id)))
-                return try WebApp.streamedDownload(
-                    name: "passerelle-cohorte-\(cohort.id).\(format.rawValue)",
-                    type: format == .csv ? "text/csv; charset=utf-8" : "application/json; charset=utf-8") { emit in
-                    try CohortExport(store: store, catalog: catalog, assessments: assessments).write(
-                        cohortID: cohort.id, format: format, pseudonymize: request.queryValue("pseudonymes") == "1", emit: emit)
-                }
-            case ("GET", 4, "apprenants"), ("HEAD", 4, "apprenants"):
-                return try rosterPage(cohort, message: request.queryValue("efface") == "1"
-                    ? "Les données de l'apprenant sont effacées." : nil)
-            case ("POST", 4, "apprenants") where request.formValue("csv") == nil:
-                let last = (request.formValue("nom") ?? "").trimmingCharacters(in: .whitespaces)
-                let first = (request.formValue("prenom") ?? "").trimmingCharacters(in: .whitespaces)
-                let external = (request.formValue("identifiant") ?? "").trimmingCharacters(in: .whitespaces)
-                guard !(last + first).isEmpty, last.count <= 200, first.count <= 200, external.count <= 200 else {
-                    return try rosterPage(cohort, message: "Donnez au moins un nom ou un prénom (200 caractères au plus).", status: 400)
-                }
-                let learner: Learner
-                do {
-                    learner = try store.createLearner(cohortID: cohort.id, firstName: first, lastName: last,
-                                                      externalID: external.isEmpty ? nil : external, codeSelector: nil, codeHash: nil)
-                } catch StoreError.duplicate {
-                    return try rosterPage(cohort, message: "L'identifiant externe « \(external) » est déjà utilisé dans cette cohorte.", status: 400)
-                }
-                let code = try DemoSeeder.giveNewCode(to: learner, in: store)
-                try store.audit(AuditEntry(action: "learner-add", actorUserID: user.id, targetType: "learner", targetID: String(learner.id)))
-                return codesPage(cohort, [(learner, code)], note: "\(learner.displayName) est ajouté(e).", problems: [], request: request)
-            case ("POST", 4, "apprenants"):
-                let csv = request.formValue("csv") ?? ""
-                guard !csv.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty else {
-                    return try rosterPage(cohort, message: "Collez la liste ou choisissez un fichier CSV.", status: 400)
-                }
-                let report = try CohortRoster(store: store).importCSV(csv, cohortID: cohort.id,
-                                                                     skipInvalid: request.formValue("ignorer") == "1")
-                try store.audit(AuditEntry(action: "learners-import", actorUserID: user.id, targetType: "cohort", targetID: String(cohort.id)))
-                guard report.imported else {
-                    return try rosterPage(cohort, message: "Rien n'a été importé : corrigez ces lignes, ou cochez « Importer seulement les bonnes lignes ».",
-                                          problems: report.problems.map(\.description), csv: csv, status: 400)
-                }
-                return codesPage(cohort, report.added, note: "\(report.added.count) apprenant(s) ajouté(s), "
-                                 + "\(report.alreadyThere.count) déjà présent(s), \(report.problems.count) ligne(s) ignorée(s).",
-                                 problems: report.problems.map(\.description), request: request)
-            case ("POST", 6, "apprenants") where parts[5] == "code":
-                // One learner's new code (a lost slip): the others keep theirs.
-                guard let learnerID = Int64(parts[4]),
-                      let learner = try store.learners(cohortID: cohort.id).first(where: { $0.id == learnerID }) else {
-                    return errorResponse(request, status: 404, message: "Cet apprenant n'est pas dans cette cohorte.")
-                }
-                let code = try DemoSeeder.giveNewCode(to: learner, in: store)
-                try store.audit(AuditEntry(action: "code-renew", actorUserID: user.id, targetType: "learner", targetID: String(learner.id)))
-                return codesPage(cohort, [(learner, code)],
-                                 note: "Nouveau code pour \(learner.displayName) : l'ancien ne fonctionne plus. Les autres gardent le leur.",
-                                 problems: [], request: request)
-            case ("POST", 4, "codes"):
-                let renewed = try CohortRoster(store: store).renewCodes(cohortID: cohort.id)
-                try store.audit(AuditEntry(action: "codes-renew", actorUserID: user.id, targetType: "cohort", targetID: String(cohort.id)))
-                return codesPage(cohort, renewed, note: "Nouveaux codes : les anciens ne fonctionnent plus.", problems: [], request: request)
-            case ("GET", 4, "suivi"):
-                return try trackerPage(cohort)
-            case ("GET", 4, "rapport"):
-                return try printableReport(cohort)
-            case ("GET", 4, "progression"):
-                return try gainsPage(cohort, request: request)
-            case ("GET", 4, "progression.csv"):
-                return try gainsCSV(cohort, request: request)
-            case ("POST", 4, "debloquer"):
-                guard let learnerID = Int64(request.formValue("apprenant") ?? ""),
-                      try store.learners(cohortID: cohort.id).contains(where: { $0.id == learnerID }),
-                      let moduleID = request.formValue("module"), catalog.module(id: moduleID) != nil else {
-                    return errorResponse(request, status: 400, message: "Apprenant ou module inconnu.")
-                }
-                try store.unlockModule(learnerID: learnerID, moduleID: moduleID, by: user.id)
-                try store.audit(AuditEntry(action: "module-unlock", actorUserID: user.id, targetType: "learner", targetID: String(learnerID)))
-                return .redirect(to: back)
-            case ("POST", 5, "relectures"):
-                let comment = (request.formValue("commentaire") ?? "").trimmingCharacters(in: .whitespacesAndNewlines)
-                guard !comment.isEmpty, comment.count <= 5000 else {
-                    return errorResponse(request, status: 400, message: "Écrivez un commentaire (5 000 caractères au plus).")
-                }
-                guard let attemptID = Int64(parts[4]),
-                      try store.addReview(attemptID: attemptID, cohortID: cohort.id, reviewerID: user.id, comment: comment) else {
-                    return errorResponse(request, status: 404, message: "Ce travail n'existe pas dans cette cohorte.")
-                }
-                return .redirect(to: back + "#relectures")
-            default:
-                return errorResponse(request, status: 404, message: "Cette page n'existe pas.")
+            guard let id = context.integer("cohort"), let cohort = try store.cohort(id: id) else {
+                return errorResponse(context.request, status: 404, message: "Cette cohorte n'existe pas ou ne vous est pas confiée.")
             }
+            return try body(user, cohort)
         } catch {
-            return errorResponse(request, status: 500, message: WebApp.serverTrouble)
+            return errorResponse(context.request, status: 500, message: WebApp.serverTrouble)
         }
     }
 
-    private func trainerModulesPage(_ cohort: Cohort) throws -> HTTPResponse {
+    static func modulesPage(of cohort: Cohort) -> String { "/formateur/cohortes/\(cohort.id)/modules" }
+
+    /// `POST /formateur/cohortes/{cohort}/modules`: a module, or a whole programme, for the cohort, a group or a learner.
+    func assignModules(_ request: HTTPRequest, _ user: StaffUser, _ cohort: Cohort) throws -> HTTPResponse {
+        let back = WebApp.modulesPage(of: cohort)
+        let choice = request.formValue("module") ?? ""
+        // A module, or a whole programme ("parcours:<id>") assigned module by module, in order.
+        let moduleIDs = choice.hasPrefix("parcours:") ? catalog.programme(id: String(choice.dropFirst("parcours:".count)))?.modules ?? []
+            : (catalog.module(id: choice) != nil ? [choice] : [])
+        guard !moduleIDs.isEmpty else {
+            return errorResponse(request, status: 400, message: "Choisissez un module ou un parcours de la liste.")
+        }
+        guard let due = WebApp.dueDate(request.formValue("echeance")) else {
+            return errorResponse(request, status: 400, message: WebApp.dateHelp)
+        }
+        guard let target = try assignmentTarget(request, cohort) else {
+            return errorResponse(request, status: 400, message: "Ce groupe ou cet apprenant n'est pas dans la cohorte.")
+        }
+        for moduleID in moduleIDs {
+            let id = try store.createAssignment(cohortID: target.learnerID == nil ? cohort.id : nil, learnerID: target.learnerID,
+                                                group: target.group, kind: .module, contentID: moduleID, dueDate: due,
+                                                createdBy: user.id)
+            try store.audit(AuditEntry(action: "module-assign", actorUserID: user.id, targetType: "assignment", targetID: String(id)))
+        }
+        return .redirect(to: back)
+    }
+
+    /// `GET /formateur/cohortes/{cohort}/export.csv|json`.
+    func cohortExport(_ request: HTTPRequest, _ user: StaffUser, _ cohort: Cohort, csv: Bool) throws -> HTTPResponse {
+        let format: CohortExport.Format = csv ? .csv : .json
+        try store.audit(AuditEntry(action: "export", actorUserID: user.id, targetType: "cohort", targetID: String(cohort.id)))
+        return try WebApp.streamedDownload(
+            name: "passerelle-cohorte-\(cohort.id).\(format.rawValue)",
+            type: format == .csv ? "text/csv; charset=utf-8" : "application/json; charset=utf-8") { emit in
+            try CohortExport(store: store, catalog: catalog, assessments: assessments).write(
+                cohortID: cohort.id, format: format, pseudonymize: request.queryValue("pseudonymes") == "1", emit: emit)
+        }
+    }
+
+    /// `POST /formateur/cohortes/{cohort}/apprenants`: one learner typed in, or a list pasted or chosen as a file.
+    func addLearners(_ request: HTTPRequest, _ user: StaffUser, _ cohort: Cohort) throws -> HTTPResponse {
+        if request.formValue("csv") != nil { return try importLearners(request, user, cohort) }
+        let last = (request.formValue("nom") ?? "").trimmingCharacters(in: .whitespaces)
+        let first = (request.formValue("prenom") ?? "").trimmingCharacters(in: .whitespaces)
+        let external = (request.formValue("identifiant") ?? "").trimmingCharacters(in: .whitespaces)
+        guard !(last + first).isEmpty, last.count <= 200, first.count <= 200, external.count <= 200 else {
+            return try rosterPage(cohort, message: "Donnez au moins un nom ou un prénom (200 caractères au plus).", status: 400)
+        }
+        let learner: Learner
+        do {
+            learner = try store.createLearner(cohortID: cohort.id, firstName: first, lastName: last,
+                                              externalID: external.isEmpty ? nil : external, codeSelector: nil, codeHash: nil)
+        } catch StoreError.duplicate {
+            return try rosterPage(cohort, message: "L'identifiant externe « \(external) » est déjà utilisé dans cette cohorte.", status: 400)
+        }
+        let code = try DemoSeeder.giveNewCode(to: learner, in: store)
+        try store.audit(AuditEntry(action: "learner-add", actorUserID: user.id, targetType: "learner", targetID: String(learner.id)))
+        return codesPage(cohort, [(learner, code)], note: "\(learner.displayName) est ajouté(e).", problems: [], request: request)
+    }
+
+    private func importLearners(_ request: HTTPRequest, _ user: StaffUser, _ cohort: Cohort) throws -> HTTPResponse {
+        let csv = request.formValue("csv") ?? ""
+        guard !csv.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty else {
+            return try rosterPage(cohort, message: "Collez la liste ou choisissez un fichier CSV.", status: 400)
+        }
+        let report = try CohortRoster(store: store).importCSV(csv, cohortID: cohort.id,
+                                                             skipInvalid: request.formValue("ignorer") == "1")
+        try store.audit(AuditEntry(action: "learners-import", actorUserID: user.id, targetType: "cohort", targetID: String(cohort.id)))
+        guard report.imported else {
+            return try rosterPage(cohort, message: "Rien n'a été importé : corrigez ces lignes, ou cochez « Importer seulement les bonnes lignes ».",
+                                  problems: report.problems.map(\.description), csv: csv, status: 400)
+        }
+        return codesPage(cohort, report.added, note: "\(report.added.count) apprenant(s) ajouté(s), "
+                         + "\(report.alreadyThere.count) déjà présent(s), \(report.problems.count) ligne(s) ignorée(s).",
+                         problems: report.problems.map(\.description), request: request)
+    }
+
+    /// `POST /formateur/cohortes/{cohort}/apprenants/{learner}/code`: one learner's new code (a lost slip).
+    func renewCode(_ request: HTTPRequest, _ user: StaffUser, _ cohort: Cohort, learnerID: Int64) throws -> HTTPResponse {
+        // One learner's new code (a lost slip): the others keep theirs.
+        guard let learner = try store.learners(cohortID: cohort.id).first(where: { $0.id == learnerID }) else {
+            return errorResponse(request, status: 404, message: "Cet apprenant n'est pas dans cette cohorte.")
+        }
+        let code = try DemoSeeder.giveNewCode(to: learner, in: store)
+        try store.audit(AuditEntry(action: "code-renew", actorUserID: user.id, targetType: "learner", targetID: String(learner.id)))
+        return codesPage(cohort, [(learner, code)],
+                         note: "Nouveau code pour \(learner.displayName) : l'ancien ne fonctionne plus. Les autres gardent le leur.",
+                         problems: [], request: request)
+    }
+
+    /// `POST /formateur/cohortes/{cohort}/codes`: new codes for the whole cohort.
+    func renewCodes(_ request: HTTPRequest, _ user: StaffUser, _ cohort: Cohort) throws -> HTTPResponse {
+        let renewed = try CohortRoster(store: store).renewCodes(cohortID: cohort.id)
+        try store.audit(AuditEntry(action: "codes-renew", actorUserID: user.id, targetType: "cohort", targetID: String(cohort.id)))
+        return codesPage(cohort, renewed, note: "Nouveaux codes : les anciens ne fonctionnent plus.", problems: [], request: request)
+    }
+
+    /// `POST /formateur/cohortes/{cohort}/debloquer`: opens a locked module for one learner.
+    func unlockModule(_ request: HTTPRequest, _ user: StaffUser, _ cohort: Cohort) throws -> HTTPResponse {
+        let back = WebApp.modulesPage(of: cohort)
+        guard let learnerID = Int64(request.formValue("apprenant") ?? ""),
+              try store.learners(cohortID: cohort.id).contains(where: { $0.id == learnerID }),
+              let moduleID = request.formValue("module"), catalog.module(id: moduleID) != nil else {
+            return errorResponse(request, status: 400, message: "Apprenant ou module inconnu.")
+        }
+        try store.unlockModule(learnerID: learnerID, moduleID: moduleID, by: user.id)
+        try store.audit(AuditEntry(action: "module-unlock", actorUserID: user.id, targetType: "learner", targetID: String(learnerID)))
+        return .redirect(to: back)
+    }
+
+    /// `POST /formateur/cohortes/{cohort}/relectures/{attempt}`: a comment on a learner's reflection or grid.
+    func reviewWork(_ request: HTTPRequest, _ user: StaffUser, _ cohort: Cohort, attemptID: Int64) throws -> HTTPResponse {
+        let back = WebApp.modulesPage(of: cohort)
+        let comment = (request.formValue("commentaire") ?? "").trimmingCharacters(in: .whitespacesAndNewlines)
+        guard !comment.isEmpty, comment.count <= 5000 else {
+            return errorResponse(request, status: 400, message: "Écrivez un commentaire (5 000 caractères au plus).")
+        }
+        guard try store.addReview(attemptID: attemptID, cohortID: cohort.id, reviewerID: user.id, comment: comment) else {
+            return errorResponse(request, status: 404, message: "Ce travail n'existe pas dans cette cohorte.")
+        }
+        return .redirect(to: back + "#relectures")
+    }
+
+    func trainerModulesPage(_ cohort: Cohort) throws -> HTTPResponse {
         let service = modulesService
         let learners = try store.learners(cohortID: cohort.id)
         var moduleIDs: [String] = []
@@ -271,14 +272,8 @@ extension WebApp {
     // MARK: One learner
 
     /// An administrator erases a learner everywhere (RGPD, right to erasure), after ticking a confirmation.
-    private func eraseLearner(_ request: HTTPRequest, learnerID: Int64) -> HTTPResponse {
-        guard case .staff(let user)? = auth.principal(for: request) else { return .redirect(to: "/connexion") }
-        guard request.method == "POST" else {
-            return errorResponse(request, status: 405, message: "Cette adresse n'accepte pas cette méthode.")
-        }
-        guard user.role == .admin else {
-            return errorResponse(request, status: 403, message: "Seul un administrateur peut effacer les données d'un apprenant.")
-        }
+    /// `POST /formateur/apprenants/{learner}/effacer` (administrators): erases a learner everywhere.
+    func eraseLearner(_ request: HTTPRequest, _ user: StaffUser, learnerID: Int64) -> HTTPResponse {
         do {
             let visible = try store.cohorts(visibleTo: user)
             guard let learner = try store.learner(id: learnerID), let cohort = visible.first(where: { $0.id == learner.cohortID }) else {
@@ -297,8 +292,8 @@ extension WebApp {
 
     /// Everything about one learner for their trainer: shared profiles, modules, time, help, answers to
     /// questionnaires and the comments on their submitted work. Unshared results stay hidden.
-    private func learnerPage(_ request: HTTPRequest, learnerID: Int64) -> HTTPResponse {
-        guard case .staff(let user)? = auth.principal(for: request) else { return .redirect(to: "/connexion") }
+    /// `GET /formateur/apprenants/{learner}`: a learner's report for the trainers of their cohort.
+    func learnerPage(_ request: HTTPRequest, _ user: StaffUser, learnerID: Int64) -> HTTPResponse {
         do {
             let visible = try store.cohorts(visibleTo: user)
             guard let learner = try visible.lazy.flatMap({ try self.store.learners(cohortID: $0.id) }).first(where: { $0.id == learnerID }),
@@ -346,21 +341,23 @@ extension WebApp {
     // MARK: Administrators
 
     /// Administrators add trainers and export every cohort; trainers get 403.
-    private func adminRoute(_ request: HTTPRequest, _ parts: [String]) -> HTTPResponse {
-        guard case .staff(let user)? = auth.principal(for: request) else { return .redirect(to: "/connexion") }
-        guard user.role == .admin else {
-            return errorResponse(request, status: 403, message: "Cette action est réservée aux administrateurs de l'organisation.")
-        }
+    /// `GET /formateur/export-organisation.csv` (administrators): every cohort of the organisation.
+    func exportOrganisation(_ request: HTTPRequest, _ user: StaffUser) -> HTTPResponse {
         do {
-            if parts[1] == "export-organisation.csv" {
-                let cohorts = try store.cohorts(organisationID: user.organisationID).map(\.id)
-                try store.audit(AuditEntry(action: "export-organisation", actorUserID: user.id))
-                return try WebApp.streamedDownload(name: "passerelle-organisation.csv") { emit in
-                    try CohortExport(store: store, catalog: catalog, assessments: assessments).write(
-                        cohortIDs: cohorts, format: .csv, pseudonymize: request.queryValue("pseudonymes") == "1", emit: emit)
-                }
+            let cohorts = try store.cohorts(organisationID: user.organisationID).map(\.id)
+            try store.audit(AuditEntry(action: "export-organisation", actorUserID: user.id))
+            return try WebApp.streamedDownload(name: "passerelle-organisation.csv") { emit in
+                try CohortExport(store: store, catalog: catalog, assessments: assessments).write(
+                    cohortIDs: cohorts, format: .csv, pseudonymize: request.queryValue("pseudonymes") == "1", emit: emit)
             }
-            guard request.method == "POST" else { return errorResponse(request, status: 405, message: "Méthode non autorisée.") }
+        } catch {
+            return errorResponse(request, status: 500, message: WebApp.serverTrouble)
+        }
+    }
+
+    /// `POST /formateur/equipe` (administrators): a new trainer account with a provisional password.
+    func createTrainer(_ request: HTTPRequest, _ user: StaffUser) -> HTTPResponse {
+        do {
             let username = (request.formValue("identifiant") ?? "").trimmingCharacters(in: .whitespaces)
             let name = (request.formValue("nom") ?? "").trimmingCharacters(in: .whitespaces)
             guard !username.isEmpty, !name.isEmpty, username.count <= 100, name.count <= 200 else {
@@ -402,8 +399,8 @@ extension WebApp {
 
     // MARK: Cohorts and learners
 
-    private func createCohort(_ request: HTTPRequest) -> HTTPResponse {
-        guard case .staff(let user)? = auth.principal(for: request) else { return .redirect(to: "/connexion") }
+    /// `POST /formateur/cohortes`: a new cohort owned by the trainer.
+    func createCohort(_ request: HTTPRequest, _ user: StaffUser) -> HTTPResponse {
         let name = (request.formValue("nom") ?? "").trimmingCharacters(in: .whitespacesAndNewlines)
         let yearText = (request.formValue("annee") ?? "").trimmingCharacters(in: .whitespaces)
         guard !name.isEmpty, name.count <= 200 else {
@@ -425,7 +422,7 @@ extension WebApp {
         }
     }
 
-    private func rosterPage(_ cohort: Cohort, message: String? = nil, problems: [String] = [], csv: String = "",
+    func rosterPage(_ cohort: Cohort, message: String? = nil, problems: [String] = [], csv: String = "",
                             status: Int = 200) throws -> HTTPResponse {
         let learners = try store.learners(cohortID: cohort.id).map { learner -> [String: Any] in
             ["id": learner.id, "name": learner.displayName, "external": learner.externalID ?? "",
@@ -444,7 +441,7 @@ extension WebApp {
         return "\(secureCookies ? "https" : "http")://\(host)"
     }
 
-    private func codesPage(_ cohort: Cohort, _ codes: [(learner: Learner, code: AccessCode)], note: String,
+    func codesPage(_ cohort: Cohort, _ codes: [(learner: Learner, code: AccessCode)], note: String,
                            problems: [String], request: HTTPRequest? = nil) -> HTTPResponse {
         .html(templates.render("codes", [
             "title": "Codes d'accès — \(cohort.name)", "cohort": cohort.name, "cohortID": cohort.id, "note": note,
@@ -456,7 +453,7 @@ extension WebApp {
 
     // MARK: Tracker
 
-    private func trackerPage(_ cohort: Cohort) throws -> HTTPResponse {
+    func trackerPage(_ cohort: Cohort) throws -> HTTPResponse {
         let report = try CohortReport.build(store: store, catalog: catalog, cohortID: cohort.id)
         let stateLabels = ["complete": "Terminé", "in-progress": "En cours", "not-started": "Pas commencé", "locked": "Verrouillé"]
         let moduleTitles = Dictionary(report.modules.map { ($0.id, $0.title) }, uniquingKeysWith: { a, _ in a })
@@ -487,7 +484,7 @@ extension WebApp {
 
     /// One page that prints on A4: the cohort, module completion, levels, the gains from each initial to the
     /// latest final positioning of a framework, and questionnaire means. Aggregates only: no learner's name.
-    private func printableReport(_ cohort: Cohort) throws -> HTTPResponse {
+    func printableReport(_ cohort: Cohort) throws -> HTTPResponse {
         let report = try CohortReport.build(store: store, catalog: catalog, cohortID: cohort.id)
         let assignments = try store.assignments(cohortID: cohort.id, kind: .assessment)
         func purpose(_ assignment: AssignmentRecord) -> String {
@@ -563,7 +560,7 @@ extension WebApp {
     }
 
     /// One row per learner: before, after and gain (pix and level) per competence, shared results only.
-    private func gainsCSV(_ cohort: Cohort, request: HTTPRequest) throws -> HTTPResponse {
+    func gainsCSV(_ cohort: Cohort, request: HTTPRequest) throws -> HTTPResponse {
         let assignments = try store.assignments(cohortID: cohort.id, kind: .assessment)
         guard let first = assignments.first(where: { $0.id == Int64(request.queryValue("avant") ?? "") }),
               let second = assignments.first(where: { $0.id == Int64(request.queryValue("apres") ?? "") }),
@@ -603,7 +600,7 @@ extension WebApp {
         return WebApp.download(body, name: "passerelle-progression-\(cohort.id).csv")
     }
 
-    private func gainsPage(_ cohort: Cohort, request: HTTPRequest) throws -> HTTPResponse {
+    func gainsPage(_ cohort: Cohort, request: HTTPRequest) throws -> HTTPResponse {
         let assignments = try store.assignments(cohortID: cohort.id, kind: .assessment)
         func label(_ assignment: AssignmentRecord) -> String {
             let chosen = try? JSONDecoder().decode(AssessmentAssignment.self, from: Data(assignment.settings.utf8))

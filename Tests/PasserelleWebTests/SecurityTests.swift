@@ -186,6 +186,29 @@ import TestSupport
         #expect(try store.principal(sessionTokenHash: "h") == nil)
     }
 
+    /// Issue 12: hashes cost OWASP's minimum for argon2id (19 MiB, 2 passes), and a hash made with the older
+    /// cost (64 MiB) is replaced at the next sign-in without ending the account's sessions.
+    @Test func olderHashesAreUpgradedAtSignIn() throws {
+        #expect(try Credentials.hashPassword("x").hasPrefix("$argon2id$v=19$m=19456,t=2,p=1$"))
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("sec-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let store = try Store(path: folder.appendingPathComponent("db.sqlite").path)
+        let org = try store.createOrganisation(name: "IRTS")
+        // Made by libsodium's crypto_pwhash_str with its « interactive » cost, for "mot-de-passe-2025".
+        let older = "$argon2id$v=19$m=65536,t=2,p=1$mixl4SDQ2nqIreZdlW/5pA$7cv/LTwThrUC0twSjCQbtDLx4uQcCMOtwhGLvE9/SF0"
+        #expect(Credentials.needsRehash(older))
+        let user = try store.createUser(organisationID: org.id, username: "f", displayName: "F", role: .trainer, passwordHash: older)
+        try store.createSession(tokenHash: "h", principal: .staff(user), expiresAt: Date().addingTimeInterval(3600))
+        let outcome = try Authenticator(store: store).signInStaff(username: "f", password: "mot-de-passe-2025", from: "127.0.0.1")
+        guard case .signedIn = outcome else { Issue.record("sign-in refused: \(outcome)"); return }
+        let upgraded = try #require(try store.staffCredentials(username: "f")?.passwordHash)
+        #expect(upgraded.hasPrefix("$argon2id$v=19$m=19456,t=2,p=1$"))
+        #expect(!Credentials.needsRehash(upgraded))
+        #expect(Credentials.verifyPassword("mot-de-passe-2025", hash: upgraded))
+        #expect(try store.principal(sessionTokenHash: "h") != nil, "the other session stays open")
+    }
+
     /// Finding 7: a learner downloads their data from their home page; only an administrator erases.
     @Test func learnersDownloadTheirDataAndOnlyAdministratorsErase() throws {
         let running = try RunningDemo()
