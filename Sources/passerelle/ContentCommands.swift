@@ -24,6 +24,8 @@ struct Content: ParsableCommand {
         func run() throws {
             let contentRoot = try root.locate()
             var (catalog, diagnostics) = ContentLoader.check(contentRoot)
+            // Names no longer in use (Curriculum/retired-names.yaml) must be dated where they appear.
+            diagnostics += RetiredNames.check(contentRoot)
             if let seeds {
                 var isDirectory: ObjCBool = false
                 guard FileManager.default.fileExists(atPath: seeds, isDirectory: &isDirectory), isDirectory.boolValue else {
