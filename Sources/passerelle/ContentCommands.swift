@@ -10,7 +10,8 @@ struct Content: ParsableCommand {
 
     struct Check: ParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "Vérifie tout le contenu et signale chaque erreur avec son fichier et sa ligne.")
+            abstract: "Vérifie tout le contenu et signale chaque erreur avec son fichier et sa ligne.",
+            discussion: "Signale aussi les anciens noms (Curriculum/retired-names.yaml) employés sans date dans les leçons et les retours.")
 
         @OptionGroup var root: RootOptions
 
@@ -68,8 +69,10 @@ struct Content: ParsableCommand {
     struct Stats: ParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Couverture de la banque de questions : questions validées par acquis et par niveau, "
-                + "comparées à ce que chaque référentiel demande (section « bank »).",
-            discussion: "Sort avec le code 1 quand une exigence n'est pas atteinte.")
+                + "comparées à ce que chaque référentiel demande (section « bank ») ; lisibilité de chaque leçon.",
+            discussion: "Lisibilité : nombre de phrases, longueur moyenne et maximale des phrases en mots, part des mots "
+                + "de 12 lettres ou plus, sur le texte courant (sans titres, citations ni code). "
+                + "Sort avec le code 1 quand une exigence n'est pas atteinte ou qu'une leçon dépasse les limites de lisibilité.")
 
         @OptionGroup var root: RootOptions
 
