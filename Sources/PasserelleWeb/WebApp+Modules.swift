@@ -235,7 +235,8 @@ extension WebApp {
 
     private func lessonPage(_ learner: Learner, _ module: Module, _ lessonID: String, _ service: ModuleService) throws -> HTTPResponse {
         guard let index = module.lessons.firstIndex(where: { $0.id == lessonID }) else { throw ModuleService.Failure.notFound }
-        try service.visitLesson(learner, module, lessonID, completed: false)
+        // Reading changes nothing: the page's script records the visit with a POST (lecon.js).
+        try service.requireOpen(learner, module)
         let lesson = module.lessons[index]
         let read = try service.record(learner, module).lessonsRead.contains(lessonID)
         var context: [String: Any] = [

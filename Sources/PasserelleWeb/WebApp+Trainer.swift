@@ -366,14 +366,31 @@ extension WebApp {
             guard !username.isEmpty, !name.isEmpty, username.count <= 100, name.count <= 200 else {
                 return errorResponse(request, status: 400, message: "Donnez un identifiant et un nom.")
             }
+            guard username.allSatisfy({ $0.isLetter || $0.isNumber || "._-".contains($0) }) else {
+                return errorResponse(request, status: 400, message: "L'identifiant ne peut contenir que des lettres, des chiffres, « . », « - » et « _ ».")
+            }
             let password = Credentials.newPassword()
-            let created = try store.createUser(organisationID: user.organisationID, username: username, displayName: name,
-                                               role: .trainer, passwordHash: try Credentials.hashPassword(password))
+            let hash = try Credentials.hashPassword(password)
+            // User names are unique across organisations. So that an administrator cannot learn which
+            // names exist elsewhere, the identifier is always the wished one plus a random number: the
+            // answer is the same whether the wished name is taken or not.
+            var created: StaffUser?
+            for attempt in 0..<30 where created == nil {
+                let digits = attempt < 20 ? 100...999 : 10_000...99_999
+                let candidate = "\(username).\(Int.random(in: digits))"
+                do {
+                    created = try store.createUser(organisationID: user.organisationID, username: candidate, displayName: name,
+                                                   role: .trainer, passwordHash: hash)
+                } catch StoreError.duplicate {
+                    continue
+                }
+            }
+            guard let created else { return errorResponse(request, status: 503, message: WebApp.serverTrouble) }
             try store.audit(AuditEntry(action: "create-staff", actorUserID: user.id, targetType: "user", targetID: String(created.id)))
             return .html(templates.render("erreur", [
                 "title": "Compte créé",
-                "message": "Le compte de \(name) est créé. Identifiant : \(username). Mot de passe provisoire : \(password) — notez-le et "
-                    + "transmettez-le : il ne sera plus affiché.",
+                "message": "Le compte de \(name) est créé. Identifiant : \(created.username). Mot de passe provisoire : \(password) — notez-les et "
+                    + "transmettez-les : le mot de passe ne sera plus affiché.",
             ]))
         } catch let error as StoreError {
             return errorResponse(request, status: 400, message: error.localizedDescription.prefix(1).uppercased()

@@ -278,15 +278,24 @@ public final class WebApp: Sendable {
         }
     }
 
-    /// A state-changing request must come from our own pages: when the browser says where it comes
-    /// from (`Sec-Fetch-Site`, else `Origin`), that must be this server.
+    /// A state-changing request must come from our own pages, and say so: browsers send
+    /// `Sec-Fetch-Site` (modern ones), `Origin` (on every POST since 2020) or at least `Referer` (our
+    /// pages' `Referrer-Policy: same-origin` keeps it for our own requests). A request that says none of
+    /// them is refused too: a forged form in an old browser, or a script that should say where it comes
+    /// from (`Origin: http://host`).
     static func sameOrigin(_ request: HTTPRequest) -> Bool {
         if let site = request.header("sec-fetch-site") {
             return site == "same-origin" || site == "none"
         }
-        guard let origin = request.header("origin") else { return true }
-        guard let host = request.header("host") else { return false }
-        return origin == "http://\(host)" || origin == "https://\(host)"
+        guard let host = request.header("host"), !host.isEmpty else { return false }
+        let ours = ["http://\(host)", "https://\(host)"]
+        if let origin = request.header("origin") {
+            return ours.contains(origin)
+        }
+        if let referer = request.header("referer") {
+            return ours.contains { referer == $0 || referer.hasPrefix($0 + "/") }
+        }
+        return false
     }
 
     /// Headers every response carries: no external resource can load, no framing, no sniffing.

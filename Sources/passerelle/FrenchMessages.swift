@@ -25,7 +25,7 @@ enum FrenchMessages {
         (#"^SUBCOMMANDS:$"#, "SOUS-COMMANDES :"),
         (#"Show help information\."#, "Affiche l'aide."),
         (#"Show the version\."#, "Affiche la version."),
-        (#"\(default: ([^)]*)\)"#, "(par défaut : $1)"),
+        (#"\(default:\s+([^)]*)\)"#, "(par défaut : $1)"),
         (#"See '([^']*)' for more information\."#, "Voir « $1 » pour en savoir plus."),
         (#"See '([^']*)' for detailed help\."#, "Voir « $1 » pour l'aide détaillée."),
     ].compactMap { pattern, replacement in

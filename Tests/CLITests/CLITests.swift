@@ -87,6 +87,8 @@ func contentRoot(framework id: String, header: String = "", skills: [String]) th
             let sub = try passerelle([command, "--help"])
             #expect(sub.status == 0)
             #expect(sub.output.contains("--root"))
+            // No English from the parser, even where it wraps a default value onto the next line.
+            #expect(!sub.output.contains("(default"), "\(command) --help: \(sub.output)")
         }
     }
 

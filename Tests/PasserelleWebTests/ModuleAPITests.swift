@@ -94,6 +94,8 @@ func writeModule(into root: URL, prerequisite: String? = nil, id: String = "essa
         let page = try server.client().request("GET", "/modules/essai-module/lecons/01-lecon", headers: ["Cookie": cookie])
         #expect(page.status == 200)
         #expect(!page.text.contains("<script>alert"))
+        // Issue 11: opening a lesson writes nothing; the page's script does it with a POST.
+        #expect(state(json(try server.client().request("GET", "/api/modules/essai-module", headers: ["Cookie": cookie]))) == "not-started")
         #expect(state(try post(server, cookie, "/api/modules/essai-module/lessons/01-lecon", ["completed": true])) == "in-progress")
 
         // Fail the QCU, then play the scenario to a poor ending: not mastered, feedback explains why.

@@ -119,7 +119,19 @@ import TestSupport
                                        body: Array("identifiant=paul&nom=Paul+Durand".utf8))
         #expect(added.status == 200)
         #expect(added.page.contains("Mot de passe provisoire"))
-        #expect(try store.staffCredentials(username: "paul")?.user.role == .trainer)
+        #expect(try store.staffCredentials(username: "paul") == nil, "the wished name gets a number")
+        let given = try #require(added.page.firstMatch(of: /Identifiant : (paul\.[0-9]{3,5})/)).1
+        #expect(try store.staffCredentials(username: String(given))?.user.role == .trainer)
+        // Issue 11, finding 8: a name taken in another organisation gets the same kind of answer as a free
+        // one, so an administrator cannot learn who exists elsewhere.
+        let elsewhere = try store.createOrganisation(name: "Ailleurs")
+        _ = try store.createUser(organisationID: elsewhere.id, username: "secret.ailleurs", displayName: "S", role: .trainer,
+                                 passwordHash: "x")
+        let taken = try client.request("POST", "/formateur/equipe", headers: form.merging(["Cookie": admin]) { a, _ in a },
+                                       body: Array("identifiant=secret.ailleurs&nom=S".utf8))
+        #expect(taken.status == 200)
+        #expect(taken.page.contains("Identifiant : secret.ailleurs."))
+        #expect(!taken.page.contains("existe"))
         #expect(try client.request("POST", "/formateur/equipe", headers: form.merging(["Cookie": trainer]) { a, _ in a },
                                    body: Array("identifiant=x&nom=X".utf8)).status == 403)
 

@@ -204,6 +204,14 @@ func sessionCookie(_ response: RawHTTPClient.Response) -> String? {
         #expect(fetchedCrossSite.status == 403)
         let sameSite = try client.request("POST", "/deconnexion", headers: ["Sec-Fetch-Site": "same-origin"])
         #expect(sameSite.status == 303)
+        // Issue 11, finding 8: a state change that does not say where it comes from is refused.
+        let silent = try client.request("POST", "/connexion/apprenant", headers: form, body: Array("code=x".utf8), asBrowser: false)
+        #expect(silent.status == 403)
+        #expect(silent.page.contains("Cette action doit venir d'une page de Passerelle"))
+        let fromOurPage = try client.request("POST", "/deconnexion", headers: ["Referer": "http://localhost/apprenant"])
+        #expect(fromOurPage.status == 303)
+        let fromElsewhere = try client.request("POST", "/deconnexion", headers: ["Referer": "http://localhost.evil.example/"])
+        #expect(fromElsewhere.status == 403)
         #expect(try client.request("GET", "/").headers["location"] == "/connexion")
     }
 

@@ -46,11 +46,17 @@ public final class RawHTTPClient {
         }
     }
 
-    /// Sends one request and reads its response.
+    /// Sends one request and reads its response. Like a browser, a request other than GET or HEAD
+    /// says where it comes from (`Origin: http://localhost`) unless `headers` already says it
+    /// (`Origin`, `Sec-Fetch-Site` or `Referer`) or `asBrowser` is false.
     public func request(
-        _ method: String, _ target: String, headers: [String: String] = [:], body: [UInt8] = []
+        _ method: String, _ target: String, headers: [String: String] = [:], body: [UInt8] = [], asBrowser: Bool = true
     ) throws -> Response {
         var head = "\(method) \(target) HTTP/1.1\r\nHost: localhost\r\n"
+        let provenance: Set<String> = ["origin", "sec-fetch-site", "referer"]
+        if asBrowser, method != "GET", method != "HEAD", !headers.keys.contains(where: { provenance.contains($0.lowercased()) }) {
+            head += "Origin: http://localhost\r\n"
+        }
         for (name, value) in headers { head += "\(name): \(value)\r\n" }
         if !body.isEmpty || method == "POST" { head += "Content-Length: \(body.count)\r\n" }
         head += "\r\n"

@@ -1,4 +1,4 @@
-"""Crash test (issue 11): learners answer at once, the server is killed with SIGKILL at a random moment and
+"""Crash test (issue 11): 32 learners answer at once, the server is killed with SIGKILL at a random moment and
 restarted on the same database. Every answer the server acknowledged must be there, the file must pass
 `PRAGMA integrity_check`, and every unfinished run must resume at an item not yet answered.
 
@@ -6,14 +6,32 @@ restarted on the same database. Every answer the server acknowledged must be the
 """
 import os
 import random
+import shutil
 import sqlite3
+import subprocess
 import tempfile
 import threading
 import time
 
-from harness import Demo, answer_for, request, sign_in
+from harness import Demo, answer_for, binary, request, sign_in
 
 ROUNDS = int(os.environ.get("CRASH_ROUNDS", "2"))
+LEARNERS = 32
+
+
+def demo_with_learners(database, count):
+    """The demo's database with `count` learners in its cohort (the demo has 12; the rest are imported
+    with the CLI, as an institution would)."""
+    Demo(database).stop()
+    with sqlite3.connect(database) as db:
+        (cohort,) = db.execute("SELECT id FROM cohorts ORDER BY id LIMIT 1").fetchone()
+        (present,) = db.execute("SELECT COUNT(*) FROM learners WHERE cohort_id = ?", (cohort,)).fetchone()
+    if present < count:
+        listing = os.path.join(os.path.dirname(database), "import.csv")
+        with open(listing, "w", encoding="utf-8") as file:
+            file.write("Nom;Prénom\n" + "".join(f"Essai{n};Personne{n}\n" for n in range(count - present)))
+        subprocess.run([binary(), "learner", "import", "--db", database, str(cohort), listing],
+                       check=True, capture_output=True, timeout=300)
 
 
 def learner_loop(port, code, acknowledged, stop, errors):
@@ -43,15 +61,22 @@ def test_acknowledged_answers_survive_kill_9():
     database = os.path.join(folder, "crash.sqlite")
     rng = random.Random(int(os.environ.get("CRASH_SEED", "11")))
     acknowledged = []
+    demo_with_learners(database, LEARNERS)
     for round_number in range(ROUNDS):
         demo = Demo(database)
+        assert len(demo.codes) >= LEARNERS, f"{len(demo.codes)} codes printed"
         stop = threading.Event()
         errors = []
         threads = [threading.Thread(target=learner_loop, args=(demo.port, code, acknowledged, stop, errors), daemon=True)
                    for code in demo.codes]
+        before = len(acknowledged)
         for thread in threads:
             thread.start()
-        time.sleep(rng.uniform(4.0, 9.0))  # sign-ins (argon2id) take a few seconds first
+        # Sign-ins (argon2id) take a few seconds first: kill at a random moment once answers flow.
+        deadline = time.monotonic() + 120
+        while len(acknowledged) == before and time.monotonic() < deadline and not errors:
+            time.sleep(0.1)
+        time.sleep(rng.uniform(0.2, 3.0))
         demo.kill()
         stop.set()
         for thread in threads:
@@ -70,3 +95,4 @@ def test_acknowledged_answers_survive_kill_9():
                 answered = {item for (item,) in db.execute("SELECT item_id FROM assessment_answers WHERE assessment_id = ?", (run,))}
                 assert current is None or current not in answered, f"run {run} would ask {current} again"
     assert acknowledged, "no answer was acknowledged at all: the test did not exercise anything"
+    shutil.rmtree(folder, ignore_errors=True)  # kept when the test fails, to look at

@@ -38,7 +38,7 @@ def test_https_with_a_self_signed_certificate():
         response = connection.getresponse()
         assert response.status == 200 and json.loads(response.read())["status"] == "ok"
         connection.request("POST", "/api/session", body=json.dumps({"code": code}),
-                           headers={"Content-Type": "application/json"})
+                           headers={"Content-Type": "application/json", "Origin": f"https://127.0.0.1:{port}"})
         response = connection.getresponse()
         response.read()
         cookie = response.getheader("Set-Cookie")
