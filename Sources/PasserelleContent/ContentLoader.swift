@@ -262,7 +262,8 @@ public enum ContentLoader {
         let checked = Set((files(in: frameworkFolder, extensions: ["yaml", "yml"])
             + files(in: itemFolder, extensions: ["yaml", "yml"])
             + files(in: questionnaireFolder, extensions: ["yaml", "yml"])).map(\.standardizedFileURL.path)).union(moduleFiles)
-            .union([programmesFile.standardizedFileURL.path, sourcesFile.standardizedFileURL.path])
+            .union([programmesFile.standardizedFileURL.path, sourcesFile.standardizedFileURL.path,
+                    root.url.appendingPathComponent(RetiredNames.registerPath).standardizedFileURL.path])
         for folder in [root.assessments, root.curriculum] {
             for file in files(in: folder, extensions: ["yaml", "yml"]) where !checked.contains(file.standardizedFileURL.path) {
                 let name = root.relative(file)

@@ -10,7 +10,8 @@ struct Content: ParsableCommand {
 
     struct Check: ParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "Vérifie tout le contenu et signale chaque erreur avec son fichier et sa ligne.")
+            abstract: "Vérifie tout le contenu et signale chaque erreur avec son fichier et sa ligne.",
+            discussion: "Signale aussi les anciens noms (Curriculum/retired-names.yaml) employés sans date dans les leçons et les retours.")
 
         @OptionGroup var root: RootOptions
 
@@ -24,6 +25,8 @@ struct Content: ParsableCommand {
         func run() throws {
             let contentRoot = try root.locate()
             var (catalog, diagnostics) = ContentLoader.check(contentRoot)
+            // Names no longer in use (Curriculum/retired-names.yaml) must be dated where they appear.
+            diagnostics += RetiredNames.check(contentRoot)
             if let seeds {
                 var isDirectory: ObjCBool = false
                 guard FileManager.default.fileExists(atPath: seeds, isDirectory: &isDirectory), isDirectory.boolValue else {
@@ -66,8 +69,10 @@ struct Content: ParsableCommand {
     struct Stats: ParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Couverture de la banque de questions : questions validées par acquis et par niveau, "
-                + "comparées à ce que chaque référentiel demande (section « bank »).",
-            discussion: "Sort avec le code 1 quand une exigence n'est pas atteinte.")
+                + "comparées à ce que chaque référentiel demande (section « bank ») ; lisibilité de chaque leçon.",
+            discussion: "Lisibilité : nombre de phrases, longueur moyenne et maximale des phrases en mots, part des mots "
+                + "de 12 lettres ou plus, sur le texte courant (sans titres, citations ni code). "
+                + "Sort avec le code 1 quand une exigence n'est pas atteinte ou qu'une leçon dépasse les limites de lisibilité.")
 
         @OptionGroup var root: RootOptions
 
@@ -88,12 +93,85 @@ struct Content: ParsableCommand {
                 }
             }
             let coverages = frameworks.map { BankCoverage(framework: $0, items: catalog.items(of: $0)) }
+            // Readability of every lesson (not when one framework is asked for).
+            let limits = ReadabilityLimits.lessons
+            var lessons: [LessonReadability] = []
+            if framework == nil {
+                for module in catalog.modules {
+                    for lesson in module.lessons {
+                        let measure = Readability.measure(markdown: lesson.markdown)
+                        lessons.append(LessonReadability(module: module.id, lesson: lesson.id, measure: measure,
+                                                         problems: limits.problems(measure)))
+                    }
+                }
+            }
             if json {
-                try sayJSON(encoding: coverages)
+                try sayJSON(encoding: Report(frameworks: coverages, lessons: lessons, readabilityLimits: framework != nil ? nil : limits))
             } else {
                 for (framework, coverage) in zip(frameworks, coverages) { print(framework, coverage) }
+                if !lessons.isEmpty { print(lessons, limits) }
             }
-            if coverages.contains(where: { !$0.shortfalls.isEmpty }) { throw ExitCode.failure }
+            if coverages.contains(where: { !$0.shortfalls.isEmpty }) || lessons.contains(where: { !$0.problems.isEmpty }) {
+                throw ExitCode.failure
+            }
+        }
+
+        struct Report: Encodable {
+            var frameworks: [BankCoverage]
+            var lessons: [LessonReadability]
+            var readabilityLimits: ReadabilityLimits?
+        }
+
+        struct LessonReadability: Encodable {
+            var module: String
+            var lesson: String
+            var measure: ReadabilityMeasure
+            /// What the lesson exceeds (French); empty when it meets the limits.
+            var problems: [String]
+        }
+
+        /// One row per lesson: sentences, mean and longest sentence in words, share of long words.
+        func print(_ lessons: [LessonReadability], _ limits: ReadabilityLimits) {
+            func pad(_ text: String, _ size: Int, left: Bool = false) -> String {
+                let padding = String(repeating: " ", count: max(0, size - text.count))
+                return left ? padding + text : text + padding
+            }
+            let width = max(6, lessons.map { $0.module.count + $0.lesson.count + 1 }.max() ?? 0)
+            say("Lisibilité des leçons (texte courant, sans titres, citations ni code ; mot long : "
+                + "\(Readability.longWordLetters) lettres ou plus)")
+            say("Limites : \(Readability.format(limits.maxMeanSentenceLength)) mots par phrase en moyenne, "
+                + "\(limits.maxSentenceLength) mots dans la plus longue, \(Readability.percent(limits.maxLongWordShare)) de mots longs")
+            say("  " + pad("leçon", width) + "  phrases  mots/phrase  plus longue  mots longs")
+            for row in lessons {
+                let flag = row.problems.isEmpty ? "" : "  !"
+                say("  " + pad("\(row.module)/\(row.lesson)", width) + pad("\(row.measure.sentences)", 9, left: true)
+                    + pad(Readability.format(row.measure.meanSentenceLength), 13, left: true)
+                    + pad("\(row.measure.maxSentenceLength)", 13, left: true)
+                    + pad(Readability.percent(row.measure.longWordShare), 12, left: true) + flag)
+            }
+            let total = lessons.reduce(into: (sentences: 0, words: 0, longWords: 0, longest: 0)) { total, row in
+                total.sentences += row.measure.sentences
+                total.words += row.measure.words
+                total.longWords += row.measure.longWords
+                total.longest = max(total.longest, row.measure.maxSentenceLength)
+            }
+            if total.sentences > 0 && total.words > 0 {
+                say("  " + pad("ensemble", width) + pad("\(total.sentences)", 9, left: true)
+                    + pad(Readability.format(Double(total.words) / Double(total.sentences)), 13, left: true)
+                    + pad("\(total.longest)", 13, left: true)
+                    + pad(Readability.percent(Double(total.longWords) / Double(total.words)), 12, left: true))
+            }
+            let over = lessons.filter { !$0.problems.isEmpty }
+            say("")
+            if over.isEmpty {
+                say("Lisibilité atteinte : les \(plural(lessons.count, "leçon")) respectent les limites.")
+            } else {
+                say("\(plural(over.count, "leçon")) au-delà des limites :")
+                for row in over {
+                    for problem in row.problems { say("- \(row.module)/\(row.lesson) : \(problem)") }
+                }
+            }
+            say("")
         }
 
         func plural(_ count: Int, _ one: String, _ many: String? = nil) -> String {

@@ -123,6 +123,64 @@ func contentRoot(framework id: String, header: String = "", skills: [String]) th
         #expect(stats.status == 0, "\(stats.output)")
         #expect(stats.output.contains("Couverture atteinte : chaque exigence du référentiel « numerique » est remplie."))
         #expect(stats.output.contains("Couverture atteinte : chaque exigence du référentiel « mediation » est remplie."))
+        #expect(stats.output.contains("Lisibilité atteinte : les "), "\(stats.output)")
+        #expect(stats.output.contains("  postures-accompagnement/01-trois-postures "))
+        let statsJSON = try passerelle(["content", "stats", "--json", "--root", repositoryRoot.path])
+        let statsReport = try JSONSerialization.jsonObject(with: Data(statsJSON.output.utf8)) as? [String: Any]
+        let lessons = statsReport?["lessons"] as? [[String: Any]]
+        #expect((lessons?.count ?? 0) >= 48)
+        let measure = lessons?.first?["measure"] as? [String: Any]
+        #expect((measure?["sentences"] as? Int ?? 0) > 0 && measure?["meanSentenceLength"] is Double && measure?["longWordShare"] is Double)
+        #expect((statsReport?["readabilityLimits"] as? [String: Any])?["maxSentenceLength"] as? Int == 40)
+    }
+
+    /// `content check` names a retired name used as if current (file, line, French message) and exits 1.
+    @Test func contentCheckFlagsAnUndatedRetiredName() throws {
+        let root = try contentRoot(framework: "f", skills: [#"{ id: "@t1", level: 1, title: Facile }"#])
+        defer { try? FileManager.default.removeItem(at: root) }
+        try """
+            checked: 2026-12-07
+            names:
+              - { name: Pôle emploi, successor: France Travail, since: 1er janvier 2024 }
+            """.write(to: root.appendingPathComponent("Curriculum/retired-names.yaml"), atomically: true, encoding: .utf8)
+        let items = root.appendingPathComponent("Assessments/items/t.yaml")
+        func write(_ feedback: String) throws {
+            try """
+                items:
+                  - id: a
+                    skill: "@t1"
+                    type: qroc
+                    status: validated
+                    prompt: Quel organisme aide à chercher un emploi ?
+                    fields: [{ id: r, label: Organisme, accepted: [France Travail] }]
+                    feedback: \(feedback)
+                """.write(to: items, atomically: true, encoding: .utf8)
+        }
+        try write("France Travail aide à chercher un emploi. Pôle emploi vous inscrit.")
+        let run = try passerelle(["content", "check", "--root", root.path])
+        #expect(run.status == 1)
+        #expect(run.output.contains("Assessments/items/t.yaml:8:0: erreur : question a, retour : « Pôle emploi » n'est plus en usage "
+                                    + "(aujourd'hui : France Travail ; 1er janvier 2024)"), "\(run.output)")
+        #expect(run.output.contains("« Pôle emploi vous inscrit. »"))
+        try write("France Travail (Pôle emploi jusqu'en 2023) aide à chercher un emploi.")
+        let dated = try passerelle(["content", "check", "--root", root.path])
+        #expect(dated.status == 0, "\(dated.output)")
+    }
+
+    /// A lesson much harder to read than the shipped ones makes `content stats` exit 1 and name it.
+    @Test func contentStatsFailsOnALessonMuchHarderToRead() throws {
+        let root = try temporaryFolder()
+        defer { try? FileManager.default.removeItem(at: root) }
+        for folder in ["Curriculum", "Assessments", "Web"] {
+            try FileManager.default.copyItem(at: repositoryRoot.appendingPathComponent(folder), to: root.appendingPathComponent(folder))
+        }
+        let lesson = root.appendingPathComponent("Curriculum/postures-accompagnement/01-trois-postures.md")
+        let sentence = Array(repeating: "la posture professionnelle d'accompagnement", count: 12).joined(separator: " puis ")
+        try (try String(contentsOf: lesson, encoding: .utf8) + "\n\(sentence).\n").write(to: lesson, atomically: true, encoding: .utf8)
+        let run = try passerelle(["content", "stats", "--root", root.path])
+        #expect(run.status == 1)
+        #expect(run.output.contains("1 leçon au-delà des limites :"), "\(run.output)")
+        #expect(run.output.contains("- postures-accompagnement/01-trois-postures : une phrase de 59 mots (au plus 40)"))
     }
 
     @Test func contentCheckOnABrokenFileExitsOneAndNamesFileAndLine() throws {
@@ -167,8 +225,10 @@ func contentRoot(framework id: String, header: String = "", skills: [String]) th
         try ("items:\n" + item("a", "@t1") + item("b", "@t2") + item("c", "@t1")).write(to: items, atomically: true, encoding: .utf8)
         let full = try passerelle(["content", "stats", "--root", root.path, "--json"])
         #expect(full.status == 0, "\(full.output)\(full.error)")
-        let reports = try JSONSerialization.jsonObject(with: Data(full.output.utf8)) as? [[String: Any]]
+        let report = try JSONSerialization.jsonObject(with: Data(full.output.utf8)) as? [String: Any]
+        let reports = report?["frameworks"] as? [[String: Any]]
         #expect(reports?.first?["shortfalls"] as? [String] == [])
+        #expect(report?["lessons"] as? [Any] != nil, "no module: an empty list of lessons")
         #expect(try passerelle(["content", "stats", "--root", root.path, "--framework", "autre"]).status == 1)
     }
 
