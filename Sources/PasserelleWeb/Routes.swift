@@ -189,7 +189,10 @@ extension WebApp {
             app.runPage(context) { record in try app.answerFromForm(context.request, record) }
         },
         Route("GET", "/positionnement/{run:int}/resultat", .learner) { app, context in
-            app.runPage(context) { record in try app.resultPage(record) }
+            app.runPage(context) { record in
+                guard let learner = context.learner else { throw AssessmentService.Failure.notFound }
+                return try app.resultPage(record, learner: learner)
+            }
         },
         Route("POST", "/positionnement/{run:int}/partager", .learner) { app, context in
             app.runPage(context) { record in

@@ -182,9 +182,27 @@ extension WebApp {
         return .redirect(to: "/positionnement/\(record.id)")
     }
 
-    func resultPage(_ record: AssessmentRecord) throws -> HTTPResponse {
+    /// Where to read again after missing a question of `skillID`: the lesson of its tube
+    /// (`Curriculum/revisions.yaml`), as a link when the learner may open that module, else named.
+    func revision(forSkill skillID: String, frameworkID: String, openModules: Set<String>) -> [String: Any]? {
+        guard let framework = catalog.framework(id: frameworkID),
+              let tube = framework.competences.flatMap(\.tubes).first(where: { $0.skills.contains { $0.id == skillID } }),
+              let link = catalog.revisionLinks[tube.id], let module = catalog.module(id: link.moduleID),
+              let lesson = module.lessons.first(where: { $0.id == link.lessonID }) else { return nil }
+        let section = link.sectionID.flatMap { id in lesson.sections.first { $0.id == id }?.title }
+        let title = section.map { "« \($0) », dans la leçon « \(lesson.title) »" } ?? "la leçon « \(lesson.title) »"
+        var entry: [String: Any] = ["title": title, "module": module.title]
+        if openModules.contains(module.id) { entry["href"] = link.path }
+        return entry
+    }
+
+    func resultPage(_ record: AssessmentRecord, learner: Learner) throws -> HTTPResponse {
         guard record.state == .completed else { return .redirect(to: "/positionnement/\(record.id)") }
         let (result, missed) = try assessments.result(record)
+        let service = modulesService
+        let openModules = Set(try service.modules(for: learner).filter { entry in
+            (try? service.progress(learner, entry.module).state) != .locked
+        }.map(\.module.id))
         let rows: [[String: Any]] = result.competences.map { competence in
             var row: [String: Any] = ["id": competence.competenceID, "title": competence.title,
                                       "level": competence.level, "answered": competence.answered]
@@ -200,11 +218,14 @@ extension WebApp {
         var groups: [(id: String, title: String, items: [[String: Any]])] = []
         for entry in missed {
             let competence = competenceOf[entry.item.skillID] ?? ("", "Autres questions")
-            let row: [String: Any] = [
+            var row: [String: Any] = [
                 "prompt": entry.promptHTML, "feedback": entry.feedbackHTML,
                 "yours": AnswerExplanation.yours(entry.item, storedAnswer: stored[entry.item.id] ?? "{}"),
                 "right": AnswerExplanation.right(entry.item),
             ]
+            if let revision = revision(forSkill: entry.item.skillID, frameworkID: record.frameworkID, openModules: openModules) {
+                row["revision"] = revision
+            }
             if let index = groups.firstIndex(where: { $0.id == competence.id }) { groups[index].items.append(row) } else {
                 groups.append((competence.id, competence.title, [row]))
             }

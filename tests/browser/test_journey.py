@@ -46,6 +46,7 @@ def test_a_learner_goes_through_by_clicking_only(demo, browser, size, learner):
 
     # First lesson, read, then its activities.
     page.locator("ol.steps a").first.click()
+    page.locator("article.lesson").wait_for()  # the click navigates; wait for the page
     assert page.locator("article.lesson").count() == 1
     shot(page, tag, "04-lecon")
     assert_accessible(page)
@@ -76,6 +77,7 @@ def test_a_learner_goes_through_by_clicking_only(demo, browser, size, learner):
 
     # On to the next lesson by its link.
     page.get_by_role("link", name=re.compile("Leçon suivante")).click()
+    page.locator("article.lesson").wait_for()  # the click navigates; wait for the page
     assert page.locator("article.lesson").count() == 1
     lesson_url = page.url
     shot(page, tag, "08-lecon-suivante")
@@ -104,6 +106,7 @@ def test_a_learner_goes_through_by_clicking_only(demo, browser, size, learner):
         following = page.get_by_role("link", name=re.compile("Leçon suivante"))
         if number < len(sets):
             following.click()
+            page.locator("article.lesson").wait_for()  # the click navigates; wait for the page
             assert page.locator("article.lesson").count() == 1
     assert seen_types >= {"qcu", "qcm", "qroc", "ordering", "matching", "scenario", "self-assessment", "reflection"}, seen_types
     page.locator(".eyebrow a").first.click()  # the module, named at the top of the page
