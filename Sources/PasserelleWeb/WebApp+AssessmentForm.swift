@@ -24,6 +24,8 @@ extension WebApp {
         var due = ""
         /// False on a first display: every competence is then ticked.
         var submitted = false
+        /// The page's form sends `cases=1` with its competence boxes.
+        var boxesSent = false
 
         static func read(_ fields: [HTTPField]) -> AssessmentFormInput {
             func value(_ name: String) -> String? {
@@ -38,6 +40,7 @@ extension WebApp {
             input.competences = Set(fields.filter { $0.name == "competences" }.prefix(200).map { String($0.value.prefix(50)) })
             input.maxLevel = value("niveau_max") ?? ""
             input.due = value("echeance") ?? ""
+            input.boxesSent = value("cases") == "1"
             return input
         }
     }
@@ -139,7 +142,10 @@ extension WebApp {
             return try assessmentFormPage(request, cohort)  // back to step 1: choose a framework from the list
         }
         var errors: FieldErrors = []
-        let chosenCompetences = input.competences.intersection(framework.competences.map(\.id))
+        // The page's form says it sent its boxes: none ticked is then a mistake. Without that field (a script,
+        // an older page) no competence means every competence.
+        let chosenCompetences = input.competences.isEmpty && !input.boxesSent ? Set(framework.competences.map(\.id))
+            : input.competences.intersection(framework.competences.map(\.id))
         if chosenCompetences.isEmpty {
             errors.append(("competences", "Cochez au moins une compétence."))
         }
