@@ -291,7 +291,7 @@ extension WebApp {
         Route("GET", "/formateur/positionnements/{assignment:int}", .staff) { app, context in
             app.failurePage(context.request) {
                 guard let user = context.staff, let id = context.integer("assignment") else { throw AssessmentService.Failure.notFound }
-                return try app.trainerAssessmentPage(assignmentID: id, user: user)
+                return try app.trainerAssessmentPage(assignmentID: id, user: user, opened: context.request.queryValue("ouvert") == "1")
             }
         },
         Route("POST", "/formateur/cohortes/{cohort:int}/questionnaires", .staff) { app, context in

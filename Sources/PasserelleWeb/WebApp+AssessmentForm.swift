@@ -125,12 +125,16 @@ extension WebApp {
     /// « Environ N questions » for the ticked competences, from the simulated typical length of the framework.
     static func questionEstimate(perCompetence: Double?, chosen: Int, irtLength: Int) -> String {
         guard chosen > 0 else { return "Cochez au moins une compétence." }
+        let competences = chosen == 1 ? "1 compétence" : "\(chosen) compétences"
         guard let perCompetence, perCompetence > 0 else {
-            return "Comptez 7 à 10 questions par compétence avec le test adaptatif classique, \(irtLength) au plus avec le test court calibré."
+            // Before the simulation is done: 7 to 10 questions per competence, from our simulations.
+            return "Avec \(competences) : environ \(7 * chosen) à \(10 * chosen) questions avec le test adaptatif classique, "
+                + "\(min(irtLength, 10 * chosen)) au plus avec le test court calibré. "
+                + "Le positionnement peut se faire en plusieurs fois : il reprend là où il s'est arrêté."
         }
         let estimate = max(5, Int((perCompetence * Double(chosen) / 5).rounded()) * 5)
         let minutes = max(5, Int((Double(estimate) * 0.75 / 5).rounded()) * 5)
-        return "Avec \(chosen == 1 ? "1 compétence" : "\(chosen) compétences") : environ \(estimate) questions "
+        return "Avec \(competences) : environ \(estimate) questions "
             + "(à peu près \(minutes) minutes) avec le test adaptatif classique, \(min(irtLength, estimate)) au plus avec le test court calibré. "
             + "Le positionnement peut se faire en plusieurs fois : il reprend là où il s'est arrêté."
     }
@@ -181,7 +185,7 @@ extension WebApp {
             dueDate: due, createdBy: user.id)
         try store.audit(AuditEntry(action: "assessment-open", actorUserID: user.id, targetType: "assignment",
                                    targetID: String(id)))
-        return .redirect(to: "/formateur/positionnements/\(id)")
+        return .redirect(to: "/formateur/positionnements/\(id)?ouvert=1")
     }
 
     /// `GET /formateur/cohortes/{cohort}/positionnements/apercu?referentiel=ID`: the first question of the
@@ -203,9 +207,6 @@ extension WebApp {
             "number": 1, "remainingText": "Le test s'arrête dès qu'il en sait assez sur vous.",
             "progressValue": 0, "progressMax": 1, "itemID": view.id, "promptHTML": view.promptHTML, "spokenText": view.spokenText,
         ]
-        if let typical = assessments.typicalLength(settings) {
-            context["remainingText"] = "Environ \(typical) questions en tout. Le test s'arrête dès qu'il en sait assez."
-        }
         if let image = view.image { context["image"] = ["src": "/contenu/\(image.src)", "alt": image.alt] }
         context.merge(ItemForm.context(view, describedBy: "enonce", given: [])) { _, new in new }
         return .html(templates.render("question", context))

@@ -232,7 +232,7 @@ extension WebApp {
     }
 
     /// Progress of every learner; results only once shared.
-    func trainerAssessmentPage(assignmentID: Int64, user: StaffUser) throws -> HTTPResponse {
+    func trainerAssessmentPage(assignmentID: Int64, user: StaffUser, opened: Bool = false) throws -> HTTPResponse {
         guard let assignment = try store.assignment(id: assignmentID), assignment.kind == .assessment,
               let cohortID = assignment.cohortID else { throw AssessmentService.Failure.notFound }
         let cohort = try visibleCohort(cohortID, to: user)
@@ -256,6 +256,8 @@ extension WebApp {
                let result = try? JSONDecoder().decode(AssessmentResult.self, from: Data(shared.utf8)) {
                 let levels = result.competences.filter { $0.answered > 0 }.map { "\($0.competenceID) : niveau \($0.level)" }
                 if !levels.isEmpty { row["levels"] = levels.joined(separator: " · ") }
+            } else if run?.state == .completed {
+                row["notShared"] = true
             }
             return row
         }
@@ -272,6 +274,7 @@ extension WebApp {
             "opened": French.day(assignment.createdAt), "rows": rows,
         ]
         if let algorithm = chosen?.settings.algorithm { context["algorithm"] = algorithm.label }
+        if opened { context["justOpened"] = true }
         if let due = assignment.dueDate { context["due"] = French.day(due) }
         if let settings = chosen?.settings, let typical = assessments.typicalLength(settings) { context["typical"] = typical }
         return .html(templates.render("formateur-positionnement", context))

@@ -435,7 +435,8 @@ extension WebApp {
                             status: Int = 200) throws -> HTTPResponse {
         let learners = try store.learners(cohortID: cohort.id).map { learner -> [String: Any] in
             ["id": learner.id, "name": learner.displayName, "external": learner.externalID ?? "",
-             "attributes": learner.attributes.sorted { $0.key < $1.key }.map { "\($0.key) : \($0.value)" }.joined(separator: ", ")]
+             "attributes": learner.attributes.filter { !$0.value.isEmpty }.sorted { $0.key < $1.key }
+                .map { "\($0.key.prefix(1).uppercased() + $0.key.dropFirst()) : \($0.value)" }.joined(separator: ", ")]
         }
         var context: [String: Any] = ["title": "Apprenants — \(cohort.name)", "cohort": cohort.name, "cohortID": cohort.id,
                                       "learners": learners, "hasLearners": !learners.isEmpty, "csv": csv,
