@@ -240,10 +240,14 @@ public final class TerminationSignals: @unchecked Sendable {
     private let received = SignalBox()
     private var sources: [DispatchSourceSignal] = []
 
+    /// A queue of its own (serial queues get a thread even when the global pool is busy): on `.global()`
+    /// the handler waited behind background work, and a SIGTERM could go unanswered for half a minute.
+    private let queue = DispatchQueue(label: "passerelle.termination-signals", qos: .userInteractive)
+
     public init() {
         for sig in [SIGINT, SIGTERM] {
             signal(sig, SIG_IGN)
-            let source = DispatchSource.makeSignalSource(signal: sig, queue: .global())
+            let source = DispatchSource.makeSignalSource(signal: sig, queue: queue)
             source.setEventHandler { [received, semaphore] in
                 received.set(sig)
                 semaphore.signal()
