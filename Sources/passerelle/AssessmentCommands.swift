@@ -119,9 +119,13 @@ struct Simulate: ParsableCommand {
 struct Calibrate: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Estime la difficulté et la discrimination des questions à partir des réponses enregistrées.",
-        discussion: "Modèle 2PL, ou Rasch quand les données sont peu nombreuses. Les questions qui ont moins de "
-            + "--min-count réponses gardent une valeur par défaut tirée du niveau de leur acquis. "
-            + "Les paramètres sont enregistrés dans la base, où le mode IRT les lit.")
+        discussion: "Une personne est un couple (passation, compétence), comme le moteur estime une aptitude par "
+            + "compétence. Modèle 2PL pour les questions d'au moins 200 réponses (avec une loi a priori log-normale "
+            + "sur la discrimination), Rasch en dessous. Les questions qui ont moins de --min-count réponses gardent "
+            + "une valeur par défaut tirée du niveau de leur acquis. L'échelle est ensuite reliée à la précédente "
+            + "(moyenne-écart type sur les questions déjà calibrées, ou sur les difficultés des fichiers la première "
+            + "fois) pour que les seuils de niveau gardent leur sens. Les paramètres sont enregistrés dans la base, "
+            + "où le mode IRT les lit.")
 
     @OptionGroup var database: DatabaseOptions
     @OptionGroup var root: RootOptions
@@ -129,8 +133,11 @@ struct Calibrate: ParsableCommand {
     @Option(name: .customLong("min-count"), help: ArgumentHelp("Réponses nécessaires pour calibrer une question.", valueName: "n"))
     var minimumCount: Int = 30
 
-    @Option(help: ArgumentHelp("2pl ou rasch (par défaut : choisi selon la quantité de données).", valueName: "modèle"))
+    @Option(help: ArgumentHelp("2pl ou rasch pour toutes les questions (par défaut : choisi question par question selon son nombre de réponses).", valueName: "modèle"))
     var model: String?
+
+    @Flag(name: .customLong("no-link"), help: "Ne pas relier l'échelle à la précédente (les seuils de niveau peuvent alors changer de sens).")
+    var noLink = false
 
     @Flag(help: "Résultat au format JSON.")
     var json = false
@@ -147,30 +154,47 @@ struct Calibrate: ParsableCommand {
         let outcome: ItemCalibration.Outcome
         do {
             outcome = try ItemCalibration.run(store: store, catalog: catalog, minimumCount: minimumCount,
-                                              model: model.flatMap(CalibrationModel.init(rawValue:)))
+                                              model: model.flatMap(CalibrationModel.init(rawValue:)), link: !noLink)
         } catch let failure as ItemCalibration.Failure {
             throw CommandFailure(failure.localizedDescription)
         }
-        let results = outcome.items
+        let report = ItemCalibration.report(outcome)
         if json {
-            let rows = results.map { result -> [String: Any] in
-                ["item": result.itemID, "count": result.count, "difficulty": result.parameters.difficulty,
-                 "discrimination": result.parameters.discrimination, "model": result.model?.rawValue ?? NSNull(),
-                 "fit": result.fit ?? NSNull()]
-            }
-            try sayJSON(["items": rows])
+            try sayJSON(encoding: report)
             return
         }
-        say("question".padding(toLength: 28, withPad: " ", startingAt: 0) + "réponses  difficulté  discrimination  modèle   ajustement")
-        for result in results.sorted(by: { $0.itemID < $1.itemID }) {
-            say(result.itemID.padding(toLength: 28, withPad: " ", startingAt: 0)
-                + "\(result.count)".padding(toLength: 10, withPad: " ", startingAt: 0)
-                + String(format: "%.2f", result.parameters.difficulty).padding(toLength: 12, withPad: " ", startingAt: 0)
-                + String(format: "%.2f", result.parameters.discrimination).padding(toLength: 16, withPad: " ", startingAt: 0)
-                + (result.model?.rawValue ?? "défaut").padding(toLength: 9, withPad: " ", startingAt: 0)
-                + (result.fit.map { String(format: "%.2f", $0) } ?? "—"))
+        func number(_ value: Double?) -> String { value.map { String(format: "%.2f", $0) } ?? "—" }
+        say("question".padding(toLength: 28, withPad: " ", startingAt: 0)
+            + "réponses  difficulté (ET)  discrimination (ET)  modèle   outfit  infit  à revoir")
+        for row in report.items {
+            say(row.item.padding(toLength: 28, withPad: " ", startingAt: 0)
+                + "\(row.count)".padding(toLength: 10, withPad: " ", startingAt: 0)
+                + "\(number(row.difficulty)) (\(number(row.difficultySE)))".padding(toLength: 17, withPad: " ", startingAt: 0)
+                + "\(number(row.discrimination)) (\(number(row.discriminationSE)))".padding(toLength: 21, withPad: " ", startingAt: 0)
+                + (row.model ?? "défaut").padding(toLength: 9, withPad: " ", startingAt: 0)
+                + number(row.fit).padding(toLength: 8, withPad: " ", startingAt: 0)
+                + number(row.infit).padding(toLength: 7, withPad: " ", startingAt: 0)
+                + row.review.map(Self.reasonLabel).joined(separator: ", "))
         }
-        let calibrated = results.filter { $0.model != nil }.count
-        say("\(calibrated) question(s) calibrée(s), \(results.count - calibrated) gardent la valeur par défaut ; enregistré dans \(store.path).")
+        let calibrated = outcome.items.filter { $0.model != nil }.count
+        say("\(calibrated) question(s) calibrée(s), \(outcome.items.count - calibrated) gardent la valeur par défaut ; "
+            + "\(report.toReview.count) à revoir ; enregistré dans \(store.path).")
+        if let link = outcome.link {
+            let reference = outcome.linkedTo == "previous" ? "le calibrage précédent" : "les difficultés des fichiers de questions"
+            say(String(format: "Échelle reliée à %@ sur %d questions (%@) : pente %.3f, décalage %+.3f.",
+                       reference, link.anchors, link.method, link.slope, link.intercept))
+        } else if !noLink {
+            say("Échelle non reliée : moins de \(ItemCalibration.minimumAnchors) questions d'ancrage.")
+        }
+    }
+
+    static func reasonLabel(_ raw: String) -> String {
+        switch ReviewReason(rawValue: raw) {
+        case .underfit: return "réponses imprévues"
+        case .overfit: return "réponses trop prévisibles"
+        case .weakDiscrimination: return "discrimine peu"
+        case .imprecise: return "estimation imprécise"
+        case nil: return raw
+        }
     }
 }
