@@ -57,7 +57,8 @@ public struct AssessmentSettings: Sendable, Hashable, Codable {
 public struct CompetenceResult: Sendable, Equatable, Codable {
     public var competenceID: String
     public var title: String
-    public var level: Int
+    /// Nil when the competence was not evaluated (no answer on it): « non évalué », which is not level 0.
+    public var level: Int?
     /// Smart random: pix earned. IRT: nil.
     public var pix: Int?
     /// IRT: estimated ability and its standard error.
@@ -196,7 +197,8 @@ public final class AssessmentEngine: Sendable {
             let scores = Dictionary(uniqueKeysWithValues: scoring.scores(elements).map { ($0.competenceID, $0) })
             let competences = framework.competences.map { competence in
                 CompetenceResult(competenceID: competence.id, title: competence.title,
-                                 level: scores[competence.id]?.level ?? 0, pix: scores[competence.id]?.pix ?? 0,
+                                 level: answeredPerCompetence[competence.id] == nil ? nil : scores[competence.id]?.level ?? 0,
+                                 pix: scores[competence.id]?.pix ?? 0,
                                  theta: nil, standardError: nil, answered: answeredPerCompetence[competence.id] ?? 0,
                                  targetedSkills: skills(competence.id).targeted, validatedSkills: skills(competence.id).validated)
             }
@@ -211,8 +213,8 @@ public final class AssessmentEngine: Sendable {
                 let estimate = estimates[competence.id]
                 return CompetenceResult(
                     competenceID: competence.id, title: competence.title,
-                    level: answered == 0 ? 0 : IRT.level(theta: estimate?.theta ?? 0, cutScores: cuts,
-                                                         maxLevel: settings.maxLevel),
+                    level: answered == 0 ? nil : IRT.level(theta: estimate?.theta ?? 0, cutScores: cuts,
+                                                           maxLevel: settings.maxLevel),
                     pix: nil, theta: answered == 0 ? nil : estimate?.theta,
                     standardError: answered == 0 ? nil : estimate?.standardError, answered: answered,
                     targetedSkills: skills(competence.id).targeted, validatedSkills: skills(competence.id).validated)

@@ -68,14 +68,16 @@ public struct AbilityEstimate: Sendable, Equatable {
     }
 }
 
-/// Expected a posteriori on a fixed grid (default -6...6 in 121 points) with a N(0,1) prior; SE = posterior SD.
+/// Expected a posteriori on a fixed grid (default -9...9 in 181 points, as Pix's -9...9) with a N(0,1) prior;
+/// SE = posterior SD. The grid reaches well beyond the difficulties that calibration allows (|b| <= 6 with a up
+/// to 4), so the posterior of a learner who answers such items is not cut off at the grid's end.
 public struct EAPEstimator: Sendable {
     /// The quadrature points.
     public let grid: [Double]
     /// log of the (unnormalised) N(0,1) prior density at each grid point.
     let logPrior: [Double]
 
-    public init(gridMin: Double = -6, gridMax: Double = 6, points: Int = 121) {
+    public init(gridMin: Double = -9, gridMax: Double = 9, points: Int = 181) {
         precondition(points >= 2 && gridMax > gridMin, "EAPEstimator needs at least two points on a non-empty range")
         let step = (gridMax - gridMin) / Double(points - 1)
         grid = (0..<points).map { gridMin + Double($0) * step }

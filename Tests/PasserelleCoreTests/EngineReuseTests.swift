@@ -31,7 +31,7 @@ func recordedRun(_ engine: AssessmentEngine, seed: String, limit: Int = 60) -> [
     }
     let result = engine.result(answers: answers, elements: elements)
     return answers.map { "\($0.itemID)\($0.correct ? "+" : "-")" }
-        + result.competences.map { "\($0.competenceID):\($0.level)/\($0.answered)/\($0.validatedSkills ?? -1)" }
+        + result.competences.map { "\($0.competenceID):\($0.level.map(String.init) ?? "-")/\($0.answered)/\($0.validatedSkills ?? -1)" }
 }
 
 @Suite struct EngineReuseTests {

@@ -99,6 +99,37 @@ import Testing
         #expect(abs(estimate.standardError - 1) < 1e-3)
     }
 
+    /// `calibrate` allows |b| up to 6 and a up to 4: at the edge the default grid must still hold the posterior,
+    /// or the estimate sticks to the grid's end and the standard error collapses. Reference: the same posterior
+    /// on a wide, fine grid (-15...15, step 0.005) computed here.
+    @Test func gridCoversTheEdgesThatCalibrationAllows() {
+        func reference(_ responses: [(parameters: ItemParameters, correct: Bool)]) -> (mean: Double, sd: Double) {
+            var w = 0.0, m1 = 0.0, m2 = 0.0
+            for k in 0...6000 {
+                let theta = -15 + 0.005 * Double(k)
+                var logWeight = -theta * theta / 2
+                for r in responses {
+                    let p = 1 / (1 + exp(-r.parameters.discrimination * (theta - r.parameters.difficulty)))
+                    logWeight += log(r.correct ? p : 1 - p)
+                }
+                let weight = exp(logWeight + 40)
+                w += weight
+                m1 += weight * theta
+                m2 += weight * theta * theta
+            }
+            let mean = m1 / w
+            return (mean, (m2 / w - mean * mean).squareRoot())
+        }
+        for (b, correct) in [(6.0, true), (-6.0, false), (5.5, true)] {
+            let responses = Array(repeating: (parameters: ItemParameters(difficulty: b, discrimination: 4), correct: correct), count: 3)
+            let estimate = EAPEstimator().estimate(responses)
+            let truth = reference(responses)
+            print("3 answers \(correct ? "right" : "wrong") at b = \(b), a = 4: theta = \(estimate.theta) (reference \(truth.mean)), SE = \(estimate.standardError) (reference \(truth.sd))")
+            #expect(abs(estimate.theta - truth.mean) < 0.02)
+            #expect(abs(estimate.standardError - truth.sd) < 0.1 * truth.sd)
+        }
+    }
+
     @Test func longAllCorrectTestDoesNotUnderflow() {
         let responses = (0..<400).map { _ in (parameters: ItemParameters(difficulty: 0, discrimination: 4), correct: true) }
         let estimate = EAPEstimator().estimate(responses)
