@@ -33,11 +33,37 @@ final class ProgressBar: @unchecked Sendable {
     }
 }
 
+/// The answer model of `passerelle simulate`.
+enum SimulationModel: String, ExpressibleByArgument, CaseIterable {
+    /// Answers from a model independent of the engine's, engine on estimated parameters.
+    case hard
+    /// Answers from the engine's own 2PL model and parameters (optimistic: kept for comparison).
+    case engine
+}
+
+/// Which populations `passerelle simulate --model hard` draws.
+enum PopulationChoice: String, ExpressibleByArgument, CaseIterable {
+    case general, low, high, all
+
+    var populations: [SimulatedPopulation] {
+        switch self {
+        case .general: return [.general]
+        case .low: return [.low]
+        case .high: return [.high]
+        case .all: return SimulatedPopulation.allCases
+        }
+    }
+}
+
 struct Simulate: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Simule des apprenants d'aptitudes connues pour mesurer la précision des algorithmes.",
-        discussion: "Chaque apprenant simulé a, par compétence, une aptitude tirée d'une loi normale N(0, 1) et "
-            + "répond juste avec la probabilité du modèle 2PL. On compare le niveau estimé au vrai niveau.")
+        discussion: "Modèle hard (par défaut) : les apprenants répondent selon un modèle indépendant du moteur "
+            + "(réponse au hasard sur les questions à choix, 3 % d'étourderies, difficulté variable dans un niveau, "
+            + "5 % de questions peu discriminantes, effets de sujet, compétences corrélées à 0,6) et le mode IRT "
+            + "utilise des paramètres estimés par un calibrage simulé, jamais les vrais. Trois populations : "
+            + "general (moyenne 0), low (-1), high (+1). Modèle engine : les réponses suivent le modèle 2PL du moteur "
+            + "lui-même (résultats optimistes, gardé pour comparaison). On compare le niveau estimé au vrai niveau.")
 
     @OptionGroup var root: RootOptions
 
@@ -47,7 +73,13 @@ struct Simulate: ParsableCommand {
     @Option(help: ArgumentHelp("smart-random, irt ou both (les deux).", valueName: "algorithme"))
     var algorithm: String = "both"
 
-    @Option(help: ArgumentHelp("Nombre d'apprenants simulés.", valueName: "n"))
+    @Option(help: ArgumentHelp("Modèle de réponse : hard (indépendant du moteur) ou engine (celui du moteur).", valueName: "modèle"))
+    var model: SimulationModel = .hard
+
+    @Option(help: ArgumentHelp("Population simulée (modèle hard) : general, low, high ou all.", valueName: "population"))
+    var population: PopulationChoice = .all
+
+    @Option(help: ArgumentHelp("Nombre d'apprenants simulés (par population).", valueName: "n"))
     var learners: Int = 1000
 
     @Option(help: ArgumentHelp("Graine du tirage (même graine, mêmes résultats).", valueName: "n"))
@@ -55,6 +87,14 @@ struct Simulate: ParsableCommand {
 
     @Option(name: .customLong("max-level"), help: ArgumentHelp("Niveau maximal atteignable.", valueName: "n"))
     var maxLevel: Int = 6
+
+    @Option(name: .customLong("calibration-learners"), help: ArgumentHelp(
+        "Modèle hard : apprenants du calibrage simulé (prétest).", valueName: "n"))
+    var calibrationLearners: Int = 2000
+
+    @Option(name: .customLong("pretest-items"), help: ArgumentHelp(
+        "Modèle hard : questions tirées au hasard par compétence pour chaque apprenant du prétest.", valueName: "n"))
+    var pretestItems: Int = 6
 
     @Flag(help: "Résultat au format JSON.")
     var json = false
@@ -65,6 +105,10 @@ struct Simulate: ParsableCommand {
         guard algorithm == "both" || AssessmentAlgorithm(rawValue: algorithm) != nil else {
             throw ValidationError("--algorithm vaut smart-random, irt ou both.")
         }
+        guard (0...1_000_000).contains(calibrationLearners) else {
+            throw ValidationError("--calibration-learners va de 0 à 1 000 000.")
+        }
+        guard (1...100).contains(pretestItems) else { throw ValidationError("--pretest-items va de 1 à 100.") }
     }
 
     func run() throws {
@@ -75,7 +119,93 @@ struct Simulate: ParsableCommand {
         }
         let items = catalog.items(of: chosen).filter(\.isPlayable)
         guard !items.isEmpty else { throw CommandFailure("le référentiel « \(framework) » n'a aucune question validée") }
-        let algorithms = algorithm == "both" ? AssessmentAlgorithm.allCases : [AssessmentAlgorithm(rawValue: algorithm)!]
+        let algorithms = algorithm == "both" ? AssessmentAlgorithm.allCases : AssessmentAlgorithm(rawValue: algorithm).map { [$0] } ?? []
+        switch model {
+        case .engine: try runEngineModel(chosen, items: items, algorithms: algorithms)
+        case .hard: try runHardModel(chosen, items: items, algorithms: algorithms)
+        }
+    }
+
+    static func percent(_ value: Double) -> String { String(format: "%.1f %%", value * 100) }
+
+    static func note(_ text: String) { FileHandle.standardError.write(Data((text + "\n").utf8)) }
+
+    func runHardModel(_ chosen: Framework, items: [Item], algorithms: [AssessmentAlgorithm]) throws {
+        let answerModel = HardAnswerModel(framework: chosen, items: items, seed: seed)
+        var calibrated: [String: ItemParameters] = [:]
+        var check: HonestSimulationReport.CalibrationCheck?
+        if algorithms.contains(.irt) && calibrationLearners > 0 {
+            Self.note("Calibrage simulé : \(calibrationLearners) apprenants, \(pretestItems) questions par compétence…")
+            let outcome = HonestSimulation.calibrate(framework: chosen, items: items, model: answerModel,
+                                                     learners: calibrationLearners, itemsPerCompetence: pretestItems, seed: seed)
+            calibrated = outcome.parameters
+            check = outcome.check
+        }
+        var reports: [HonestSimulationReport] = []
+        for population in population.populations {
+            for algorithm in algorithms {
+                Self.note("Simulation : \(population.rawValue), \(algorithm.rawValue), \(learners) apprenants…")
+                let bar = ProgressBar(total: learners, label: "\(population.rawValue) \(algorithm.rawValue)")
+                reports.append(HonestSimulation.run(
+                    framework: chosen, items: items,
+                    settings: AssessmentSettings(frameworkID: framework, algorithm: algorithm, maxLevel: maxLevel),
+                    population: population, learners: learners, seed: seed, model: answerModel,
+                    calibrated: algorithm == .irt ? calibrated : [:], calibration: algorithm == .irt ? check : nil,
+                    progress: bar.update))
+            }
+        }
+        if json {
+            try sayJSON(encoding: reports)
+            return
+        }
+        let percent = Self.percent
+        say("Simulation (modèle hard) : référentiel \(framework), \(items.count) questions validées, \(learners) apprenants par population, graine \(seed), niveau max \(maxLevel)")
+        if let check {
+            say(String(format: "Calibrage simulé : %d apprenants × %d questions par compétence ; %d questions calibrées (%d en 2PL) ; RMSE b %.3f, a %.3f",
+                       check.learners, check.itemsPerCompetence, check.calibratedItems, check.twoPLItems,
+                       check.difficultyRMSE, check.discriminationRMSE))
+        }
+        say("")
+        say("population  algorithme    questions (moy. / p95 / max)  exact    à un niveau près  écart moyen  apprenants (tout à un niveau près)")
+        for report in reports {
+            say(report.population.rawValue.padding(toLength: 12, withPad: " ", startingAt: 0)
+                + report.algorithm.rawValue.padding(toLength: 14, withPad: " ", startingAt: 0)
+                + String(format: "%.1f / %d / %d", report.questions.mean, report.questions.p95, report.questions.max)
+                    .padding(toLength: 30, withPad: " ", startingAt: 0)
+                + percent(report.overall.exactShare).padding(toLength: 9, withPad: " ", startingAt: 0)
+                + percent(report.overall.withinOneShare).padding(toLength: 18, withPad: " ", startingAt: 0)
+                + String(format: "%+.2f", report.overall.meanError).padding(toLength: 13, withPad: " ", startingAt: 0)
+                + percent(report.learnersAllWithinOne))
+        }
+        for population in population.populations {
+            guard let baseline = reports.first(where: { $0.population == population })?.baseline else { continue }
+            say("\(population.rawValue) : niveau constant \(baseline.level) (référence) : exact \(percent(baseline.exactShare)), "
+                + "à un niveau près \(percent(baseline.withinOneShare)), apprenants \(percent(baseline.learnersAllWithinOne))")
+        }
+        for report in reports {
+            say("")
+            say("Par niveau réel (\(report.population.rawValue), \(report.algorithm.rawValue)) :")
+            say("niveau réel  effectif  exact    à un niveau près  écart moyen")
+            for row in report.perTrueLevel {
+                say("\(row.trueLevel)".padding(toLength: 13, withPad: " ", startingAt: 0)
+                    + "\(row.accuracy.count)".padding(toLength: 10, withPad: " ", startingAt: 0)
+                    + percent(row.accuracy.exactShare).padding(toLength: 9, withPad: " ", startingAt: 0)
+                    + percent(row.accuracy.withinOneShare).padding(toLength: 18, withPad: " ", startingAt: 0)
+                    + String(format: "%+.2f", row.accuracy.meanError))
+            }
+            say("Par compétence (\(report.population.rawValue), \(report.algorithm.rawValue)) :")
+            say("compétence  questions (moy.)  exact    à un niveau près  écart moyen")
+            for row in report.perCompetence {
+                say(row.competenceID.padding(toLength: 12, withPad: " ", startingAt: 0)
+                    + String(format: "%.1f", row.meanQuestions).padding(toLength: 18, withPad: " ", startingAt: 0)
+                    + percent(row.accuracy.exactShare).padding(toLength: 9, withPad: " ", startingAt: 0)
+                    + percent(row.accuracy.withinOneShare).padding(toLength: 18, withPad: " ", startingAt: 0)
+                    + String(format: "%+.2f", row.accuracy.meanError))
+            }
+        }
+    }
+
+    func runEngineModel(_ chosen: Framework, items: [Item], algorithms: [AssessmentAlgorithm]) throws {
         var reports: [SimulationReport] = []
         for algorithm in algorithms {
             let bar = ProgressBar(total: learners, label: algorithm.rawValue)
@@ -88,8 +218,8 @@ struct Simulate: ParsableCommand {
             try sayJSON(encoding: reports)
             return
         }
-        say("Simulation : référentiel \(framework), \(items.count) questions validées, \(learners) apprenants, graine \(seed), niveau max \(maxLevel)")
-        func percent(_ value: Double) -> String { String(format: "%.1f %%", value * 100) }
+        let percent = Self.percent
+        say("Simulation (modèle engine) : référentiel \(framework), \(items.count) questions validées, \(learners) apprenants, graine \(seed), niveau max \(maxLevel)")
         say("algorithme      questions (moy. / max)  niveau exact  à un niveau près  écart moyen  RMSE aptitude  choix d'une question")
         for report in reports {
             let rmse = report.abilityRMSE.map { String(format: "%.3f", $0) } ?? "—"
