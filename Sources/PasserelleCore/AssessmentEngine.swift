@@ -127,9 +127,13 @@ public final class AssessmentEngine: Sendable {
         for item in playable {
             guard let place = index[item.skillID] else { continue }
             let fallback = IRT.defaultParameters(level: place.skill.level)
-            parameters[item.id] = calibrated[item.id] ?? ItemParameters(
+            // The lower asymptote comes from the item's type (1/k for a single choice among k), whatever the source
+            // of a and b.
+            var itemParameters = calibrated[item.id] ?? ItemParameters(
                 difficulty: item.difficulty ?? fallback.difficulty,
                 discrimination: item.discrimination ?? fallback.discrimination)
+            itemParameters.guessing = IRT.guessing(for: item)
+            parameters[item.id] = itemParameters
         }
         self.parameters = parameters
         let inScope = byID.values.filter { smartRandom.scope.contains($0.skillID) }.sorted { $0.id < $1.id }

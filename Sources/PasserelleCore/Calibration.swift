@@ -129,6 +129,8 @@ public enum Calibration {
     ///
     /// A person is whatever `personID` names, with one ability: the engine estimates one ability per competence,
     /// so callers pass one person per (run, competence), not one per run.
+    /// `guessing` fixes each item's lower asymptote (its chance of being guessed, from its type: `IRT.guessing(for:)`);
+    /// it is not estimated, which would need far more answers.
     /// `model: nil` chooses per item: 2PL when the item has at least `twoPLMinimumCount` (200) answers, Rasch
     /// (a = 1) otherwise; a given model applies to every item. Under 2PL the slope has a lognormal prior
     /// (`discriminationPrior`, nil for plain maximum likelihood), so that small samples do not send it to its bounds.
@@ -143,6 +145,7 @@ public enum Calibration {
         defaults: [String: ItemParameters],
         minimumCount: Int = 30,
         model: CalibrationModel? = nil,
+        guessing: [String: Double] = [:],
         discriminationPrior: DiscriminationPrior? = .standard,
         maxIterations: Int = 200
     ) -> [CalibratedItem] {
@@ -162,7 +165,8 @@ public enum Calibration {
         }
         if !calibrated.isEmpty {
             let models = calibrated.map { model ?? (counts[$0, default: 0] >= twoPLMinimumCount ? .twoPL : .rasch) }
-            var problem = EMProblem(responses: responses, items: calibrated)
+            var problem = EMProblem(responses: responses, items: calibrated,
+                                    guessing: calibrated.map { min(max(guessing[$0] ?? 0, 0), 0.5) })
             let prior = discriminationPrior.flatMap { $0.standardDeviation > 0 ? $0 : nil }
             let estimated = problem.run(models: models, prior: prior, maxIterations: max(1, maxIterations))
             for (index, itemID) in calibrated.enumerated() {
@@ -206,7 +210,7 @@ public enum Calibration {
             var result = item
             let b = min(max(slope * item.parameters.difficulty + intercept, difficultyRange.lowerBound), difficultyRange.upperBound)
             let a = min(max(item.parameters.discrimination / slope, discriminationRange.lowerBound), discriminationRange.upperBound)
-            result.parameters = ItemParameters(difficulty: b, discrimination: a)
+            result.parameters = ItemParameters(difficulty: b, discrimination: a, guessing: item.parameters.guessing)
             result.standardErrors = item.standardErrors.map {
                 ParameterErrors(difficulty: $0.difficulty * slope, discrimination: $0.discrimination.map { $0 / slope })
             }
@@ -231,7 +235,11 @@ private struct EMProblem {
     let answerCounts: [Int]
     let itemProportion: [Double]
 
-    init(responses: [CalibrationResponse], items: [String], points: Int = 61, range: Double = 6) {
+    /// Fixed lower asymptote (guessing) per item.
+    let guessing: [Double]
+
+    init(responses: [CalibrationResponse], items: [String], guessing: [Double], points: Int = 61, range: Double = 6) {
+        self.guessing = guessing
         nodes = (0..<points).map { -range + 2 * range * Double($0) / Double(points - 1) }
         let raw = nodes.map { exp(-0.5 * $0 * $0) }
         let total = raw.reduce(0, +)
@@ -283,7 +291,8 @@ private struct EMProblem {
         var intercept = [Double](repeating: 0, count: itemCount)
         for item in 0..<itemCount {
             // Start from the proportion correct: with a = 1 and theta ~ N(0,1), P ~ logistic(-b / 1.18).
-            let p = min(max(itemProportion[item], 0.01), 0.99)
+            let c = guessing[item]
+            let p = min(max((itemProportion[item] - c) / (1 - c), 0.01), 0.99)
             let b = clampDifficulty(-log(p / (1 - p)) * (1 + Double.pi / 8).squareRoot())
             intercept[item] = -b
         }
@@ -311,7 +320,7 @@ private struct EMProblem {
             }
         }
         let parameters = (0..<itemCount).map {
-            ItemParameters(difficulty: -intercept[$0] / slope[$0], discrimination: slope[$0])
+            ItemParameters(difficulty: -intercept[$0] / slope[$0], discrimination: slope[$0], guessing: guessing[$0])
         }
         let (outfit, infit) = fitStatistics(parameters)
         let errors = standardErrors(slope: slope, intercept: intercept, models: effective, prior: prior)
@@ -331,7 +340,7 @@ private struct EMProblem {
         var probability = [Double](repeating: 0, count: itemCount * q)
         for item in 0..<itemCount {
             for node in 0..<q {
-                probability[item * q + node] = IRT.logistic(slope[item] * nodes[node] + intercept[item])
+                probability[item * q + node] = guessing[item] + (1 - guessing[item]) * IRT.logistic(slope[item] * nodes[node] + intercept[item])
             }
         }
         var post = [Double](repeating: 0, count: q)
@@ -357,7 +366,11 @@ private struct EMProblem {
                 let x = answerCorrect[answer] ? 1.0 : 0.0
                 var scoreA = 0.0, scoreC = 0.0
                 for node in 0..<q {
-                    let residual = post[node] / sum * (x - probability[offset + node])
+                    // d log P / dz = (x - P) D / (P (1 - P)), D = dP/dz = (1 - c) s (1 - s) = (P - c)(1 - P) / (1 - c).
+                    let p = min(max(probability[offset + node], 1e-12), 1 - 1e-12)
+                    let c = guessing[item]
+                    let derivative = (p - c) * (1 - p) / (1 - c)
+                    let residual = post[node] / sum * (x - p) * derivative / (p * (1 - p))
                     scoreA += residual * nodes[node]
                     scoreC += residual
                 }
@@ -397,8 +410,9 @@ private struct EMProblem {
         for item in 0..<itemCount {
             for node in 0..<q {
                 let z = slope[item] * nodes[node] + intercept[item]
-                logRight[item * q + node] = IRT.logLogistic(z)
-                logWrong[item * q + node] = IRT.logLogistic(-z)
+                let c = guessing[item]
+                logRight[item * q + node] = c == 0 ? IRT.logLogistic(z) : log(c + (1 - c) * IRT.logistic(z))
+                logWrong[item * q + node] = c == 0 ? IRT.logLogistic(-z) : log(1 - c) + IRT.logLogistic(-z)
             }
         }
         for index in right.indices {
@@ -467,6 +481,7 @@ private struct EMProblem {
     ) -> (Double, Double) {
         let q = nodes.count
         let offset = item * q
+        let c0 = guessing[item]
         var r = Array(right[offset..<(offset + q)])
         let n = Array(total[offset..<(offset + q)])
         if degenerate {
@@ -486,7 +501,11 @@ private struct EMProblem {
             var value = logPrior(alpha)
             for node in 0..<q {
                 let z = a * nodes[node] + c
-                value += r[node] * IRT.logLogistic(z) + (n[node] - r[node]) * IRT.logLogistic(-z)
+                if c0 == 0 {
+                    value += r[node] * IRT.logLogistic(z) + (n[node] - r[node]) * IRT.logLogistic(-z)
+                } else {
+                    value += r[node] * log(c0 + (1 - c0) * IRT.logistic(z)) + (n[node] - r[node]) * (log(1 - c0) + IRT.logLogistic(-z))
+                }
             }
             return value
         }
@@ -498,9 +517,13 @@ private struct EMProblem {
             var gA = 0.0, gC = 0.0, hAA = 0.0, hAC = 0.0, hCC = 0.0
             for node in 0..<q {
                 let theta = nodes[node]
-                let p = IRT.logistic(a * theta + c)
-                let residual = r[node] - n[node] * p
-                let w = n[node] * p * (1 - p)
+                // With guessing c0: P = c0 + (1 - c0) s, D = dP/dz; the score in z is (r - nP) D / (P(1 - P)) and
+                // its expected information n D^2 / (P(1 - P)) (without guessing: r - n s and n s (1 - s)).
+                let sigma = IRT.logistic(a * theta + c)
+                let p = min(max(c0 + (1 - c0) * sigma, 1e-12), 1 - 1e-12)
+                let derivative = (1 - c0) * sigma * (1 - sigma)
+                let residual = (r[node] - n[node] * p) * derivative / (p * (1 - p))
+                let w = n[node] * derivative * derivative / (p * (1 - p))
                 gA += residual * theta
                 gC += residual
                 hAA += w * theta * theta

@@ -205,7 +205,9 @@ public enum HonestSimulation {
                 }
             }
         }
-        let calibrated = Calibration.calibrate(responses, defaults: defaults)
+        var guessing: [String: Double] = [:]
+        for item in items { guessing[item.id] = IRT.guessing(for: item) }
+        let calibrated = Calibration.calibrate(responses, defaults: defaults, guessing: guessing)
         let linked = Calibration.link(calibrated, to: defaults).items.filter { $0.model != nil }
         var parameters: [String: ItemParameters] = [:]
         var squaredB = 0.0, squaredA = 0.0

@@ -1,29 +1,69 @@
 import Foundation
 
-/// The parameters of an item under the two-parameter logistic (2PL) model.
+/// The parameters of an item: the two-parameter logistic (2PL) model, with a lower asymptote for guessing.
 public struct ItemParameters: Sendable, Equatable, Codable {
-    /// Location `b` on the ability scale: the ability with a 50 % chance of success.
+    /// Location `b` on the ability scale: the ability with a 50 % chance of success (without guessing).
     public var difficulty: Double
     /// Slope `a`: how sharply the item separates abilities around its difficulty.
     public var discrimination: Double
+    /// Lower asymptote `c`: the chance of answering right by guessing (fixed by the item's type, not estimated:
+    /// see `IRT.guessing(for:)`); 0 for free answers.
+    public var guessing: Double
 
-    public init(difficulty: Double, discrimination: Double) {
+    public init(difficulty: Double, discrimination: Double, guessing: Double = 0) {
         self.difficulty = difficulty
         self.discrimination = discrimination
+        self.guessing = min(max(guessing.isFinite ? guessing : 0, 0), 0.5)
+    }
+
+    enum CodingKeys: String, CodingKey { case difficulty, discrimination, guessing }
+
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        self.init(difficulty: try container.decode(Double.self, forKey: .difficulty),
+                  discrimination: try container.decode(Double.self, forKey: .discrimination),
+                  guessing: try container.decodeIfPresent(Double.self, forKey: .guessing) ?? 0)
     }
 }
 
-/// The 2PL item response model: P(correct | theta) = 1 / (1 + exp(-a (theta - b))).
+/// The item response model: P(correct | theta) = c + (1 - c) / (1 + exp(-a (theta - b))), with c = 0 the 2PL.
 public enum IRT {
     /// The probability of a correct answer at ability `theta`.
     public static func probability(theta: Double, _ p: ItemParameters) -> Double {
-        logistic(p.discrimination * (theta - p.difficulty))
+        let logistic = logistic(p.discrimination * (theta - p.difficulty))
+        return p.guessing == 0 ? logistic : p.guessing + (1 - p.guessing) * logistic
     }
 
-    /// The Fisher information of the item at ability `theta`: a^2 P (1 - P).
+    /// The Fisher information of the item at ability `theta`: a^2 P (1 - P) without guessing,
+    /// a^2 (P - c)^2 (1 - P) / ((1 - c)^2 P) with it.
     public static func information(theta: Double, _ p: ItemParameters) -> Double {
-        let probability = probability(theta: theta, p)
-        return p.discrimination * p.discrimination * probability * (1 - probability)
+        let a2 = p.discrimination * p.discrimination
+        let logistic = logistic(p.discrimination * (theta - p.difficulty))
+        guard p.guessing > 0 else { return a2 * logistic * (1 - logistic) }
+        let c = p.guessing
+        let probability = c + (1 - c) * logistic
+        guard probability > 0 else { return 0 }
+        return a2 * (probability - c) * (probability - c) * (1 - probability) / ((1 - c) * (1 - c) * probability)
+    }
+
+    /// log P(answer) for a right or wrong answer at ability `theta`, stable in the tails.
+    @inline(__always)
+    static func logProbability(theta: Double, _ p: ItemParameters, correct: Bool) -> Double {
+        let z = p.discrimination * (theta - p.difficulty)
+        guard p.guessing > 0 else { return logLogistic(correct ? z : -z) }
+        // P = c + (1 - c) s(z); 1 - P = (1 - c) s(-z).
+        return correct ? log(p.guessing + (1 - p.guessing) * logistic(z)) : log(1 - p.guessing) + logLogistic(-z)
+    }
+
+    /// The chance of guessing an item right, used as its lower asymptote: 1/k for a single choice among k, 1/(2^k - 1)
+    /// for a multiple choice (any non-empty set), 0 for the other types (free answers, orderings and matchings,
+    /// whose chance is negligible).
+    public static func guessing(for item: Item) -> Double {
+        switch item.type {
+        case .qcu: return 1 / Double(max(2, item.choices.count))
+        case .qcm: return 1 / (pow(2, Double(min(max(2, item.choices.count), 20))) - 1)
+        case .qroc, .qrocmInd, .qrocmDep, .ordering, .matching: return 0
+        }
     }
 
     /// Default parameters for an uncalibrated item of a skill level 1...8: b = (level - 3.5) * 0.9, a = 1.
@@ -88,6 +128,12 @@ public struct EAPEstimator: Sendable {
         // Log posterior (up to a constant) at every grid point; logs avoid underflow on long tests.
         var logPosterior = logPrior
         for response in responses {
+            if response.parameters.guessing > 0 {
+                for index in grid.indices {
+                    logPosterior[index] += IRT.logProbability(theta: grid[index], response.parameters, correct: response.correct)
+                }
+                continue
+            }
             let a = response.parameters.discrimination
             let b = response.parameters.difficulty
             for index in grid.indices {

@@ -75,12 +75,14 @@ public enum ItemCalibration {
         let index = SkillIndex(catalog.frameworks)
         var defaults: [String: ItemParameters] = [:]
         var competenceOf: [String: String] = [:]
+        var guessing: [String: Double] = [:]
         for item in catalog.items {
             guard let place = index[item.skillID] else { continue }
             let fallback = IRT.defaultParameters(level: place.skill.level)
             defaults[item.id] = ItemParameters(difficulty: item.difficulty ?? fallback.difficulty,
                                                discrimination: item.discrimination ?? fallback.discrimination)
             competenceOf[item.id] = place.competenceID
+            guessing[item.id] = IRT.guessing(for: item)
         }
         let responses = try store.allAnswers().compactMap { answer -> CalibrationResponse? in
             guard let competence = competenceOf[answer.itemID] else { return nil }
@@ -90,7 +92,7 @@ public enum ItemCalibration {
         guard !responses.isEmpty else { throw Failure.noAnswers(store.path) }
         let answered = Set(responses.map(\.itemID))
         var results = Calibration.calibrate(responses, defaults: defaults.filter { answered.contains($0.key) },
-                                            minimumCount: minimumCount, model: model)
+                                            minimumCount: minimumCount, model: model, guessing: guessing)
         var applied: ScaleLink?
         var linkedTo: String?
         if link {

@@ -24,6 +24,49 @@ import Testing
         #expect(IRT.information(theta: 300, steep) == 0)
     }
 
+    /// With a lower asymptote c: P = c + (1 - c) s(a (theta - b)), I = a^2 (P - c)^2 (1 - P) / ((1 - c)^2 P).
+    @Test func guessingByHand() {
+        let parameters = ItemParameters(difficulty: 0.5, discrimination: 1.5, guessing: 0.25)
+        let s = 1 / (1 + exp(-1.5 * (1 - 0.5)))
+        let p = 0.25 + 0.75 * s
+        #expect(abs(IRT.probability(theta: 1, parameters) - p) < 1e-12)
+        #expect(abs(IRT.information(theta: 1, parameters) - 2.25 * (p - 0.25) * (p - 0.25) * (1 - p) / (0.5625 * p)) < 1e-12)
+        #expect(abs(IRT.probability(theta: -50, parameters) - 0.25) < 1e-12, "the weakest still guess")
+        // Old stored parameters (no guessing field) decode with c = 0.
+        let old = try? JSONDecoder().decode(ItemParameters.self, from: Data(#"{"difficulty":1,"discrimination":2}"#.utf8))
+        #expect(old == ItemParameters(difficulty: 1, discrimination: 2))
+        // The type decides: a single choice among 4, a multiple choice among 3 (7 non-empty sets), free text.
+        let qcu = Item(id: "u", skillID: "s", type: .qcu, prompt: "?",
+                       choices: ["a", "b", "c", "d"].map { Choice(id: $0, text: $0, correct: $0 == "a") }, feedback: "f")
+        var qcm = qcu
+        qcm.type = .qcm
+        qcm.choices.removeLast()
+        let qroc = Item(id: "r", skillID: "s", type: .qroc, prompt: "?", feedback: "f")
+        #expect(IRT.guessing(for: qcu) == 0.25)
+        #expect(abs(IRT.guessing(for: qcm) - 1.0 / 7) < 1e-12)
+        #expect(IRT.guessing(for: qroc) == 0)
+    }
+
+    /// Answers simulated with guessing 1/4: calibrated without it, easy items look easier still and the slopes
+    /// flatten; with the guessing fixed, b and a come back.
+    @Test func calibrationWithFixedGuessingRecoversTheItems() {
+        var truth: [String: ItemParameters] = [:]
+        for index in 0..<30 {
+            truth[String(format: "g-%02d", index)] = ItemParameters(
+                difficulty: -1.5 + 3 * Double(index) / 29, discrimination: 1 + 0.8 * Double((index * 7) % 30) / 29, guessing: 0.25)
+        }
+        let responses = CalibrationTests.simulate(persons: 1500, items: truth, seed: 5)
+        let guessing = truth.mapValues(\.guessing)
+        let without = Calibration.calibrate(responses, defaults: [:], model: .twoPL)
+        let with = Calibration.calibrate(responses, defaults: [:], model: .twoPL, guessing: guessing)
+        let rmse = { (r: [CalibratedItem], f: (ItemParameters) -> Double) in CalibrationTests.rmse(r, truth, f) }
+        print("Guessing 1/4, 1500 persons x 30 items: RMSE b \(rmse(without) { $0.difficulty }) without, \(rmse(with) { $0.difficulty }) with; RMSE a \(rmse(without) { $0.discrimination }) without, \(rmse(with) { $0.discrimination }) with")
+        #expect(rmse(with) { $0.difficulty } < 0.2)
+        #expect(rmse(with) { $0.discrimination } < 0.25)
+        #expect(rmse(without) { $0.difficulty } > 2 * rmse(with) { $0.difficulty })
+        #expect(with.allSatisfy { $0.parameters.guessing == 0.25 })
+    }
+
     @Test func defaultParametersAndCutScores() {
         let expected = [-2.25, -1.35, -0.45, 0.45, 1.35, 2.25, 3.15, 4.05]
         for level in 1...8 {
