@@ -24,9 +24,16 @@ public struct AssessmentSettings: Sendable, Hashable, Codable {
     public var targetStandardError: Double
     /// The learner asked for accessible items: items flagged `accessible: false` are never asked.
     public var accessibleOnly: Bool
+    /// IRT mode, the shorter positioning of issue 15: abilities of the competences correlated 0.5 in the prior
+    /// (`IRTEngine.shorterCorrelation`), a competence asked no more once its level is decided (theta ± SE clear
+    /// of the cut scores, at least two answers), each tube of a competence asked once before any again. Settings
+    /// stored before it existed read false (a run goes on as it began).
+    public var shorterPositioning: Bool
 
     public init(frameworkID: String, algorithm: AssessmentAlgorithm = .smartRandom, profile: TargetProfile? = nil,
-                maxLevel: Int = 6, maxLength: Int = 40, targetStandardError: Double = 0.3, accessibleOnly: Bool = false) {
+                maxLevel: Int = 6, maxLength: Int = 40, targetStandardError: Double = 0.3, accessibleOnly: Bool = false,
+                shorterPositioning: Bool = true) {
+        self.shorterPositioning = shorterPositioning
         self.frameworkID = frameworkID
         self.algorithm = algorithm
         self.profile = profile
@@ -37,7 +44,7 @@ public struct AssessmentSettings: Sendable, Hashable, Codable {
     }
 
     enum CodingKeys: String, CodingKey {
-        case frameworkID, algorithm, profile, maxLevel, maxLength, targetStandardError, accessibleOnly
+        case frameworkID, algorithm, profile, maxLevel, maxLength, targetStandardError, accessibleOnly, shorterPositioning
     }
 
     /// Settings stored before a field existed read with that field's default.
@@ -50,6 +57,7 @@ public struct AssessmentSettings: Sendable, Hashable, Codable {
         maxLength = try container.decode(Int.self, forKey: .maxLength)
         targetStandardError = try container.decode(Double.self, forKey: .targetStandardError)
         accessibleOnly = try container.decodeIfPresent(Bool.self, forKey: .accessibleOnly) ?? false
+        shorterPositioning = try container.decodeIfPresent(Bool.self, forKey: .shorterPositioning) ?? false
     }
 }
 
@@ -140,10 +148,14 @@ public final class AssessmentEngine: Sendable {
         itemsInScope = inScope.count
         let candidates: [IRTCandidate] = settings.algorithm != .irt ? [] : inScope.compactMap { item in
             guard let place = index[item.skillID], let itemParameters = parameters[item.id] else { return nil }
-            return IRTCandidate(itemID: item.id, competenceID: place.competenceID, parameters: itemParameters)
+            return IRTCandidate(itemID: item.id, competenceID: place.competenceID, parameters: itemParameters,
+                                tubeID: settings.shorterPositioning ? place.tube.id : nil)
         }
+        let decision = settings.shorterPositioning
+            ? LevelDecision(cutScores: framework.cutScores ?? IRT.defaultCutScores, maxLevel: settings.maxLevel) : nil
         irtEngine = IRTEngine(candidates: candidates, targetStandardError: settings.targetStandardError,
-                              maxLength: settings.maxLength)
+                              maxLength: settings.maxLength, decision: decision,
+                              correlation: settings.shorterPositioning ? IRTEngine.shorterCorrelation : 0)
     }
 
     public func item(_ id: String) -> Item? { items[id] }

@@ -236,7 +236,9 @@ public enum HonestSimulation {
         let competences = framework.competences.map(\.id).filter { inScope.contains($0) }
         let cuts = framework.cutScores ?? IRT.defaultCutScores
         let maxLevel = settings.maxLevel
-        var random = SeededRandom(text: "honest-\(seed)-\(population.rawValue)")
+        // Learners and answers come from two generators, so that every algorithm meets the same learners.
+        var learnerDraws = SeededRandom(text: "honest-learners-\(seed)-\(population.rawValue)")
+        var random = SeededRandom(text: "honest-answers-\(seed)-\(population.rawValue)")
 
         struct Tally {
             var count = 0, exact = 0, withinOne = 0, error = 0, notEvaluated = 0, questions = 0
@@ -263,7 +265,7 @@ public enum HonestSimulation {
         var truths: [[Int]] = []
 
         for learner in 0..<max(0, learners) {
-            let person = model.learner(population, using: &random)
+            let person = model.learner(population, using: &learnerDraws)
             var answers: [AnsweredItem] = []
             var elements: [KnowledgeElement] = []
             let runSeed = "honest-\(seed)-\(population.rawValue)-\(learner)"

@@ -161,16 +161,132 @@ public struct EAPEstimator: Sendable {
     }
 }
 
+extension EAPEstimator {
+    /// The log-likelihood of the answers at every grid point.
+    func logLikelihood(_ responses: [(parameters: ItemParameters, correct: Bool)]) -> [Double] {
+        var result = [Double](repeating: 0, count: grid.count)
+        for response in responses {
+            for index in grid.indices {
+                result[index] += IRT.logProbability(theta: grid[index], response.parameters, correct: response.correct)
+            }
+        }
+        return result
+    }
+}
+
+/// Expected a posteriori per competence under correlated abilities: every pair of competences correlates
+/// `correlation` (rho), as in theta_k = g + e_k with a general ability g ~ N(0, rho) and e_k ~ N(0, 1 - rho), so each
+/// competence keeps a N(0, 1) prior on its own but the answers on the others move it. With rho = 0 it is the
+/// independent EAP. Exact on the grids (theta: the EAP grid; g: 61 points over ±5 SD of g), at a cost of
+/// competences x 181 x 61 per estimate.
+public struct CorrelatedEAP: Sendable {
+    public let correlation: Double
+    let estimator = EAPEstimator()
+    let generalGrid: [Double]
+    let logGeneralPrior: [Double]
+    /// kernel[g * thetaCount + t] = N(theta_t; g, 1 - rho) (unnormalised; the constant cancels).
+    let kernel: [Double]
+
+    public init(correlation: Double) {
+        let rho = min(max(correlation.isFinite ? correlation : 0, 0), 0.95)
+        self.correlation = rho
+        let sd = max(rho, 1e-6).squareRoot()
+        let points = 61
+        generalGrid = (0..<points).map { -5 * sd + 10 * sd * Double($0) / Double(points - 1) }
+        logGeneralPrior = generalGrid.map { -0.5 * $0 * $0 / max(rho, 1e-6) }
+        let residual = 1 - rho
+        var kernel: [Double] = []
+        kernel.reserveCapacity(points * estimator.grid.count)
+        for g in generalGrid {
+            for theta in estimator.grid {
+                kernel.append(exp(-0.5 * (theta - g) * (theta - g) / residual))
+            }
+        }
+        self.kernel = kernel
+    }
+
+    /// One estimate per competence, in the order given.
+    public func estimates(_ answersByCompetence: [[(parameters: ItemParameters, correct: Bool)]]) -> [AbilityEstimate] {
+        guard correlation > 0 else { return answersByCompetence.map { estimator.estimate($0) } }
+        let grid = estimator.grid
+        let t = grid.count, gCount = generalGrid.count
+        // Likelihood of each competence's answers on the theta grid, scaled to a maximum of 1.
+        let likelihoods: [[Double]] = answersByCompetence.map { answers in
+            let log = estimator.logLikelihood(answers)
+            let top = log.max() ?? 0
+            return log.map { exp($0 - top) }
+        }
+        // log m_j(g) = log sum_t N(theta_t; g, 1 - rho) L_j(theta_t): what competence j's answers say about g.
+        var logMarginal = [[Double]](repeating: [Double](repeating: 0, count: gCount), count: likelihoods.count)
+        var total = logGeneralPrior
+        for (j, likelihood) in likelihoods.enumerated() {
+            for g in 0..<gCount {
+                var sum = 0.0
+                let offset = g * t
+                for index in 0..<t { sum += kernel[offset + index] * likelihood[index] }
+                logMarginal[j][g] = log(max(sum, 1e-300))
+                total[g] += logMarginal[j][g]
+            }
+        }
+        return likelihoods.enumerated().map { j, likelihood in
+            // The general ability given the other competences' answers, then theta_j given it and its own answers.
+            let others = (0..<gCount).map { total[$0] - logMarginal[j][$0] }
+            let top = others.max() ?? 0
+            let weightsG = others.map { exp($0 - top) }
+            var weight = 0.0, first = 0.0, second = 0.0
+            for index in 0..<t {
+                var prior = 0.0
+                for g in 0..<gCount { prior += weightsG[g] * kernel[g * t + index] }
+                let w = prior * likelihood[index]
+                weight += w
+                first += w * grid[index]
+                second += w * grid[index] * grid[index]
+            }
+            guard weight > 0 else { return estimator.estimate([]) }
+            let mean = first / weight
+            return AbilityEstimate(theta: mean, standardError: max(second / weight - mean * mean, 0).squareRoot())
+        }
+    }
+}
+
 /// An item that the adaptive engine may give.
 public struct IRTCandidate: Sendable, Equatable {
     public var itemID: String
     public var competenceID: String
     public var parameters: ItemParameters
+    /// The item's tube, when known: each tube of a competence is asked once before any is asked again.
+    public var tubeID: String?
 
-    public init(itemID: String, competenceID: String, parameters: ItemParameters) {
+    public init(itemID: String, competenceID: String, parameters: ItemParameters, tubeID: String? = nil) {
         self.itemID = itemID
         self.competenceID = competenceID
         self.parameters = parameters
+        self.tubeID = tubeID
+    }
+}
+
+/// When a competence's level counts as decided, so that the engine stops asking about it: the interval
+/// theta ± z x SE holds no cut score (below `maxLevel`) and the competence has at least `minimumAnswers` answers.
+public struct LevelDecision: Sendable, Equatable {
+    public var cutScores: [Double]
+    public var maxLevel: Int
+    public var z: Double
+    public var minimumAnswers: Int
+
+    public init(cutScores: [Double], maxLevel: Int, z: Double = 1.0, minimumAnswers: Int = 2) {
+        self.cutScores = cutScores
+        self.maxLevel = maxLevel
+        self.z = max(0, z)
+        self.minimumAnswers = max(1, minimumAnswers)
+    }
+
+    /// True when the level is decided for this estimate after `answers` answers.
+    public func isDecided(_ estimate: AbilityEstimate, answers: Int) -> Bool {
+        guard answers >= minimumAnswers else { return false }
+        let low = estimate.theta - z * estimate.standardError
+        let high = estimate.theta + z * estimate.standardError
+        // Cut scores above the maximum level do not separate reachable levels.
+        return !cutScores.prefix(max(0, maxLevel)).contains { low < $0 && $0 <= high }
     }
 }
 
@@ -200,14 +316,24 @@ public struct IRTEngine: Sendable {
     public let targetStandardError: Double
     public let maxLength: Int
     public let topK: Int
+    /// When set, a competence whose level is decided is asked no more.
+    public let decision: LevelDecision?
     /// Competence ids in order of first appearance among the candidates.
     public let competenceIDs: [String]
     private let candidateIndex: [String: Int]
     /// Positions in `candidates` of each competence's candidates, in candidate order.
     private let candidatesByCompetence: [String: [Int]]
+    /// The correlation between competences assumed by the shorter positioning: below what digital-skills data
+    /// usually show, and below the honest simulator's 0.6, so as not to lean on it more than it deserves.
+    public static let shorterCorrelation = 0.5
     private let estimator = EAPEstimator()
+    /// Abilities of different competences correlate this much in the prior (0: independent competences).
+    private let correlated: CorrelatedEAP
 
-    public init(candidates: [IRTCandidate], targetStandardError: Double = 0.3, maxLength: Int = 40, topK: Int = 5) {
+    public init(candidates: [IRTCandidate], targetStandardError: Double = 0.3, maxLength: Int = 40, topK: Int = 5,
+                decision: LevelDecision? = nil, correlation: Double = 0) {
+        self.decision = decision
+        self.correlated = CorrelatedEAP(correlation: correlation)
         var unique: [IRTCandidate] = []
         var index: [String: Int] = [:]
         var competences: [String] = []
@@ -244,9 +370,14 @@ public struct IRTEngine: Sendable {
             byCompetence[candidate.competenceID, default: []].append((candidate.parameters, correct))
         }
         var result: [String: AbilityEstimate] = [:]
-        for competence in competenceIDs {
-            result[competence] = estimator.estimate(byCompetence[competence] ?? [])
+        guard correlated.correlation > 0 else {
+            for competence in competenceIDs {
+                result[competence] = estimator.estimate(byCompetence[competence] ?? [])
+            }
+            return result
         }
+        let estimates = correlated.estimates(competenceIDs.map { byCompetence[$0] ?? [] })
+        for (competence, estimate) in zip(competenceIDs, estimates) { result[competence] = estimate }
         return result
     }
 
@@ -273,17 +404,31 @@ public struct IRTEngine: Sendable {
             open.insert(competence)
         }
         let chosen = competenceIDs.enumerated().filter { _, competence in
-            open.contains(competence) && (current[competence]?.standardError ?? 0) > targetStandardError
+            guard open.contains(competence), let estimate = current[competence],
+                  estimate.standardError > targetStandardError else { return false }
+            return !(decision?.isDecided(estimate, answers: asked[competence] ?? 0) ?? false)
         }.min { a, b in
             let (countA, countB) = (asked[a.element] ?? 0, asked[b.element] ?? 0)
             if countA != countB { return countA < countB }
-            let (errorA, errorB) = (current[a.element]!.standardError, current[b.element]!.standardError)
+            let (errorA, errorB) = (current[a.element]?.standardError ?? 0, current[b.element]?.standardError ?? 0)
             if errorA != errorB { return errorA > errorB }
             return a.offset < b.offset
         }?.element
         guard let chosen, let estimate = current[chosen] else { return nil }
+        // One question per tube before repeats: only the tubes of this competence asked the fewest times (among
+        // those with an item left) are eligible, so tubes are asked in rounds. Items without a tube always are.
+        var tubeCounts: [String: Int] = [:]
+        for (candidate, _) in known where candidate.competenceID == chosen {
+            if let tube = candidate.tubeID { tubeCounts[tube, default: 0] += 1 }
+        }
+        let unanswered = (candidatesByCompetence[chosen] ?? []).filter { !answered.contains(candidates[$0].itemID) }
+        let fewest = unanswered.compactMap { candidates[$0].tubeID.map { tubeCounts[$0] ?? 0 } }.min()
+        let eligible = unanswered.filter { order in
+            guard let tube = candidates[order].tubeID, let fewest else { return true }
+            return (tubeCounts[tube] ?? 0) == fewest
+        }
         var ranked: [(information: Double, order: Int)] = []
-        for order in candidatesByCompetence[chosen] ?? [] where !answered.contains(candidates[order].itemID) {
+        for order in eligible {
             ranked.append((IRT.information(theta: estimate.theta, candidates[order].parameters), order))
         }
         if ranked.isEmpty {

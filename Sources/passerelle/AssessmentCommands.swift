@@ -55,6 +55,14 @@ enum PopulationChoice: String, ExpressibleByArgument, CaseIterable {
     }
 }
 
+/// Which IRT positioning `passerelle simulate` runs.
+enum IRTRule: String, ExpressibleByArgument, CaseIterable {
+    /// Correlated competences, stop per competence once its level is decided, each tube once before repeats.
+    case short
+    /// Independent competences, stop at the target SE or the maximum length: the rule before issue 15.
+    case classic
+}
+
 struct Simulate: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Simule des apprenants d'aptitudes connues pour mesurer la précision des algorithmes.",
@@ -88,6 +96,15 @@ struct Simulate: ParsableCommand {
     @Option(name: .customLong("max-level"), help: ArgumentHelp("Niveau maximal atteignable.", valueName: "n"))
     var maxLevel: Int = 6
 
+    @Option(name: .customLong("max-length"), help: ArgumentHelp("Mode IRT : nombre maximal de questions.", valueName: "n"))
+    var maxLength: Int = 40
+
+    @Option(name: .customLong("irt-rule"), help: ArgumentHelp(
+        "Mode IRT : short (compétences corrélées, arrêt par compétence dès que le niveau est tranché) ou classic "
+            + "(compétences indépendantes, arrêt à l'erreur type visée ou au nombre maximal de questions).",
+        valueName: "règle"))
+    var irtRule: IRTRule = .short
+
     @Option(name: .customLong("calibration-learners"), help: ArgumentHelp(
         "Modèle hard : apprenants du calibrage simulé (prétest).", valueName: "n"))
     var calibrationLearners: Int = 2000
@@ -109,6 +126,7 @@ struct Simulate: ParsableCommand {
             throw ValidationError("--calibration-learners va de 0 à 1 000 000.")
         }
         guard (1...100).contains(pretestItems) else { throw ValidationError("--pretest-items va de 1 à 100.") }
+        guard (1...1000).contains(maxLength) else { throw ValidationError("--max-length va de 1 à 1 000.") }
     }
 
     func run() throws {
@@ -124,6 +142,11 @@ struct Simulate: ParsableCommand {
         case .engine: try runEngineModel(chosen, items: items, algorithms: algorithms)
         case .hard: try runHardModel(chosen, items: items, algorithms: algorithms)
         }
+    }
+
+    func settings(_ algorithm: AssessmentAlgorithm) -> AssessmentSettings {
+        AssessmentSettings(frameworkID: framework, algorithm: algorithm, maxLevel: maxLevel, maxLength: maxLength,
+                           shorterPositioning: irtRule == .short)
     }
 
     static func percent(_ value: Double) -> String { String(format: "%.1f %%", value * 100) }
@@ -148,7 +171,7 @@ struct Simulate: ParsableCommand {
                 let bar = ProgressBar(total: learners, label: "\(population.rawValue) \(algorithm.rawValue)")
                 reports.append(HonestSimulation.run(
                     framework: chosen, items: items,
-                    settings: AssessmentSettings(frameworkID: framework, algorithm: algorithm, maxLevel: maxLevel),
+                    settings: settings(algorithm),
                     population: population, learners: learners, seed: seed, model: answerModel,
                     calibrated: algorithm == .irt ? calibrated : [:], calibration: algorithm == .irt ? check : nil,
                     progress: bar.update))
@@ -159,7 +182,7 @@ struct Simulate: ParsableCommand {
             return
         }
         let percent = Self.percent
-        say("Simulation (modèle hard) : référentiel \(framework), \(items.count) questions validées, \(learners) apprenants par population, graine \(seed), niveau max \(maxLevel)")
+        say("Simulation (modèle hard) : référentiel \(framework), \(items.count) questions validées, \(learners) apprenants par population, graine \(seed), niveau max \(maxLevel), IRT : \(maxLength) questions au plus, règle \(irtRule.rawValue)")
         if let check {
             say(String(format: "Calibrage simulé : %d apprenants × %d questions par compétence ; %d questions calibrées (%d en 2PL) ; RMSE b %.3f, a %.3f",
                        check.learners, check.itemsPerCompetence, check.calibratedItems, check.twoPLItems,
@@ -210,8 +233,7 @@ struct Simulate: ParsableCommand {
         for algorithm in algorithms {
             let bar = ProgressBar(total: learners, label: algorithm.rawValue)
             reports.append(Simulation.run(
-                framework: chosen, items: items, settings: AssessmentSettings(frameworkID: framework, algorithm: algorithm,
-                                                                             maxLevel: maxLevel),
+                framework: chosen, items: items, settings: settings(algorithm),
                 learners: learners, seed: seed, progress: bar.update))
         }
         if json {

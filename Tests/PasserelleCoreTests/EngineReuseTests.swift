@@ -43,12 +43,14 @@ func recordedRun(_ engine: AssessmentEngine, seed: String, limit: Int = 60) -> [
                 calibrated: [String: ItemParameters] = [:]) -> AssessmentEngine {
         AssessmentEngine(framework: framework, items: richerSampleItems(framework),
                          settings: AssessmentSettings(frameworkID: "f", algorithm: algorithm, profile: profile,
-                                                      maxLength: 12, accessibleOnly: accessibleOnly),
+                                                      maxLength: 12, accessibleOnly: accessibleOnly,
+                                                      shorterPositioning: false),
                          calibrated: calibrated)
     }
 
     /// Runs recorded with the engine as it was before it was made to build its skill index once and keep its
-    /// IRT candidates: the same choices, item by item, and the same results.
+    /// IRT candidates: the same choices, item by item, and the same results (IRT: the classic rule, not the
+    /// shorter positioning).
     @Test func runsAreThoseOfTheEngineBeforeItWasOptimised() {
         let profile = TargetProfile(tubes: ["A": 4, "B": 2, "D": 3])
         #expect(recordedRun(engine(.smartRandom), seed: "golden") == [
@@ -88,7 +90,8 @@ func recordedRun(_ engine: AssessmentEngine, seed: String, limit: Int = 60) -> [
             for profile in profiles {
                 for accessibleOnly in [false, true] {
                     let settings = AssessmentSettings(frameworkID: "f", algorithm: algorithm, profile: profile,
-                                                      maxLength: 10, accessibleOnly: accessibleOnly)
+                                                      maxLength: 10, accessibleOnly: accessibleOnly,
+                                                      shorterPositioning: false)
                     let engine = AssessmentEngine(framework: framework, items: items, settings: settings, calibrated: calibrated)
                     for seed in 0..<8 {
                         compared += compareWithReference(engine, items: items, calibrated: calibrated, seed: "r\(seed)")

@@ -181,6 +181,91 @@ import Testing
     }
 }
 
+@Suite struct CorrelatedEAPTests {
+    /// Two competences with correlation 0.6: the hierarchical computation equals the posterior means and SDs of
+    /// a brute-force bivariate normal prior on a 2-D grid; with no correlation it is the independent EAP.
+    @Test func matchesABruteForceBivariatePosterior() {
+        let rho = 0.6
+        let first: [(parameters: ItemParameters, correct: Bool)] = [
+            (ItemParameters(difficulty: -1, discrimination: 1.2), true),
+            (ItemParameters(difficulty: 0.5, discrimination: 0.9, guessing: 0.25), true),
+            (ItemParameters(difficulty: 1.5, discrimination: 1.5), false),
+        ]
+        let second: [(parameters: ItemParameters, correct: Bool)] = [(ItemParameters(difficulty: 0.2, discrimination: 1), false)]
+        let estimates = CorrelatedEAP(correlation: rho).estimates([first, second, []])
+        // Brute force over (theta1, theta2) with the bivariate normal density, then theta3 given theta1, theta2
+        // (its conditional mean and variance under the equicorrelated prior).
+        var w = 0.0, m1 = 0.0, s1 = 0.0, m2 = 0.0, s2 = 0.0, m3 = 0.0, s3 = 0.0
+        let step = 0.02
+        for i in 0...600 {
+            let x = -6 + step * Double(i)
+            var lx = 0.0
+            for r in first { lx += log(r.correct ? IRT.probability(theta: x, r.parameters) : 1 - IRT.probability(theta: x, r.parameters)) }
+            for j in 0...600 {
+                let y = -6 + step * Double(j)
+                var ly = 0.0
+                for r in second { ly += log(r.correct ? IRT.probability(theta: y, r.parameters) : 1 - IRT.probability(theta: y, r.parameters)) }
+                let prior = -0.5 * (x * x - 2 * rho * x * y + y * y) / (1 - rho * rho)
+                let weight = exp(prior + lx + ly)
+                // theta3 | theta1, theta2 under the 3-variate equicorrelated prior.
+                let mean3 = rho / (1 + rho) * (x + y)
+                let variance3 = 1 - 2 * rho * rho / (1 + rho)
+                w += weight
+                m1 += weight * x; s1 += weight * x * x
+                m2 += weight * y; s2 += weight * y * y
+                m3 += weight * mean3; s3 += weight * (variance3 + mean3 * mean3)
+            }
+        }
+        let reference = [(m1 / w, (s1 / w - (m1 / w) * (m1 / w)).squareRoot()), (m2 / w, (s2 / w - (m2 / w) * (m2 / w)).squareRoot()),
+                         (m3 / w, (s3 / w - (m3 / w) * (m3 / w)).squareRoot())]
+        for (estimate, truth) in zip(estimates, reference) {
+            print("correlated EAP \(estimate.theta) ± \(estimate.standardError), brute force \(truth.0) ± \(truth.1)")
+            #expect(abs(estimate.theta - truth.0) < 0.01)
+            #expect(abs(estimate.standardError - truth.1) < 0.01)
+        }
+        // The third competence has no answer but moves with the others: above 0 as they are on balance.
+        #expect(abs(estimates[2].theta) > 0.02)
+        // No correlation: the independent EAP.
+        let independent = CorrelatedEAP(correlation: 0).estimates([first, second])
+        #expect(independent[0] == EAPEstimator().estimate(first) && independent[1] == EAPEstimator().estimate(second))
+    }
+
+    @Test func aLevelIsDecidedWhenTheIntervalHoldsNoCut() {
+        let decision = LevelDecision(cutScores: IRT.defaultCutScores, maxLevel: 6, z: 1, minimumAnswers: 2)
+        // Cuts at -2.25, -1.35, -0.45, 0.45, 1.35, 2.25 (3.15 and 4.05 are above level 6).
+        #expect(decision.isDecided(AbilityEstimate(theta: 0, standardError: 0.3), answers: 2))
+        #expect(!decision.isDecided(AbilityEstimate(theta: 0, standardError: 0.3), answers: 1), "two answers at least")
+        #expect(!decision.isDecided(AbilityEstimate(theta: 0.3, standardError: 0.3), answers: 5), "0.45 inside")
+        #expect(decision.isDecided(AbilityEstimate(theta: 3.5, standardError: 0.9), answers: 3), "above the last reachable cut")
+        #expect(decision.isDecided(AbilityEstimate(theta: -3.5, standardError: 1), answers: 3), "below the first cut")
+    }
+
+    /// With tubes known, each tube of a competence is asked once before any is asked again, and a competence
+    /// whose level is decided leaves its place to the others.
+    @Test func tubesRotateAndDecidedCompetencesStop() {
+        var candidates: [IRTCandidate] = []
+        for tube in ["t1", "t2", "t3"] {
+            for index in 0..<6 {
+                candidates.append(IRTCandidate(itemID: "\(tube)-\(index)", competenceID: "c",
+                                               parameters: ItemParameters(difficulty: Double(index) - 2.5, discrimination: tube == "t1" ? 2 : 1),
+                                               tubeID: tube))
+            }
+        }
+        let engine = IRTEngine(candidates: candidates, targetStandardError: 0, maxLength: 6, topK: 1)
+        let responses = IRTEngineTests.simulate(engine, theta: 0, seed: 1)
+        let tubes = responses.map { String($0.itemID.prefix(2)) }
+        #expect(Set(tubes.prefix(3)) == ["t1", "t2", "t3"], "\(tubes)")
+        #expect(Set(tubes.suffix(3)) == ["t1", "t2", "t3"], "\(tubes)")
+
+        let decided = IRTEngine(candidates: IRTEngineTests.pool(competences: ["a", "b"], perCompetence: 30), targetStandardError: 0,
+                                maxLength: 60, decision: LevelDecision(cutScores: [0], maxLevel: 1, z: 1, minimumAnswers: 2))
+        let run = IRTEngineTests.simulate(decided, theta: 2.5, seed: 4)
+        #expect(run.count < 60, "both levels decided before the maximum length")
+        let estimates = decided.estimates(run)
+        #expect(estimates["a"]!.theta - estimates["a"]!.standardError > 0 && estimates["b"]!.theta - estimates["b"]!.standardError > 0)
+    }
+}
+
 @Suite struct IRTEngineTests {
     /// A pool of `perCompetence` items for each competence with varied parameters.
     static func pool(competences: [String], perCompetence: Int) -> [IRTCandidate] {
