@@ -5,8 +5,8 @@ import PasserelleStore
 import Testing
 @testable import PasserelleWeb
 
-/// A content root with four competences (1.1 to 1.4), each with two tubes of five levels and one QCU per skill:
-/// 40 items, 10 per competence.
+/// A content root with four competences (1.1 to 1.4), each with two tubes of five levels and one free-answer
+/// question (no guessing) per skill: 40 items, 10 per competence.
 struct FourCompetenceFixture {
     let root: URL
 
@@ -37,13 +37,11 @@ struct FourCompetenceFixture {
                     items += """
                           - id: q\(tubeID)\(level)
                             skill: "@\(tubeID)\(level)"
-                            type: qcu
+                            type: qroc
                             status: validated
                             prompt: "Question \(tubeID)\(level)"
-                            choices:
-                              - { id: a, text: Juste, correct: true }
-                              - { id: b, text: Faux }
-                            feedback: La réponse juste est « Juste ».
+                            fields: [{ id: r, label: Réponse, accepted: [juste] }]
+                            feedback: La réponse juste est « juste ».
 
                         """
                 }
