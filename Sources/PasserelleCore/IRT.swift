@@ -323,8 +323,8 @@ public struct IRTEngine: Sendable {
     private let candidateIndex: [String: Int]
     /// Positions in `candidates` of each competence's candidates, in candidate order.
     private let candidatesByCompetence: [String: [Int]]
-    /// The correlation between competences assumed by the shorter positioning: below what digital-skills data
-    /// usually show, and below the honest simulator's 0.6, so as not to lean on it more than it deserves.
+    /// The correlation between competences assumed by the shorter positioning: an assumption, set below the
+    /// honest simulator's 0.6 so as not to favour it; to be estimated from real calibration data.
     public static let shorterCorrelation = 0.5
     private let estimator = EAPEstimator()
     /// Abilities of different competences correlate this much in the prior (0: independent competences).
