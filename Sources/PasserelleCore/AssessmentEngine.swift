@@ -24,9 +24,16 @@ public struct AssessmentSettings: Sendable, Hashable, Codable {
     public var targetStandardError: Double
     /// The learner asked for accessible items: items flagged `accessible: false` are never asked.
     public var accessibleOnly: Bool
+    /// IRT mode, the shorter positioning of issue 15: abilities of the competences correlated 0.5 in the prior
+    /// (`IRTEngine.shorterCorrelation`), a competence asked no more once its level is decided (theta ± SE clear
+    /// of the cut scores, at least two answers), each tube of a competence asked once before any again. Settings
+    /// stored before it existed read false (a run goes on as it began).
+    public var shorterPositioning: Bool
 
     public init(frameworkID: String, algorithm: AssessmentAlgorithm = .smartRandom, profile: TargetProfile? = nil,
-                maxLevel: Int = 6, maxLength: Int = 40, targetStandardError: Double = 0.3, accessibleOnly: Bool = false) {
+                maxLevel: Int = 6, maxLength: Int = 40, targetStandardError: Double = 0.3, accessibleOnly: Bool = false,
+                shorterPositioning: Bool = true) {
+        self.shorterPositioning = shorterPositioning
         self.frameworkID = frameworkID
         self.algorithm = algorithm
         self.profile = profile
@@ -37,7 +44,7 @@ public struct AssessmentSettings: Sendable, Hashable, Codable {
     }
 
     enum CodingKeys: String, CodingKey {
-        case frameworkID, algorithm, profile, maxLevel, maxLength, targetStandardError, accessibleOnly
+        case frameworkID, algorithm, profile, maxLevel, maxLength, targetStandardError, accessibleOnly, shorterPositioning
     }
 
     /// Settings stored before a field existed read with that field's default.
@@ -50,6 +57,7 @@ public struct AssessmentSettings: Sendable, Hashable, Codable {
         maxLength = try container.decode(Int.self, forKey: .maxLength)
         targetStandardError = try container.decode(Double.self, forKey: .targetStandardError)
         accessibleOnly = try container.decodeIfPresent(Bool.self, forKey: .accessibleOnly) ?? false
+        shorterPositioning = try container.decodeIfPresent(Bool.self, forKey: .shorterPositioning) ?? false
     }
 }
 
@@ -57,7 +65,8 @@ public struct AssessmentSettings: Sendable, Hashable, Codable {
 public struct CompetenceResult: Sendable, Equatable, Codable {
     public var competenceID: String
     public var title: String
-    public var level: Int
+    /// Nil when the competence was not evaluated (no answer on it): « non évalué », which is not level 0.
+    public var level: Int?
     /// Smart random: pix earned. IRT: nil.
     public var pix: Int?
     /// IRT: estimated ability and its standard error.
@@ -126,19 +135,27 @@ public final class AssessmentEngine: Sendable {
         for item in playable {
             guard let place = index[item.skillID] else { continue }
             let fallback = IRT.defaultParameters(level: place.skill.level)
-            parameters[item.id] = calibrated[item.id] ?? ItemParameters(
+            // The lower asymptote comes from the item's type (1/k for a single choice among k), whatever the source
+            // of a and b.
+            var itemParameters = calibrated[item.id] ?? ItemParameters(
                 difficulty: item.difficulty ?? fallback.difficulty,
                 discrimination: item.discrimination ?? fallback.discrimination)
+            itemParameters.guessing = IRT.guessing(for: item)
+            parameters[item.id] = itemParameters
         }
         self.parameters = parameters
         let inScope = byID.values.filter { smartRandom.scope.contains($0.skillID) }.sorted { $0.id < $1.id }
         itemsInScope = inScope.count
         let candidates: [IRTCandidate] = settings.algorithm != .irt ? [] : inScope.compactMap { item in
             guard let place = index[item.skillID], let itemParameters = parameters[item.id] else { return nil }
-            return IRTCandidate(itemID: item.id, competenceID: place.competenceID, parameters: itemParameters)
+            return IRTCandidate(itemID: item.id, competenceID: place.competenceID, parameters: itemParameters,
+                                tubeID: settings.shorterPositioning ? place.tube.id : nil)
         }
+        let decision = settings.shorterPositioning
+            ? LevelDecision(cutScores: framework.cutScores ?? IRT.defaultCutScores, maxLevel: settings.maxLevel) : nil
         irtEngine = IRTEngine(candidates: candidates, targetStandardError: settings.targetStandardError,
-                              maxLength: settings.maxLength)
+                              maxLength: settings.maxLength, decision: decision,
+                              correlation: settings.shorterPositioning ? IRTEngine.shorterCorrelation : 0)
     }
 
     public func item(_ id: String) -> Item? { items[id] }
@@ -196,7 +213,8 @@ public final class AssessmentEngine: Sendable {
             let scores = Dictionary(uniqueKeysWithValues: scoring.scores(elements).map { ($0.competenceID, $0) })
             let competences = framework.competences.map { competence in
                 CompetenceResult(competenceID: competence.id, title: competence.title,
-                                 level: scores[competence.id]?.level ?? 0, pix: scores[competence.id]?.pix ?? 0,
+                                 level: answeredPerCompetence[competence.id] == nil ? nil : scores[competence.id]?.level ?? 0,
+                                 pix: scores[competence.id]?.pix ?? 0,
                                  theta: nil, standardError: nil, answered: answeredPerCompetence[competence.id] ?? 0,
                                  targetedSkills: skills(competence.id).targeted, validatedSkills: skills(competence.id).validated)
             }
@@ -211,8 +229,8 @@ public final class AssessmentEngine: Sendable {
                 let estimate = estimates[competence.id]
                 return CompetenceResult(
                     competenceID: competence.id, title: competence.title,
-                    level: answered == 0 ? 0 : IRT.level(theta: estimate?.theta ?? 0, cutScores: cuts,
-                                                         maxLevel: settings.maxLevel),
+                    level: answered == 0 ? nil : IRT.level(theta: estimate?.theta ?? 0, cutScores: cuts,
+                                                           maxLevel: settings.maxLevel),
                     pix: nil, theta: answered == 0 ? nil : estimate?.theta,
                     standardError: answered == 0 ? nil : estimate?.standardError, answered: answered,
                     targetedSkills: skills(competence.id).targeted, validatedSkills: skills(competence.id).validated)

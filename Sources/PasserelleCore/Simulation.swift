@@ -80,15 +80,17 @@ public enum Simulation {
             for competence in result.competences where inScope.contains(competence.competenceID) {
                 let theta = abilities[competence.competenceID]!
                 let truth = IRT.level(theta: theta, cutScores: cuts, maxLevel: settings.maxLevel)
+                // A competence never asked counts as placed at level 0.
+                let level = competence.level ?? 0
                 compared += 1
-                if competence.level == truth { exact += 1 }
-                if abs(competence.level - truth) <= 1 { withinOne += 1 }
-                signedError += competence.level - truth
+                if level == truth { exact += 1 }
+                if abs(level - truth) <= 1 { withinOne += 1 }
+                signedError += level - truth
                 var tally = tallies[competence.competenceID, default: Tally()]
                 tally.compared += 1
-                if competence.level == truth { tally.exact += 1 }
-                if abs(competence.level - truth) <= 1 { tally.withinOne += 1 }
-                tally.signedError += competence.level - truth
+                if level == truth { tally.exact += 1 }
+                if abs(level - truth) <= 1 { tally.withinOne += 1 }
+                tally.signedError += level - truth
                 tally.answered += competence.answered
                 tallies[competence.competenceID] = tally
                 if let estimate = competence.theta {

@@ -95,25 +95,28 @@ public struct SmartRandom: Sendable {
     /// The candidate skills for the next question, after Pix's filters.
     public func candidateSkills(answers: [AnsweredItem], elements: [KnowledgeElement]) -> (skills: [String], level: Double) {
         let untested = untestedSkills(elements, asked: Set(answers.map(\.itemID)))
-        func inEasyTube(_ id: String) -> Bool { easyTubes.contains(index[id]!.tube.id) }
+        // Every skill in scope is in the index; a skill that is not counts as out of an easy tube, at level 0.
+        func inEasyTube(_ id: String) -> Bool { index[id].map { easyTubes.contains($0.tube.id) } ?? false }
+        func level(of id: String) -> Int { index[id]?.skill.level ?? 0 }
         guard !answers.isEmpty else {
             // First question: an easy tube, level 2 (else the lowest level available).
             let easy = untested.filter(inEasyTube)
             let pool = easy.isEmpty ? untested : easy
-            let levels = pool.map { index[$0]!.skill.level }
+            let levels = pool.map(level(of:))
             let wanted = levels.contains(2) ? 2 : (levels.min() ?? 0)
-            return (pool.filter { index[$0]!.skill.level == wanted }.sorted(), 2)
+            return (pool.filter { level(of: $0) == wanted }.sorted(), 2)
         }
-        let level = SmartRandom.estimateLevel(answers.compactMap { answer in
+        let estimate = SmartRandom.estimateLevel(answers.compactMap { answer in
             index[answer.skillID].map { (level: $0.skill.level, correct: answer.correct) }
         })
-        let notTooHard = untested.filter { Double(index[$0]!.skill.level) - level <= 2 }
-        let easy = notTooHard.filter(inEasyTube)
-        let pool = easy.isEmpty ? notTooHard : easy
-        guard !pool.isEmpty else { return ([], level) }
-        let rewards = pool.map { ($0, reward($0, level: level, untested: untested)) }
-        let best = rewards.map(\.1).max()!
-        return (rewards.filter { $0.1 >= best - 1e-9 }.map(\.0).sorted(), level)
+        // Pix's order: easy tubes first (when they still hold untested skills), then too-hard skills dropped. When
+        // the easy tubes' untested skills are all too hard, nothing is left and the run ends, as in Pix.
+        let easy = untested.filter(inEasyTube)
+        let preferred = easy.isEmpty ? untested : easy
+        let pool = preferred.filter { Double(level(of: $0)) - estimate <= 2 }
+        let rewards = pool.map { ($0, reward($0, level: estimate, untested: untested)) }
+        guard let best = rewards.map(\.1).max() else { return ([], estimate) }
+        return (rewards.filter { $0.1 >= best - 1e-9 }.map(\.0).sorted(), estimate)
     }
 
     /// The next item to ask, or nil when the assessment is over. `seed` (the assessment's id or seed)

@@ -110,7 +110,7 @@ public struct CohortExport: Sendable {
             let key = "\(framework.id):\(competence.id)"
             let name = "\(competence.id) \(competence.title)"
             columns.append(Column(title: "\(name) — pix") { row in row.competences[key]?.pix.map { .integer($0) } ?? .empty })
-            columns.append(Column(title: "\(name) — niveau") { row in row.competences[key].map { .integer($0.level) } ?? .empty })
+            columns.append(Column(title: "\(name) — niveau") { row in row.competences[key]?.level.map { .integer($0) } ?? .empty })
             columns.append(Column(title: "\(name) — % de maîtrise") { row in row.competences[key]?.mastery.map { .percent($0) } ?? .empty })
             columns.append(Column(title: "\(name) — acquis visés") { row in row.competences[key]?.targetedSkills.map { .integer($0) } ?? .empty })
             columns.append(Column(title: "\(name) — acquis maîtrisés") { row in row.competences[key]?.validatedSkills.map { .integer($0) } ?? .empty })

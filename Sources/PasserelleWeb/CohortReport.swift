@@ -76,7 +76,7 @@ public struct CohortReport: Codable, Sendable {
                 guard let shared = run.sharedResult,
                       let result = try? JSONDecoder().decode(AssessmentResult.self, from: Data(shared.utf8)) else { continue }
                 for competence in result.competences where competence.answered > 0 || (competence.pix ?? 0) > 0 {
-                    levels["\(result.frameworkID):\(competence.competenceID)"] = competence.level
+                    if let level = competence.level { levels["\(result.frameworkID):\(competence.competenceID)"] = level }
                 }
             }
             rows.append(LearnerRow(id: learner.id, name: learner.displayName, modules: modules,

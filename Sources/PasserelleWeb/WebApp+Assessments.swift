@@ -205,7 +205,8 @@ extension WebApp {
         }.map(\.module.id))
         let rows: [[String: Any]] = result.competences.map { competence in
             var row: [String: Any] = ["id": competence.competenceID, "title": competence.title,
-                                      "level": competence.level, "answered": competence.answered]
+                                      "level": competence.level.map { "\($0)" } ?? "non évalué",
+                                      "answered": competence.answered]
             row["pix"] = competence.pix.map { "\($0)" } ?? "—"
             return row
         }
@@ -275,7 +276,8 @@ extension WebApp {
             }
             if let shared = run?.sharedResult,
                let result = try? JSONDecoder().decode(AssessmentResult.self, from: Data(shared.utf8)) {
-                let levels = result.competences.filter { $0.answered > 0 }.map { "\($0.competenceID) : niveau \($0.level)" }
+                let levels = result.competences.filter { $0.answered > 0 }
+                    .map { "\($0.competenceID) : " + ($0.level.map { "niveau \($0)" } ?? "non évalué") }
                 if !levels.isEmpty { row["levels"] = levels.joined(separator: " · ") }
             } else if run?.state == .completed {
                 row["notShared"] = true
@@ -317,11 +319,11 @@ enum ProfileChart {
             + "<title id=\"graphique-titre\">Niveau atteint dans chaque compétence, sur \(result.maxLevel)</title>"
         for (index, competence) in rows.enumerated() {
             let y = index * rowHeight + 4
-            let width = result.maxLevel == 0 ? 0 : chartWidth * competence.level / result.maxLevel
+            let width = result.maxLevel == 0 ? 0 : chartWidth * (competence.level ?? 0) / result.maxLevel
             svg += "<text x=\"0\" y=\"\(y + 13)\" class=\"chart-label\">\(HTML.escape(short("\(competence.competenceID) \(competence.title)")))</text>"
             svg += "<rect x=\"0\" y=\"\(y + labelHeight)\" width=\"\(chartWidth)\" height=\"\(barHeight)\" class=\"chart-track\"/>"
             svg += "<rect x=\"0\" y=\"\(y + labelHeight)\" width=\"\(width)\" height=\"\(barHeight)\" class=\"chart-bar\"/>"
-            svg += "<text x=\"\(chartWidth + 8)\" y=\"\(y + labelHeight + 14)\" class=\"chart-value\">\(competence.level)</text>"
+            svg += "<text x=\"\(chartWidth + 8)\" y=\"\(y + labelHeight + 14)\" class=\"chart-value\">\(competence.level.map { "\($0)" } ?? "non évalué")</text>"
         }
         return svg + "</svg>"
     }

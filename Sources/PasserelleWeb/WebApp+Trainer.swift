@@ -307,7 +307,7 @@ extension WebApp {
                                             "date": profile.started, "state": profile.state]
                 if let result = profile.result {
                     let competences = result.competences.filter { $0.answered > 0 || ($0.pix ?? 0) > 0 }.map {
-                        ["label": "\($0.competenceID) \($0.title)", "level": $0.level, "pix": $0.pix.map(String.init) ?? "—"] as [String: Any]
+                        ["label": "\($0.competenceID) \($0.title)", "level": $0.level.map { "\($0)" } ?? "non évalué", "pix": $0.pix.map(String.init) ?? "—"] as [String: Any]
                     }
                     entry["competences"] = competences
                     entry["hasCompetences"] = !competences.isEmpty
@@ -560,7 +560,8 @@ extension WebApp {
                       let value = try? JSONDecoder().decode(AssessmentResult.self, from: Data(shared.utf8)) else { continue }
                 var measure: Gains.Measure = [:]
                 for competence in value.competences where competence.answered > 0 || competence.pix ?? 0 > 0 {
-                    measure[competence.competenceID] = (competence.pix ?? competence.level * 8, competence.level)
+                    let level = competence.level ?? 0
+                    measure[competence.competenceID] = (competence.pix ?? level * 8, level)
                 }
                 result[run.learnerID] = measure
             }
@@ -602,7 +603,7 @@ extension WebApp {
                 let a = after[learner.id]?.competences.first { $0.competenceID == competence.id }
                 func cell(_ value: Int?) -> CSVWriter.Cell { value.map { .integer($0) } ?? .empty }
                 let gainPix = b?.pix.flatMap { old in a?.pix.map { $0 - old } }
-                let gainLevel = b.flatMap { old in a.map { $0.level - old.level } }
+                let gainLevel = b?.level.flatMap { old in a?.level.map { $0 - old } }
                 cells += [cell(b?.pix), cell(a?.pix), cell(gainPix), cell(b?.level), cell(a?.level), cell(gainLevel)]
             }
             body += csv.line(cells)

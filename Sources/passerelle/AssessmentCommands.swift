@@ -33,11 +33,45 @@ final class ProgressBar: @unchecked Sendable {
     }
 }
 
+/// The answer model of `passerelle simulate`.
+enum SimulationModel: String, ExpressibleByArgument, CaseIterable {
+    /// Answers from a model independent of the engine's, engine on estimated parameters.
+    case hard
+    /// Answers from the engine's own 2PL model and parameters (optimistic: kept for comparison).
+    case engine
+}
+
+/// Which populations `passerelle simulate --model hard` draws.
+enum PopulationChoice: String, ExpressibleByArgument, CaseIterable {
+    case general, low, high, all
+
+    var populations: [SimulatedPopulation] {
+        switch self {
+        case .general: return [.general]
+        case .low: return [.low]
+        case .high: return [.high]
+        case .all: return SimulatedPopulation.allCases
+        }
+    }
+}
+
+/// Which IRT positioning `passerelle simulate` runs.
+enum IRTRule: String, ExpressibleByArgument, CaseIterable {
+    /// Correlated competences, stop per competence once its level is decided, each tube once before repeats.
+    case short
+    /// Independent competences, stop at the target SE or the maximum length: the rule before issue 15.
+    case classic
+}
+
 struct Simulate: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Simule des apprenants d'aptitudes connues pour mesurer la précision des algorithmes.",
-        discussion: "Chaque apprenant simulé a, par compétence, une aptitude tirée d'une loi normale N(0, 1) et "
-            + "répond juste avec la probabilité du modèle 2PL. On compare le niveau estimé au vrai niveau.")
+        discussion: "Modèle hard (par défaut) : les apprenants répondent selon un modèle indépendant du moteur "
+            + "(réponse au hasard sur les questions à choix, 3 % d'étourderies, difficulté variable dans un niveau, "
+            + "5 % de questions peu discriminantes, effets de sujet, compétences corrélées à 0,6) et le mode IRT "
+            + "utilise des paramètres estimés par un calibrage simulé, jamais les vrais. Trois populations : "
+            + "general (moyenne 0), low (-1), high (+1). Modèle engine : les réponses suivent le modèle 2PL du moteur "
+            + "lui-même (résultats optimistes, gardé pour comparaison). On compare le niveau estimé au vrai niveau.")
 
     @OptionGroup var root: RootOptions
 
@@ -47,7 +81,13 @@ struct Simulate: ParsableCommand {
     @Option(help: ArgumentHelp("smart-random, irt ou both (les deux).", valueName: "algorithme"))
     var algorithm: String = "both"
 
-    @Option(help: ArgumentHelp("Nombre d'apprenants simulés.", valueName: "n"))
+    @Option(help: ArgumentHelp("Modèle de réponse : hard (indépendant du moteur) ou engine (celui du moteur).", valueName: "modèle"))
+    var model: SimulationModel = .hard
+
+    @Option(help: ArgumentHelp("Population simulée (modèle hard) : general, low, high ou all.", valueName: "population"))
+    var population: PopulationChoice = .all
+
+    @Option(help: ArgumentHelp("Nombre d'apprenants simulés (par population).", valueName: "n"))
     var learners: Int = 1000
 
     @Option(help: ArgumentHelp("Graine du tirage (même graine, mêmes résultats).", valueName: "n"))
@@ -55,6 +95,23 @@ struct Simulate: ParsableCommand {
 
     @Option(name: .customLong("max-level"), help: ArgumentHelp("Niveau maximal atteignable.", valueName: "n"))
     var maxLevel: Int = 6
+
+    @Option(name: .customLong("max-length"), help: ArgumentHelp("Mode IRT : nombre maximal de questions.", valueName: "n"))
+    var maxLength: Int = 40
+
+    @Option(name: .customLong("irt-rule"), help: ArgumentHelp(
+        "Mode IRT : short (compétences corrélées, arrêt par compétence dès que le niveau est tranché) ou classic "
+            + "(compétences indépendantes, arrêt à l'erreur type visée ou au nombre maximal de questions).",
+        valueName: "règle"))
+    var irtRule: IRTRule = .short
+
+    @Option(name: .customLong("calibration-learners"), help: ArgumentHelp(
+        "Modèle hard : apprenants du calibrage simulé (prétest).", valueName: "n"))
+    var calibrationLearners: Int = 2000
+
+    @Option(name: .customLong("pretest-items"), help: ArgumentHelp(
+        "Modèle hard : questions tirées au hasard par compétence pour chaque apprenant du prétest.", valueName: "n"))
+    var pretestItems: Int = 6
 
     @Flag(help: "Résultat au format JSON.")
     var json = false
@@ -65,6 +122,11 @@ struct Simulate: ParsableCommand {
         guard algorithm == "both" || AssessmentAlgorithm(rawValue: algorithm) != nil else {
             throw ValidationError("--algorithm vaut smart-random, irt ou both.")
         }
+        guard (0...1_000_000).contains(calibrationLearners) else {
+            throw ValidationError("--calibration-learners va de 0 à 1 000 000.")
+        }
+        guard (1...100).contains(pretestItems) else { throw ValidationError("--pretest-items va de 1 à 100.") }
+        guard (1...1000).contains(maxLength) else { throw ValidationError("--max-length va de 1 à 1 000.") }
     }
 
     func run() throws {
@@ -75,21 +137,111 @@ struct Simulate: ParsableCommand {
         }
         let items = catalog.items(of: chosen).filter(\.isPlayable)
         guard !items.isEmpty else { throw CommandFailure("le référentiel « \(framework) » n'a aucune question validée") }
-        let algorithms = algorithm == "both" ? AssessmentAlgorithm.allCases : [AssessmentAlgorithm(rawValue: algorithm)!]
+        let algorithms = algorithm == "both" ? AssessmentAlgorithm.allCases : AssessmentAlgorithm(rawValue: algorithm).map { [$0] } ?? []
+        switch model {
+        case .engine: try runEngineModel(chosen, items: items, algorithms: algorithms)
+        case .hard: try runHardModel(chosen, items: items, algorithms: algorithms)
+        }
+    }
+
+    func settings(_ algorithm: AssessmentAlgorithm) -> AssessmentSettings {
+        AssessmentSettings(frameworkID: framework, algorithm: algorithm, maxLevel: maxLevel, maxLength: maxLength,
+                           shorterPositioning: irtRule == .short)
+    }
+
+    static func percent(_ value: Double) -> String { String(format: "%.1f %%", value * 100) }
+
+    static func note(_ text: String) { FileHandle.standardError.write(Data((text + "\n").utf8)) }
+
+    func runHardModel(_ chosen: Framework, items: [Item], algorithms: [AssessmentAlgorithm]) throws {
+        let answerModel = HardAnswerModel(framework: chosen, items: items, seed: seed)
+        var calibrated: [String: ItemParameters] = [:]
+        var check: HonestSimulationReport.CalibrationCheck?
+        if algorithms.contains(.irt) && calibrationLearners > 0 {
+            Self.note("Calibrage simulé : \(calibrationLearners) apprenants, \(pretestItems) questions par compétence…")
+            let outcome = HonestSimulation.calibrate(framework: chosen, items: items, model: answerModel,
+                                                     learners: calibrationLearners, itemsPerCompetence: pretestItems, seed: seed)
+            calibrated = outcome.parameters
+            check = outcome.check
+        }
+        var reports: [HonestSimulationReport] = []
+        for population in population.populations {
+            for algorithm in algorithms {
+                Self.note("Simulation : \(population.rawValue), \(algorithm.rawValue), \(learners) apprenants…")
+                let bar = ProgressBar(total: learners, label: "\(population.rawValue) \(algorithm.rawValue)")
+                reports.append(HonestSimulation.run(
+                    framework: chosen, items: items,
+                    settings: settings(algorithm),
+                    population: population, learners: learners, seed: seed, model: answerModel,
+                    calibrated: algorithm == .irt ? calibrated : [:], calibration: algorithm == .irt ? check : nil,
+                    progress: bar.update))
+            }
+        }
+        if json {
+            try sayJSON(encoding: reports)
+            return
+        }
+        let percent = Self.percent
+        say("Simulation (modèle hard) : référentiel \(framework), \(items.count) questions validées, \(learners) apprenants par population, graine \(seed), niveau max \(maxLevel), IRT : \(maxLength) questions au plus, règle \(irtRule.rawValue)")
+        if let check {
+            say(String(format: "Calibrage simulé : %d apprenants × %d questions par compétence ; %d questions calibrées (%d en 2PL) ; RMSE b %.3f, a %.3f",
+                       check.learners, check.itemsPerCompetence, check.calibratedItems, check.twoPLItems,
+                       check.difficultyRMSE, check.discriminationRMSE))
+        }
+        say("")
+        say("population  algorithme    questions (moy. / p95 / max)  exact    à un niveau près  écart moyen  apprenants (tout à un niveau près)")
+        for report in reports {
+            say(report.population.rawValue.padding(toLength: 12, withPad: " ", startingAt: 0)
+                + report.algorithm.rawValue.padding(toLength: 14, withPad: " ", startingAt: 0)
+                + String(format: "%.1f / %d / %d", report.questions.mean, report.questions.p95, report.questions.max)
+                    .padding(toLength: 30, withPad: " ", startingAt: 0)
+                + percent(report.overall.exactShare).padding(toLength: 9, withPad: " ", startingAt: 0)
+                + percent(report.overall.withinOneShare).padding(toLength: 18, withPad: " ", startingAt: 0)
+                + String(format: "%+.2f", report.overall.meanError).padding(toLength: 13, withPad: " ", startingAt: 0)
+                + percent(report.learnersAllWithinOne))
+        }
+        for population in population.populations {
+            guard let baseline = reports.first(where: { $0.population == population })?.baseline else { continue }
+            say("\(population.rawValue) : niveau constant \(baseline.level) (référence) : exact \(percent(baseline.exactShare)), "
+                + "à un niveau près \(percent(baseline.withinOneShare)), apprenants \(percent(baseline.learnersAllWithinOne))")
+        }
+        for report in reports {
+            say("")
+            say("Par niveau réel (\(report.population.rawValue), \(report.algorithm.rawValue)) :")
+            say("niveau réel  effectif  exact    à un niveau près  écart moyen")
+            for row in report.perTrueLevel {
+                say("\(row.trueLevel)".padding(toLength: 13, withPad: " ", startingAt: 0)
+                    + "\(row.accuracy.count)".padding(toLength: 10, withPad: " ", startingAt: 0)
+                    + percent(row.accuracy.exactShare).padding(toLength: 9, withPad: " ", startingAt: 0)
+                    + percent(row.accuracy.withinOneShare).padding(toLength: 18, withPad: " ", startingAt: 0)
+                    + String(format: "%+.2f", row.accuracy.meanError))
+            }
+            say("Par compétence (\(report.population.rawValue), \(report.algorithm.rawValue)) :")
+            say("compétence  questions (moy.)  exact    à un niveau près  écart moyen")
+            for row in report.perCompetence {
+                say(row.competenceID.padding(toLength: 12, withPad: " ", startingAt: 0)
+                    + String(format: "%.1f", row.meanQuestions).padding(toLength: 18, withPad: " ", startingAt: 0)
+                    + percent(row.accuracy.exactShare).padding(toLength: 9, withPad: " ", startingAt: 0)
+                    + percent(row.accuracy.withinOneShare).padding(toLength: 18, withPad: " ", startingAt: 0)
+                    + String(format: "%+.2f", row.accuracy.meanError))
+            }
+        }
+    }
+
+    func runEngineModel(_ chosen: Framework, items: [Item], algorithms: [AssessmentAlgorithm]) throws {
         var reports: [SimulationReport] = []
         for algorithm in algorithms {
             let bar = ProgressBar(total: learners, label: algorithm.rawValue)
             reports.append(Simulation.run(
-                framework: chosen, items: items, settings: AssessmentSettings(frameworkID: framework, algorithm: algorithm,
-                                                                             maxLevel: maxLevel),
+                framework: chosen, items: items, settings: settings(algorithm),
                 learners: learners, seed: seed, progress: bar.update))
         }
         if json {
             try sayJSON(encoding: reports)
             return
         }
-        say("Simulation : référentiel \(framework), \(items.count) questions validées, \(learners) apprenants, graine \(seed), niveau max \(maxLevel)")
-        func percent(_ value: Double) -> String { String(format: "%.1f %%", value * 100) }
+        let percent = Self.percent
+        say("Simulation (modèle engine) : référentiel \(framework), \(items.count) questions validées, \(learners) apprenants, graine \(seed), niveau max \(maxLevel)")
         say("algorithme      questions (moy. / max)  niveau exact  à un niveau près  écart moyen  RMSE aptitude  choix d'une question")
         for report in reports {
             let rmse = report.abilityRMSE.map { String(format: "%.3f", $0) } ?? "—"
@@ -119,9 +271,13 @@ struct Simulate: ParsableCommand {
 struct Calibrate: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Estime la difficulté et la discrimination des questions à partir des réponses enregistrées.",
-        discussion: "Modèle 2PL, ou Rasch quand les données sont peu nombreuses. Les questions qui ont moins de "
-            + "--min-count réponses gardent une valeur par défaut tirée du niveau de leur acquis. "
-            + "Les paramètres sont enregistrés dans la base, où le mode IRT les lit.")
+        discussion: "Une personne est un couple (passation, compétence), comme le moteur estime une aptitude par "
+            + "compétence. Modèle 2PL pour les questions d'au moins 200 réponses (avec une loi a priori log-normale "
+            + "sur la discrimination), Rasch en dessous. Les questions qui ont moins de --min-count réponses gardent "
+            + "une valeur par défaut tirée du niveau de leur acquis. L'échelle est ensuite reliée à la précédente "
+            + "(moyenne-écart type sur les questions déjà calibrées, ou sur les difficultés des fichiers la première "
+            + "fois) pour que les seuils de niveau gardent leur sens. Les paramètres sont enregistrés dans la base, "
+            + "où le mode IRT les lit.")
 
     @OptionGroup var database: DatabaseOptions
     @OptionGroup var root: RootOptions
@@ -129,8 +285,11 @@ struct Calibrate: ParsableCommand {
     @Option(name: .customLong("min-count"), help: ArgumentHelp("Réponses nécessaires pour calibrer une question.", valueName: "n"))
     var minimumCount: Int = 30
 
-    @Option(help: ArgumentHelp("2pl ou rasch (par défaut : choisi selon la quantité de données).", valueName: "modèle"))
+    @Option(help: ArgumentHelp("2pl ou rasch pour toutes les questions (par défaut : choisi question par question selon son nombre de réponses).", valueName: "modèle"))
     var model: String?
+
+    @Flag(name: .customLong("no-link"), help: "Ne pas relier l'échelle à la précédente (les seuils de niveau peuvent alors changer de sens).")
+    var noLink = false
 
     @Flag(help: "Résultat au format JSON.")
     var json = false
@@ -147,30 +306,47 @@ struct Calibrate: ParsableCommand {
         let outcome: ItemCalibration.Outcome
         do {
             outcome = try ItemCalibration.run(store: store, catalog: catalog, minimumCount: minimumCount,
-                                              model: model.flatMap(CalibrationModel.init(rawValue:)))
+                                              model: model.flatMap(CalibrationModel.init(rawValue:)), link: !noLink)
         } catch let failure as ItemCalibration.Failure {
             throw CommandFailure(failure.localizedDescription)
         }
-        let results = outcome.items
+        let report = ItemCalibration.report(outcome)
         if json {
-            let rows = results.map { result -> [String: Any] in
-                ["item": result.itemID, "count": result.count, "difficulty": result.parameters.difficulty,
-                 "discrimination": result.parameters.discrimination, "model": result.model?.rawValue ?? NSNull(),
-                 "fit": result.fit ?? NSNull()]
-            }
-            try sayJSON(["items": rows])
+            try sayJSON(encoding: report)
             return
         }
-        say("question".padding(toLength: 28, withPad: " ", startingAt: 0) + "réponses  difficulté  discrimination  modèle   ajustement")
-        for result in results.sorted(by: { $0.itemID < $1.itemID }) {
-            say(result.itemID.padding(toLength: 28, withPad: " ", startingAt: 0)
-                + "\(result.count)".padding(toLength: 10, withPad: " ", startingAt: 0)
-                + String(format: "%.2f", result.parameters.difficulty).padding(toLength: 12, withPad: " ", startingAt: 0)
-                + String(format: "%.2f", result.parameters.discrimination).padding(toLength: 16, withPad: " ", startingAt: 0)
-                + (result.model?.rawValue ?? "défaut").padding(toLength: 9, withPad: " ", startingAt: 0)
-                + (result.fit.map { String(format: "%.2f", $0) } ?? "—"))
+        func number(_ value: Double?) -> String { value.map { String(format: "%.2f", $0) } ?? "—" }
+        say("question".padding(toLength: 28, withPad: " ", startingAt: 0)
+            + "réponses  difficulté (ET)  discrimination (ET)  modèle   outfit  infit  à revoir")
+        for row in report.items {
+            say(row.item.padding(toLength: 28, withPad: " ", startingAt: 0)
+                + "\(row.count)".padding(toLength: 10, withPad: " ", startingAt: 0)
+                + "\(number(row.difficulty)) (\(number(row.difficultySE)))".padding(toLength: 17, withPad: " ", startingAt: 0)
+                + "\(number(row.discrimination)) (\(number(row.discriminationSE)))".padding(toLength: 21, withPad: " ", startingAt: 0)
+                + (row.model ?? "défaut").padding(toLength: 9, withPad: " ", startingAt: 0)
+                + number(row.fit).padding(toLength: 8, withPad: " ", startingAt: 0)
+                + number(row.infit).padding(toLength: 7, withPad: " ", startingAt: 0)
+                + row.review.map(Self.reasonLabel).joined(separator: ", "))
         }
-        let calibrated = results.filter { $0.model != nil }.count
-        say("\(calibrated) question(s) calibrée(s), \(results.count - calibrated) gardent la valeur par défaut ; enregistré dans \(store.path).")
+        let calibrated = outcome.items.filter { $0.model != nil }.count
+        say("\(calibrated) question(s) calibrée(s), \(outcome.items.count - calibrated) gardent la valeur par défaut ; "
+            + "\(report.toReview.count) à revoir ; enregistré dans \(store.path).")
+        if let link = outcome.link {
+            let reference = outcome.linkedTo == "previous" ? "le calibrage précédent" : "les difficultés des fichiers de questions"
+            say(String(format: "Échelle reliée à %@ sur %d questions (%@) : pente %.3f, décalage %+.3f.",
+                       reference, link.anchors, link.method, link.slope, link.intercept))
+        } else if !noLink {
+            say("Échelle non reliée : moins de \(ItemCalibration.minimumAnchors) questions d'ancrage.")
+        }
+    }
+
+    static func reasonLabel(_ raw: String) -> String {
+        switch ReviewReason(rawValue: raw) {
+        case .underfit: return "réponses imprévues"
+        case .overfit: return "réponses trop prévisibles"
+        case .weakDiscrimination: return "discrimine peu"
+        case .imprecise: return "estimation imprécise"
+        case nil: return raw
+        }
     }
 }

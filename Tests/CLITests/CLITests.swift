@@ -303,7 +303,7 @@ func contentRoot(framework id: String, header: String = "", skills: [String]) th
 @Suite struct AssessmentCLITests {
     @Test func simulateReportsBothAlgorithms() throws {
         let run = try passerelle(["simulate", "--root", repositoryRoot.path, "--framework", "mediation",
-                                  "--learners", "20", "--seed", "3", "--json"])
+                                  "--model", "engine", "--learners", "20", "--seed", "3", "--json"])
         #expect(run.status == 0, "\(run.error)")
         let reports = try JSONSerialization.jsonObject(with: Data(run.output.utf8)) as? [[String: Any]]
         #expect(reports?.map { $0["algorithm"] as? String } == ["smart-random", "irt"])
@@ -317,7 +317,7 @@ func contentRoot(framework id: String, header: String = "", skills: [String]) th
             #expect(abs(mean - (report["exactLevelShare"] as? Double ?? -1)) < 1e-9)
         }
         let again = try passerelle(["simulate", "--root", repositoryRoot.path, "--framework", "mediation",
-                                    "--learners", "20", "--seed", "3", "--json"])
+                                    "--model", "engine", "--learners", "20", "--seed", "3", "--json"])
         let first = reports?.map { $0["exactLevelShare"] as? Double }
         let second = (try JSONSerialization.jsonObject(with: Data(again.output.utf8)) as? [[String: Any]])?
             .map { $0["exactLevelShare"] as? Double }
@@ -326,6 +326,35 @@ func contentRoot(framework id: String, header: String = "", skills: [String]) th
         #expect(unknown.status == 1)
         #expect(unknown.error.contains("référentiel inconnu"))
         #expect(try passerelle(["simulate", "--algorithm", "hasard"]).status == 2)
+    }
+
+    /// The honest model (the default): a report per population and algorithm, with the questions' spread, the
+    /// shares per competence and per true level, the share of learners all within one level, the constant-level
+    /// baseline, and the simulated calibration that the IRT mode ran on. Small and seeded.
+    @Test func simulateHardModelReportsEveryFigure() throws {
+        let arguments = ["simulate", "--root", repositoryRoot.path, "--framework", "mediation", "--learners", "6",
+                         "--population", "low", "--calibration-learners", "150", "--seed", "2", "--json"]
+        let run = try passerelle(arguments)
+        #expect(run.status == 0, "\(run.error)")
+        #expect(run.error.contains("Calibrage simulé"), "progress on standard error")
+        let reports = try JSONSerialization.jsonObject(with: Data(run.output.utf8)) as? [[String: Any]] ?? []
+        #expect(reports.map { $0["algorithm"] as? String } == ["smart-random", "irt"])
+        for report in reports {
+            #expect(report["population"] as? String == "low")
+            let questions = report["questions"] as? [String: Any]
+            #expect((questions?["mean"] as? Double ?? 0) > 0 && questions?["p95"] is Int && questions?["max"] is Int)
+            let overall = report["overall"] as? [String: Any]
+            #expect(overall?["count"] as? Int == 6 * 8)
+            #expect((report["perCompetence"] as? [Any])?.count == 8)
+            let levels = report["perTrueLevel"] as? [[String: Any]] ?? []
+            #expect(levels.compactMap { ($0["accuracy"] as? [String: Any])?["count"] as? Int }.reduce(0, +) == 48)
+            #expect(report["learnersAllWithinOne"] is Double)
+            #expect((report["baseline"] as? [String: Any])?["level"] is Int)
+        }
+        #expect(reports.last?["calibration"] is [String: Any], "the IRT mode ran on estimated parameters")
+        let again = try passerelle(arguments)
+        #expect(again.output == run.output, "same seed, same figures")
+        #expect(try passerelle(["simulate", "--model", "vrai"]).status == 2)
     }
 
     @Test func calibrateWithoutAnswersSaysSo() throws {

@@ -126,6 +126,41 @@ func sampleItems(_ framework: Framework) -> [Item] {
         }
     }
 
+    /// Pix's filter order: untested skills, then easy tubes first, then too-hard skills dropped. When the easy
+    /// tubes still hold untested skills that are all too hard, nothing is left and the run ends; it does not fall
+    /// back to a harder tube (which the old order, too-hard first and easy tubes second, did).
+    @Test func easyTubePriorityComesBeforeDroppingTooHardSkills() {
+        let index = SkillIndex([framework])
+        var answers: [AnsweredItem] = []
+        var elements: [KnowledgeElement] = []
+        for (skill, correct) in [("@B2", true), ("@E1", false), ("@F1", false), ("@A1", false)] {
+            answers.append(AnsweredItem(itemID: "item\(skill)", skillID: skill, correct: correct))
+            elements += KnowledgeElements.elements(forAnswerOn: skill, correct: correct, existing: elements, index: index) { _ in 1 }
+        }
+        // Untested: @B3 (easy tube B, too hard at L = 0.5) and @D1...@D4 (tube D is not easy).
+        let (skills, level) = engine.candidateSkills(answers: answers, elements: elements)
+        #expect(level == 0.5)
+        #expect(skills.isEmpty, "the easy tube's skill is too hard: Pix stops here, got \(skills)")
+        #expect(engine.nextItem(answers: answers, elements: elements, seed: "s") == nil)
+    }
+
+    /// A competence with no answer is « non évalué » (no level), not level 0, in both modes.
+    @Test func aCompetenceWithNoAnswerHasNoLevel() {
+        let items = sampleItems(framework)
+        for algorithm in AssessmentAlgorithm.allCases {
+            let engine = AssessmentEngine(framework: framework, items: items,
+                                          settings: AssessmentSettings(frameworkID: "f", algorithm: algorithm))
+            let answers = [AnsweredItem(itemID: "item@B2", skillID: "@B2", correct: false)]
+            let elements = engine.elements(forAnswerOn: items.first { $0.id == "item@B2" }!, correct: false, existing: [])
+            let result = engine.result(answers: answers, elements: elements)
+            let c1 = result.competences.first { $0.competenceID == "C1" }
+            let c2 = result.competences.first { $0.competenceID == "C2" }
+            #expect(c1?.level != nil, "\(algorithm): answered, so placed")
+            #expect(c2?.answered == 0)
+            #expect(c2?.level == nil, "\(algorithm): not evaluated, not level 0")
+        }
+    }
+
     @Test func aWholeRunStopsWhenNothingIsLeftAndIsReproducible() {
         func run(seed: String, rightUpTo: Int) -> [String] {
             let index = SkillIndex([framework])

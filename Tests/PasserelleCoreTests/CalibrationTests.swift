@@ -249,6 +249,120 @@ import Testing
         }
     }
 
+    /// The 2PL/Rasch choice is made per item on its own answer count: an item with 40 answers among items with
+    /// 600 gets Rasch (a = 1), not a free slope because the others have many answers.
+    @Test func modelIsChosenPerItemByItsOwnCount() {
+        let main = Self.trueItems.filter { $0.key < "item-20" }
+        var (responses, thetas) = Self.simulateWithAbilities(persons: 600, items: main, seed: 41)
+        let rare = ItemParameters(difficulty: 0.3, discrimination: 1.6)
+        // The rare item is answered by the first 40 persons.
+        var generator = SeededRandom(seed: 42)
+        for person in 0..<40 {
+            let id = "p-\(person)"
+            let correct = generator.nextUnit() < IRT.probability(theta: thetas[id]!, rare)
+            responses.append(CalibrationResponse(personID: id, itemID: "rare", correct: correct))
+        }
+        let results = Calibration.calibrate(responses, defaults: [:])
+        let byID = Dictionary(uniqueKeysWithValues: results.map { ($0.itemID, $0) })
+        #expect(byID["rare"]?.model == .rasch)
+        #expect(byID["rare"]?.parameters.discrimination == 1)
+        #expect(main.keys.allSatisfy { byID[$0]?.model == .twoPL })
+    }
+
+    /// A lognormal prior on a keeps slopes plausible on small samples: 2PL forced on 60 persons used to send
+    /// several slopes to the 4 bound.
+    @Test func priorOnDiscriminationKeepsSmallSamplesPlausible() {
+        let responses = Self.simulate(persons: 60, items: Self.trueItems, seed: 5)
+        let results = Calibration.calibrate(responses, defaults: [:], model: .twoPL)
+        let largest = results.map(\.parameters.discrimination).max() ?? 0
+        let rmseA = Self.rmse(results, Self.trueItems) { $0.discrimination }
+        print("2PL on 60 persons x 40 items: largest a = \(largest), RMSE a = \(rmseA)")
+        #expect(largest < 3)
+        #expect(rmseA < 0.5)
+    }
+
+    /// Standard errors match the errors actually made: over 40 items, the squared standardised errors average
+    /// about 1 (they would be far above 1 if the SEs ignored the uncertainty about the abilities).
+    @Test func standardErrorsMatchTheErrors() {
+        let responses = Self.simulate(persons: 500, items: Self.trueItems, seed: 77)
+        let results = Calibration.calibrate(responses, defaults: [:], model: .twoPL)
+        var zB: [Double] = [], zA: [Double] = []
+        for item in results {
+            guard let truth = Self.trueItems[item.itemID], let errors = item.standardErrors,
+                  let errorA = errors.discrimination else { continue }
+            zB.append((item.parameters.difficulty - truth.difficulty) / errors.difficulty)
+            zA.append((item.parameters.discrimination - truth.discrimination) / errorA)
+        }
+        let meanSquareB = zB.map { $0 * $0 }.reduce(0, +) / Double(max(1, zB.count))
+        let meanSquareA = zA.map { $0 * $0 }.reduce(0, +) / Double(max(1, zA.count))
+        let meanSE = results.compactMap { $0.standardErrors?.difficulty }.reduce(0, +) / Double(results.count)
+        print("Standard errors, 500 persons x 40 items: mean squared z of b = \(meanSquareB), of a = \(meanSquareA), mean SE of b = \(meanSE)")
+        #expect(zB.count == 40 && zA.count == 40)
+        #expect(meanSquareB > 0.5 && meanSquareB < 1.8)
+        #expect(meanSquareA > 0.5 && meanSquareA < 1.8)
+        // Rasch: an SE for the difficulty, none for the fixed slope.
+        let rasch = Calibration.calibrate(responses, defaults: [:], model: .rasch)
+        #expect(rasch.allSatisfy { ($0.standardErrors?.difficulty ?? 0) > 0 && $0.standardErrors?.discrimination == nil })
+    }
+
+    /// A population more able than the last (mean 1, SD 1.2): calibration alone puts the items on this
+    /// population's N(0, 1) scale, so every difficulty moves and cut scores would lose their meaning. Linked by
+    /// mean-sigma on 10 anchor items with known parameters, the other 30 come back on the old scale.
+    @Test func linkingKeepsThePreviousScale() {
+        var generator = SeededRandom(seed: 99)
+        var responses: [CalibrationResponse] = []
+        let itemIDs = Self.trueItems.keys.sorted()
+        for person in 0..<1000 {
+            let theta = 1 + 1.2 * generator.nextGaussian()
+            for itemID in itemIDs {
+                let correct = generator.nextUnit() < IRT.probability(theta: theta, Self.trueItems[itemID]!)
+                responses.append(CalibrationResponse(personID: "p\(person)", itemID: itemID, correct: correct))
+            }
+        }
+        let results = Calibration.calibrate(responses, defaults: [:], model: .twoPL)
+        let anchors = Dictionary(uniqueKeysWithValues: itemIDs.enumerated().filter { $0.offset % 4 == 0 }
+            .map { ($0.element, Self.trueItems[$0.element]!) })
+        let (linked, link) = Calibration.link(results, to: anchors)
+        let others = Self.trueItems.filter { anchors[$0.key] == nil }
+        let before = Self.rmse(results, others) { $0.difficulty }
+        let after = Self.rmse(linked, others) { $0.difficulty }
+        let afterA = Self.rmse(linked, others) { $0.discrimination }
+        print("Linking, population N(1, 1.2^2): RMSE b of the 30 other items \(before) before, \(after) after (a: \(afterA)); link \(String(describing: link))")
+        #expect(link?.anchors == 10 && link?.method == "mean-sigma")
+        #expect(abs((link?.slope ?? 0) - 1.2) < 0.15)
+        #expect(abs((link?.intercept ?? 0) - 1) < 0.15)
+        #expect(before > 0.5)
+        #expect(after < 0.2)
+        #expect(afterA < 0.25)
+        // Too few anchors: nothing changes.
+        let none = Calibration.link(results, to: anchors.filter { $0.key < "item-10" })
+        #expect(none.link == nil && none.items == results)
+    }
+
+    /// Infit and outfit flag an item whose answers go against the others (the able fail it): it is listed for
+    /// review, the items that follow the model are not.
+    @Test func misfittingItemsAreListedForReview() {
+        var (responses, thetas) = Self.simulateWithAbilities(persons: 600, items: Self.trueItems.filter { $0.key < "item-20" }, seed: 8)
+        var generator = SeededRandom(seed: 80)
+        for person in 0..<600 {
+            let id = "p-\(person)"
+            let correct = generator.nextUnit() < IRT.probability(theta: -thetas[id]!, ItemParameters(difficulty: 0, discrimination: 1.5))
+            responses.append(CalibrationResponse(personID: id, itemID: "reversed", correct: correct))
+        }
+        let results = Calibration.calibrate(responses, defaults: [:])
+        let reversed = results.first { $0.itemID == "reversed" }
+        print("Reversed item: \(String(describing: reversed)), reasons \(reversed?.reviewReasons ?? [])")
+        // Under 2PL its slope falls to the bound (the model cannot reverse it): flagged as not discriminating.
+        #expect(reversed?.reviewReasons.contains(.weakDiscrimination) == true)
+        // Under Rasch (slope fixed at 1) its answers are the unexpected ones: flagged by infit and outfit.
+        let rasch = Calibration.calibrate(responses, defaults: [:], model: .rasch).first { $0.itemID == "reversed" }
+        print("Reversed item under Rasch: outfit \(rasch?.fit ?? 0), infit \(rasch?.infit ?? 0)")
+        #expect(rasch?.reviewReasons.contains(.underfit) == true)
+        let flagged = results.filter { $0.itemID != "reversed" && !$0.reviewReasons.isEmpty }
+        #expect(flagged.isEmpty, "\(flagged.map { ($0.itemID, $0.reviewReasons, $0.fit ?? 0, $0.infit ?? 0) })")
+        #expect(results.allSatisfy { ($0.infit ?? 0) > 0 })
+    }
+
     @Test func emptyInputGivesDefaults() {
         let defaults = ["a": ItemParameters(difficulty: 0.45, discrimination: 1)]
         #expect(Calibration.calibrate([], defaults: defaults) == [CalibratedItem(itemID: "a", parameters: defaults["a"]!, count: 0, model: nil, fit: nil)])

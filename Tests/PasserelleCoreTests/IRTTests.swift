@@ -24,6 +24,49 @@ import Testing
         #expect(IRT.information(theta: 300, steep) == 0)
     }
 
+    /// With a lower asymptote c: P = c + (1 - c) s(a (theta - b)), I = a^2 (P - c)^2 (1 - P) / ((1 - c)^2 P).
+    @Test func guessingByHand() {
+        let parameters = ItemParameters(difficulty: 0.5, discrimination: 1.5, guessing: 0.25)
+        let s = 1 / (1 + exp(-1.5 * (1 - 0.5)))
+        let p = 0.25 + 0.75 * s
+        #expect(abs(IRT.probability(theta: 1, parameters) - p) < 1e-12)
+        #expect(abs(IRT.information(theta: 1, parameters) - 2.25 * (p - 0.25) * (p - 0.25) * (1 - p) / (0.5625 * p)) < 1e-12)
+        #expect(abs(IRT.probability(theta: -50, parameters) - 0.25) < 1e-12, "the weakest still guess")
+        // Old stored parameters (no guessing field) decode with c = 0.
+        let old = try? JSONDecoder().decode(ItemParameters.self, from: Data(#"{"difficulty":1,"discrimination":2}"#.utf8))
+        #expect(old == ItemParameters(difficulty: 1, discrimination: 2))
+        // The type decides: a single choice among 4, a multiple choice among 3 (7 non-empty sets), free text.
+        let qcu = Item(id: "u", skillID: "s", type: .qcu, prompt: "?",
+                       choices: ["a", "b", "c", "d"].map { Choice(id: $0, text: $0, correct: $0 == "a") }, feedback: "f")
+        var qcm = qcu
+        qcm.type = .qcm
+        qcm.choices.removeLast()
+        let qroc = Item(id: "r", skillID: "s", type: .qroc, prompt: "?", feedback: "f")
+        #expect(IRT.guessing(for: qcu) == 0.25)
+        #expect(abs(IRT.guessing(for: qcm) - 1.0 / 7) < 1e-12)
+        #expect(IRT.guessing(for: qroc) == 0)
+    }
+
+    /// Answers simulated with guessing 1/4: calibrated without it, easy items look easier still and the slopes
+    /// flatten; with the guessing fixed, b and a come back.
+    @Test func calibrationWithFixedGuessingRecoversTheItems() {
+        var truth: [String: ItemParameters] = [:]
+        for index in 0..<30 {
+            truth[String(format: "g-%02d", index)] = ItemParameters(
+                difficulty: -1.5 + 3 * Double(index) / 29, discrimination: 1 + 0.8 * Double((index * 7) % 30) / 29, guessing: 0.25)
+        }
+        let responses = CalibrationTests.simulate(persons: 1500, items: truth, seed: 5)
+        let guessing = truth.mapValues(\.guessing)
+        let without = Calibration.calibrate(responses, defaults: [:], model: .twoPL)
+        let with = Calibration.calibrate(responses, defaults: [:], model: .twoPL, guessing: guessing)
+        let rmse = { (r: [CalibratedItem], f: (ItemParameters) -> Double) in CalibrationTests.rmse(r, truth, f) }
+        print("Guessing 1/4, 1500 persons x 30 items: RMSE b \(rmse(without) { $0.difficulty }) without, \(rmse(with) { $0.difficulty }) with; RMSE a \(rmse(without) { $0.discrimination }) without, \(rmse(with) { $0.discrimination }) with")
+        #expect(rmse(with) { $0.difficulty } < 0.2)
+        #expect(rmse(with) { $0.discrimination } < 0.25)
+        #expect(rmse(without) { $0.difficulty } > 2 * rmse(with) { $0.difficulty })
+        #expect(with.allSatisfy { $0.parameters.guessing == 0.25 })
+    }
+
     @Test func defaultParametersAndCutScores() {
         let expected = [-2.25, -1.35, -0.45, 0.45, 1.35, 2.25, 3.15, 4.05]
         for level in 1...8 {
@@ -99,11 +142,127 @@ import Testing
         #expect(abs(estimate.standardError - 1) < 1e-3)
     }
 
+    /// `calibrate` allows |b| up to 6 and a up to 4: at the edge the default grid must still hold the posterior,
+    /// or the estimate sticks to the grid's end and the standard error collapses. Reference: the same posterior
+    /// on a wide, fine grid (-15...15, step 0.005) computed here.
+    @Test func gridCoversTheEdgesThatCalibrationAllows() {
+        func reference(_ responses: [(parameters: ItemParameters, correct: Bool)]) -> (mean: Double, sd: Double) {
+            var w = 0.0, m1 = 0.0, m2 = 0.0
+            for k in 0...6000 {
+                let theta = -15 + 0.005 * Double(k)
+                var logWeight = -theta * theta / 2
+                for r in responses {
+                    let p = 1 / (1 + exp(-r.parameters.discrimination * (theta - r.parameters.difficulty)))
+                    logWeight += log(r.correct ? p : 1 - p)
+                }
+                let weight = exp(logWeight + 40)
+                w += weight
+                m1 += weight * theta
+                m2 += weight * theta * theta
+            }
+            let mean = m1 / w
+            return (mean, (m2 / w - mean * mean).squareRoot())
+        }
+        for (b, correct) in [(6.0, true), (-6.0, false), (5.5, true)] {
+            let responses = Array(repeating: (parameters: ItemParameters(difficulty: b, discrimination: 4), correct: correct), count: 3)
+            let estimate = EAPEstimator().estimate(responses)
+            let truth = reference(responses)
+            print("3 answers \(correct ? "right" : "wrong") at b = \(b), a = 4: theta = \(estimate.theta) (reference \(truth.mean)), SE = \(estimate.standardError) (reference \(truth.sd))")
+            #expect(abs(estimate.theta - truth.mean) < 0.02)
+            #expect(abs(estimate.standardError - truth.sd) < 0.1 * truth.sd)
+        }
+    }
+
     @Test func longAllCorrectTestDoesNotUnderflow() {
         let responses = (0..<400).map { _ in (parameters: ItemParameters(difficulty: 0, discrimination: 4), correct: true) }
         let estimate = EAPEstimator().estimate(responses)
         #expect(estimate.theta.isFinite && estimate.standardError.isFinite)
         #expect(estimate.theta > 1.5)
+    }
+}
+
+@Suite struct CorrelatedEAPTests {
+    /// Two competences with correlation 0.6: the hierarchical computation equals the posterior means and SDs of
+    /// a brute-force bivariate normal prior on a 2-D grid; with no correlation it is the independent EAP.
+    @Test func matchesABruteForceBivariatePosterior() {
+        let rho = 0.6
+        let first: [(parameters: ItemParameters, correct: Bool)] = [
+            (ItemParameters(difficulty: -1, discrimination: 1.2), true),
+            (ItemParameters(difficulty: 0.5, discrimination: 0.9, guessing: 0.25), true),
+            (ItemParameters(difficulty: 1.5, discrimination: 1.5), false),
+        ]
+        let second: [(parameters: ItemParameters, correct: Bool)] = [(ItemParameters(difficulty: 0.2, discrimination: 1), false)]
+        let estimates = CorrelatedEAP(correlation: rho).estimates([first, second, []])
+        // Brute force over (theta1, theta2) with the bivariate normal density, then theta3 given theta1, theta2
+        // (its conditional mean and variance under the equicorrelated prior).
+        var w = 0.0, m1 = 0.0, s1 = 0.0, m2 = 0.0, s2 = 0.0, m3 = 0.0, s3 = 0.0
+        let step = 0.02
+        for i in 0...600 {
+            let x = -6 + step * Double(i)
+            var lx = 0.0
+            for r in first { lx += log(r.correct ? IRT.probability(theta: x, r.parameters) : 1 - IRT.probability(theta: x, r.parameters)) }
+            for j in 0...600 {
+                let y = -6 + step * Double(j)
+                var ly = 0.0
+                for r in second { ly += log(r.correct ? IRT.probability(theta: y, r.parameters) : 1 - IRT.probability(theta: y, r.parameters)) }
+                let prior = -0.5 * (x * x - 2 * rho * x * y + y * y) / (1 - rho * rho)
+                let weight = exp(prior + lx + ly)
+                // theta3 | theta1, theta2 under the 3-variate equicorrelated prior.
+                let mean3 = rho / (1 + rho) * (x + y)
+                let variance3 = 1 - 2 * rho * rho / (1 + rho)
+                w += weight
+                m1 += weight * x; s1 += weight * x * x
+                m2 += weight * y; s2 += weight * y * y
+                m3 += weight * mean3; s3 += weight * (variance3 + mean3 * mean3)
+            }
+        }
+        let reference = [(m1 / w, (s1 / w - (m1 / w) * (m1 / w)).squareRoot()), (m2 / w, (s2 / w - (m2 / w) * (m2 / w)).squareRoot()),
+                         (m3 / w, (s3 / w - (m3 / w) * (m3 / w)).squareRoot())]
+        for (estimate, truth) in zip(estimates, reference) {
+            print("correlated EAP \(estimate.theta) ± \(estimate.standardError), brute force \(truth.0) ± \(truth.1)")
+            #expect(abs(estimate.theta - truth.0) < 0.01)
+            #expect(abs(estimate.standardError - truth.1) < 0.01)
+        }
+        // The third competence has no answer but moves with the others: above 0 as they are on balance.
+        #expect(abs(estimates[2].theta) > 0.02)
+        // No correlation: the independent EAP.
+        let independent = CorrelatedEAP(correlation: 0).estimates([first, second])
+        #expect(independent[0] == EAPEstimator().estimate(first) && independent[1] == EAPEstimator().estimate(second))
+    }
+
+    @Test func aLevelIsDecidedWhenTheIntervalHoldsNoCut() {
+        let decision = LevelDecision(cutScores: IRT.defaultCutScores, maxLevel: 6, z: 1, minimumAnswers: 2)
+        // Cuts at -2.25, -1.35, -0.45, 0.45, 1.35, 2.25 (3.15 and 4.05 are above level 6).
+        #expect(decision.isDecided(AbilityEstimate(theta: 0, standardError: 0.3), answers: 2))
+        #expect(!decision.isDecided(AbilityEstimate(theta: 0, standardError: 0.3), answers: 1), "two answers at least")
+        #expect(!decision.isDecided(AbilityEstimate(theta: 0.3, standardError: 0.3), answers: 5), "0.45 inside")
+        #expect(decision.isDecided(AbilityEstimate(theta: 3.5, standardError: 0.9), answers: 3), "above the last reachable cut")
+        #expect(decision.isDecided(AbilityEstimate(theta: -3.5, standardError: 1), answers: 3), "below the first cut")
+    }
+
+    /// With tubes known, each tube of a competence is asked once before any is asked again, and a competence
+    /// whose level is decided leaves its place to the others.
+    @Test func tubesRotateAndDecidedCompetencesStop() {
+        var candidates: [IRTCandidate] = []
+        for tube in ["t1", "t2", "t3"] {
+            for index in 0..<6 {
+                candidates.append(IRTCandidate(itemID: "\(tube)-\(index)", competenceID: "c",
+                                               parameters: ItemParameters(difficulty: Double(index) - 2.5, discrimination: tube == "t1" ? 2 : 1),
+                                               tubeID: tube))
+            }
+        }
+        let engine = IRTEngine(candidates: candidates, targetStandardError: 0, maxLength: 6, topK: 1)
+        let responses = IRTEngineTests.simulate(engine, theta: 0, seed: 1)
+        let tubes = responses.map { String($0.itemID.prefix(2)) }
+        #expect(Set(tubes.prefix(3)) == ["t1", "t2", "t3"], "\(tubes)")
+        #expect(Set(tubes.suffix(3)) == ["t1", "t2", "t3"], "\(tubes)")
+
+        let decided = IRTEngine(candidates: IRTEngineTests.pool(competences: ["a", "b"], perCompetence: 30), targetStandardError: 0,
+                                maxLength: 60, decision: LevelDecision(cutScores: [0], maxLevel: 1, z: 1, minimumAnswers: 2))
+        let run = IRTEngineTests.simulate(decided, theta: 2.5, seed: 4)
+        #expect(run.count < 60, "both levels decided before the maximum length")
+        let estimates = decided.estimates(run)
+        #expect(estimates["a"]!.theta - estimates["a"]!.standardError > 0 && estimates["b"]!.theta - estimates["b"]!.standardError > 0)
     }
 }
 

@@ -143,7 +143,11 @@ import Testing
     @Test func settingsStoredBeforeTheFlagExistedStillRead() throws {
         let old = #"{"algorithm":"irt","frameworkID":"numerique","maxLength":40,"maxLevel":6,"targetStandardError":0.3}"#
         let settings = try JSONDecoder().decode(AssessmentSettings.self, from: Data(old.utf8))
-        #expect(settings == AssessmentSettings(frameworkID: "numerique", algorithm: .irt))
+        // Stored before the shorter positioning existed: the run goes on with the rule it began with.
+        #expect(settings == AssessmentSettings(frameworkID: "numerique", algorithm: .irt, shorterPositioning: false))
+        let current = AssessmentSettings(frameworkID: "numerique", algorithm: .irt)
+        #expect(current.shorterPositioning)
+        #expect(try JSONDecoder().decode(AssessmentSettings.self, from: JSONEncoder().encode(current)) == current)
         var flagged = settings
         flagged.accessibleOnly = true
         let again = try JSONDecoder().decode(AssessmentSettings.self, from: JSONEncoder().encode(flagged))

@@ -49,6 +49,8 @@ import Testing
         // The IRT mode now reads these parameters.
         let service = AssessmentService(store: store, catalog: catalog)
         let engine = try service.engine(AssessmentSettings(frameworkID: "essai", algorithm: .irt))
-        #expect(engine.parameters(of: "qA3") == hard)
+        var withGuessing = hard
+        withGuessing.guessing = 0.5  // two choices
+        #expect(engine.parameters(of: "qA3") == withGuessing)
     }
 }

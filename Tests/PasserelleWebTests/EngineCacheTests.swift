@@ -76,7 +76,10 @@ import Testing
         let service = AssessmentService(store: setup.store, catalog: setup.catalog)
         let settings = AssessmentSettings(frameworkID: "essai", algorithm: .irt)
         let before = try service.engine(settings)
-        #expect(before.parameters(of: "qA3") == IRT.defaultParameters(level: 3))
+        // Two-choice items: the chance of guessing, 1/2, is the lower asymptote whatever the source of a and b.
+        var expected = IRT.defaultParameters(level: 3)
+        expected.guessing = 0.5
+        #expect(before.parameters(of: "qA3") == expected)
         func calibrate(_ difficulty: Double) throws {
             try setup.store.saveItemParameters([Store.StoredItemParameters(
                 itemID: "qA3", difficulty: difficulty, discrimination: 1.3, answerCount: 50, model: "2pl", fit: nil)])
@@ -84,12 +87,12 @@ import Testing
         try calibrate(2.5)
         let calibrated = try service.engine(settings)
         #expect(calibrated !== before)
-        #expect(calibrated.parameters(of: "qA3") == ItemParameters(difficulty: 2.5, discrimination: 1.3))
+        #expect(calibrated.parameters(of: "qA3") == ItemParameters(difficulty: 2.5, discrimination: 1.3, guessing: 0.5))
         #expect(try service.engine(settings) === calibrated)
         try calibrate(-1)
         let again = try service.engine(settings)
         #expect(again !== calibrated)
-        #expect(again.parameters(of: "qA3") == ItemParameters(difficulty: -1, discrimination: 1.3))
+        #expect(again.parameters(of: "qA3") == ItemParameters(difficulty: -1, discrimination: 1.3, guessing: 0.5))
         #expect(service.engines.builds == 3)
     }
 
