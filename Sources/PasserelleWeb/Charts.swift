@@ -39,14 +39,15 @@ public enum Charts {
     /// One horizontal bar per row, its segments in the order of `categories` (a light to dark scale), each
     /// segment labelled with its category and count when it is wide enough; the row's total at its end.
     /// `unit` names what is counted (« apprenant »), `categories` are short names (« niv. 2 »).
+    /// `shades` fixes the scale the colours are drawn from (9 for levels 0 to 8, whatever levels are shown).
     public static func stackedBars(_ caption: Caption, rows: [StackedRow], categories: [String], unit: String,
-                                   empty: String) -> String {
+                                   empty: String, shades: Int? = nil) -> String {
         let rows = rows.filter { $0.counts.contains { $0 > 0 } }
         guard !rows.isEmpty, !categories.isEmpty else { return sentence(empty) }
         let id = identifier(caption.id)
         let plotLeft = 8.0, plotWidth = 600.0, barHeight = 26.0, lineHeight = 18.0
         let largest = max(1, rows.map { $0.counts.reduce(0) { $0 + max($1, 0) } }.max() ?? 1)
-        var body = legend(categories.enumerated().map { index, name in (name, "chart-seq-\(shade(index, of: categories.count))") },
+        var body = legend(categories.enumerated().map { index, name in (name, "chart-seq-\(shade(index, of: shades ?? categories.count))") },
                           y: 4, note: "Dans chaque barre : « \(categories[0]) : 3 » = 3 \(unit)s à ce niveau.")
         var y = 64.0
         for row in rows {
@@ -60,7 +61,7 @@ public enum Charts {
             let total = row.counts.reduce(0) { $0 + max($1, 0) }
             for (index, count) in row.counts.prefix(categories.count).enumerated() where count > 0 {
                 let width = Double(count) / Double(largest) * plotWidth
-                let shadeClass = "chart-seq-\(shade(index, of: categories.count))"
+                let shadeClass = "chart-seq-\(shade(index, of: shades ?? categories.count))"
                 body += rect(x: x, y: y, width: width, height: barHeight, class: "chart-segment \(shadeClass)")
                 let long = "\(categories[index]) : \(count)"
                 let short = "\(count)"
@@ -123,7 +124,7 @@ public enum Charts {
             if let mean = row.mean, mean.isFinite, row.note == nil {
                 let from = min(x(0), x(mean)), to = max(x(0), x(mean))
                 body += rect(x: from, y: y, width: max(to - from, 1), height: barHeight,
-                             class: mean < 0 ? "chart-bar chart-loss" : "chart-bar")
+                             class: mean < 0 ? "chart-gain chart-loss" : "chart-gain")
                 if let lower = row.lower, let upper = row.upper, lower.isFinite, upper.isFinite {
                     body += line(x1: x(lower), y1: middle, x2: x(upper), y2: middle, class: "chart-interval")
                     body += line(x1: x(lower), y1: middle - 7, x2: x(lower), y2: middle + 7, class: "chart-interval")
@@ -170,8 +171,9 @@ public enum Charts {
     /// the centre line, the upper half to the right, the middle value (odd scales) split across it; the
     /// share disagreeing written at the left, the share agreeing at the right. `values` names each value
     /// of the scale (« 1 » … « 8 », or « non », « oui »).
+    /// `sides` names the two directions above the centre line.
     public static func likert(_ caption: Caption, rows: [LikertRow], values: [String], lowLabel: String, highLabel: String,
-                              empty: String) -> String {
+                              empty: String, sides: (String, String) = ("← pas d'accord", "d'accord →")) -> String {
         let shown = rows.filter { $0.note != nil || $0.counts.contains { $0 > 0 } }
         guard !shown.isEmpty, values.count >= 2 else { return sentence(empty) }
         let id = identifier(caption.id)
@@ -185,15 +187,15 @@ public enum Charts {
         var body = ""
         let swatch = min(44.0, (plotWidth - 40) / Double(k))
         let legendLeft = centre - swatch * Double(k) / 2
-        body += text(lowLabel, x: legendLeft - 8, y: 24, class: "chart-label", anchor: "end")
+        if !lowLabel.isEmpty { body += text(lowLabel, x: legendLeft - 8, y: 24, class: "chart-label", anchor: "end") }
         for (index, value) in values.enumerated() {
             let left = legendLeft + Double(index) * swatch
             body += rect(x: left, y: 6, width: swatch, height: 26, class: "chart-segment \(classOf(index))")
             body += text(value, x: left + swatch / 2, y: 24, class: "chart-in \(classOf(index))-text", anchor: "middle")
         }
-        body += text(highLabel, x: legendLeft + swatch * Double(k) + 8, y: 24, class: "chart-label")
-        body += text("← pas d'accord", x: centre - 8, y: 54, class: "chart-tick", anchor: "end")
-        body += text("d'accord →", x: centre + 8, y: 54, class: "chart-tick")
+        if !highLabel.isEmpty { body += text(highLabel, x: legendLeft + swatch * Double(k) + 8, y: 24, class: "chart-label") }
+        body += text(sides.0, x: centre - 8, y: 54, class: "chart-tick", anchor: "end")
+        body += text(sides.1, x: centre + 8, y: 54, class: "chart-tick")
         var y = 62.0
         let top = y
         for row in shown {
@@ -244,7 +246,7 @@ public enum Charts {
             body += line(x1: x, y1: y, x2: x, y2: y + 5, class: "chart-axis")
             body += text(label, x: x, y: y + 20, class: "chart-tick", anchor: "middle")
         }
-        body += text("Part des réponses : pas d'accord à gauche, d'accord à droite", x: centre, y: y + 42,
+        body += text("Part des réponses", x: centre, y: y + 42,
                      class: "chart-axis-title", anchor: "middle")
         return svg(caption, id: id, width: 720, height: y + 52, body: body)
     }
@@ -325,12 +327,13 @@ public enum Charts {
     }
 
     /// The table behind a chart, closed under « Voir les chiffres » (a `<details>`: keyboard and screen
-    /// readers open it like a button; printing opens nothing, so the report prints its tables apart).
-    public static func numbers(_ table: Table, id: String) -> String {
+    /// readers open it like a button).
+    /// `open`: shown open (the printed report, where a closed table would not print).
+    public static func numbers(_ table: Table, id: String, open: Bool = false) -> String {
         let id = identifier(id)
         guard !table.rows.isEmpty else { return "" }
         let headers = table.columnsHTML ?? table.columns.map(escape)
-        var html = "<details class=\"chart-numbers\"><summary>Voir les chiffres</summary>"
+        var html = "<details class=\"chart-numbers\"\(open ? " open" : "")><summary>Voir les chiffres</summary>"
             + "<div class=\"table-wrap\" role=\"region\" aria-labelledby=\"\(id)-tableau\" tabindex=\"0\"><table>"
             + "<caption id=\"\(id)-tableau\">\(escape(table.caption))</caption><thead><tr>"
         html += headers.map { "<th scope=\"col\">\($0)</th>" }.joined() + "</tr></thead><tbody>"
@@ -427,7 +430,7 @@ public enum Charts {
     /// A generous estimate of a text's width in the charts' sans-serif font.
     static func textWidth(_ text: String, size: Double) -> Double { Double(text.count) * size * 0.6 }
 
-    /// One of five shades for category `index` of `count` (light to dark).
+    /// One of nine shades (0 to 8, light to dark) for category `index` of `count`.
     static func shade(_ index: Int, of count: Int) -> Int {
         count <= 1 ? 4 : Int((Double(index) / Double(count - 1) * 8).rounded())
     }

@@ -173,7 +173,9 @@ extension WebApp {
             row["groups"] = groups.map { name -> [String: Any] in
                 let inGroup = answers.filter { groupOf[$0.learner] == name }
                 let value = QuestionnaireStatistics.rows(questionnaire, answers: inGroup)[index].summary
-                let text = value.n == 0 ? "—" : statement.kind == .scale ? "\(format(value.mean, digits: 2)) (n = \(value.n))"
+                // A group of fewer than 5 answers shows no figure: it would be one or two people's answers.
+                let text = value.n == 0 ? "—" : !SmallGroups.isShown(value.n) ? SmallGroups.notice
+                    : statement.kind == .scale ? "\(format(value.mean, digits: 2)) (n = \(value.n))"
                     : "\(percent(value.shareAgreeing)) de oui (n = \(value.n))"
                 return ["value": text]
             }
@@ -189,6 +191,8 @@ extension WebApp {
             "rows": statementRows, "attributes": attributes.map { ["name": $0, "selected": $0 == group] },
             "hasAttributes": !attributes.isEmpty, "groups": groups.map { ["name": $0] }, "hasGroups": !groups.isEmpty,
             "group": group ?? "", "assignmentID": assignment.id,
+            "figures": WebApp.questionnaireFigures(questionnaire, answers: answers, id: "questionnaire"),
+            "smallGroups": SmallGroups.minimum,
         ]))
     }
 }

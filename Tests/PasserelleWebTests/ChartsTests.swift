@@ -128,12 +128,12 @@ import Testing
         // The zero line sits between the loss and the gain; the loss bar is left of it, the gain bar right.
         let zero = try #require(reading.all("line").first { $0.attributes["class"] == "chart-zero" })
         let zeroX = try #require(Double(zero.attributes["x1"] ?? ""))
-        let bars = reading.all("rect").filter { ($0.attributes["class"] ?? "").hasPrefix("chart-bar") }
+        let bars = reading.all("rect").filter { ($0.attributes["class"] ?? "").hasPrefix("chart-gain") }
         #expect(bars.count == 2)
         let gainBar = try #require(bars.first), lossBar = try #require(bars.last)
         #expect(abs((Double(gainBar.attributes["x"] ?? "") ?? 0) - zeroX) < 0.2)
         #expect(abs((Double(lossBar.attributes["x"] ?? "") ?? 0) + (Double(lossBar.attributes["width"] ?? "") ?? 0) - zeroX) < 0.2)
-        #expect(lossBar.attributes["class"] == "chart-bar chart-loss")
+        #expect(lossBar.attributes["class"] == "chart-gain chart-loss")
         // The interval: a line and two end marks per measured row.
         #expect(reading.all("line").filter { $0.attributes["class"] == "chart-interval" }.count == 6)
     }

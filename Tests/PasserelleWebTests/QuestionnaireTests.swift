@@ -70,8 +70,8 @@ import TestSupport
                              "\"Je suis à l'aise avec un ordinateur.\";\"échelle 1-8\";4;5,25;2,50;0,75",
                              "\"Avez-vous suivi une formation ?\";\"oui/non\";4;;;0,75"])
         let byStructure = try client.request("GET", statsPath + "?par=structure", headers: ["Cookie": staff])
-        // CCAS: 2 and 5 -> 3.5; Centre social: 6 and 8 -> 7.
-        #expect(byStructure.page.contains("3,50 (n = 2)") && byStructure.page.contains("7,00 (n = 2)"))
+        // CCAS: 2 and 5, Centre social: 6 and 8: groups of two are not given a figure (issue 14, SmallGroupTests).
+        #expect(byStructure.page.contains("moins de 5 réponses") && !byStructure.page.contains("3,50 (n = 2)"))
 
         // After the training: the same questionnaire again; its page shows the "before" mean beside it.
         let after = try client.request("POST", "/formateur/cohortes/\(cohort.id)/questionnaires", headers: staffForm,
