@@ -110,8 +110,14 @@ public enum Charts {
         let scale = Axis(low: min(0, values.min() ?? 0), high: max(0, values.max() ?? 0), minimumSpan: 8)
         let plotLeft = 8.0, plotWidth = 560.0, barHeight = 20.0, lineHeight = 18.0
         func x(_ value: Double) -> Double { plotLeft + scale.fraction(value) * plotWidth }
-        var body = ""
-        var y = 6.0
+        // A legend, so that a printed chart reads without its page: the bar, the interval.
+        var body = rect(x: plotLeft, y: 6, width: 34, height: 16, class: "chart-gain")
+        body += text("gain moyen (écrit au bout)", x: plotLeft + 42, y: 19, class: "chart-value")
+        body += line(x1: plotLeft + 250, y1: 14, x2: plotLeft + 300, y2: 14, class: "chart-interval")
+        body += line(x1: plotLeft + 250, y1: 7, x2: plotLeft + 250, y2: 21, class: "chart-interval")
+        body += line(x1: plotLeft + 300, y1: 7, x2: plotLeft + 300, y2: 21, class: "chart-interval")
+        body += text("intervalle de confiance à 95 %", x: plotLeft + 308, y: 19, class: "chart-value")
+        var y = 36.0
         var top: Double?
         for row in rows {
             for line in wrap(row.label, width: 88) {
@@ -135,7 +141,8 @@ public enum Charts {
             } else {
                 body += text(row.note ?? "pas de mesure", x: x(0) + 6, y: middle + 5, class: "chart-value chart-note")
             }
-            body += text("n = \(row.count)", x: plotLeft + plotWidth + 150, y: middle + 5, class: "chart-value", anchor: "end")
+            body += text("\(row.count) \(plural(unit == "pix" ? "apprenant" : unit, row.count))", x: plotLeft + plotWidth + 150, y: middle + 5,
+                         class: "chart-value", anchor: "end")
             y += barHeight + 12
         }
         let axisTop = top ?? 6
@@ -181,6 +188,7 @@ public enum Charts {
         let plotLeft = 60.0, plotWidth = 600.0, centre = plotLeft + plotWidth / 2, barHeight = 24.0, lineHeight = 18.0
         func classOf(_ index: Int) -> String {
             if index == neutral { return "chart-neutral" }
+            if half == 1 { return index == 0 ? "chart-low-2" : "chart-high-3" }  // yes or no: two shades far apart
             return index < half ? "chart-low-\(min(half - index, 4))" : "chart-high-\(min(index - (k - half) + 1, 4))"
         }
         // The legend: one swatch per value with the value written in it, the scale's two ends named.
@@ -197,7 +205,6 @@ public enum Charts {
         body += text(sides.0, x: centre - 8, y: 54, class: "chart-tick", anchor: "end")
         body += text(sides.1, x: centre + 8, y: 54, class: "chart-tick")
         var y = 62.0
-        let top = y
         for row in shown {
             for line in wrap(row.label, width: 88) {
                 y += lineHeight
@@ -206,6 +213,7 @@ public enum Charts {
             y += 2
             let total = row.counts.prefix(k).reduce(0) { $0 + max($1, 0) }
             if let note = row.note ?? (total == 0 ? "aucune réponse" : nil) {
+                body += line(x1: centre, y1: y - 3, x2: centre, y2: y + barHeight + 3, class: "chart-zero")
                 body += text(note, x: centre + 6, y: y + 17, class: "chart-value chart-note")
                 y += barHeight + 12
                 continue
@@ -229,7 +237,8 @@ public enum Charts {
             for segment in segments where segment.width > 0 {
                 body += rect(x: segment.x, y: y, width: segment.width, height: barHeight, class: "chart-segment \(classOf(segment.index))")
                 let share = "\(Int((Double(counts[segment.index]) / Double(total) * 100).rounded())) %"
-                if textWidth(share, size: 13) + 6 <= segment.width {
+                // With one value a side (yes or no), the shares at the ends say it all.
+                if half > 1, textWidth(share, size: 13) + 6 <= segment.width {
                     body += text(share, x: segment.x + segment.width / 2, y: y + 17,
                                  class: "chart-in \(classOf(segment.index))-text", anchor: "middle")
                 }
@@ -237,9 +246,10 @@ public enum Charts {
             let disagree = counts.prefix(half).reduce(0, +), agree = counts.suffix(half).reduce(0, +)
             body += text(percent(disagree, of: total), x: left - 6, y: y + 17, class: "chart-value chart-strong", anchor: "end")
             body += text(percent(agree, of: total), x: right + 6, y: y + 17, class: "chart-value chart-strong")
+            // The centre line crosses the bar only, not the statement written above it.
+            body += line(x1: centre, y1: y - 3, x2: centre, y2: y + barHeight + 3, class: "chart-zero")
             y += barHeight + 12
         }
-        body += line(x1: centre, y1: top, x2: centre, y2: y, class: "chart-zero")
         body += line(x1: plotLeft, y1: y, x2: plotLeft + plotWidth, y2: y, class: "chart-axis")
         for (value, label) in [(-100, "100 %"), (-50, "50 %"), (0, "0"), (50, "50 %"), (100, "100 %")] {
             let x = centre + Double(value) / 100 * plotWidth / 2
@@ -264,15 +274,17 @@ public enum Charts {
         }
     }
 
-    /// A step chart of a count that grows week after week, its value written at each step, the maximum
-    /// (what could be reached) drawn as a dashed line and named.
+    /// A step chart of a count that grows week after week, its value written at each step. The maximum (what
+    /// could be reached) is drawn as a dashed line and named when it is within three times the highest value;
+    /// further up it would flatten the steps, so it is only written.
     public static func steps(_ caption: Caption, points: [Point], maximum: Int, maximumLabel: String, axisTitle: String,
                              empty: String) -> String {
         guard !points.isEmpty, maximum > 0 else { return sentence(empty) }
         let id = identifier(caption.id)
         let plotLeft = 56.0, plotWidth = 600.0, plotTop = 30.0, plotHeight = 220.0
-        let top = max(maximum, points.map(\.value).max() ?? 0)
-        let scale = Axis(low: 0, high: Double(top), minimumSpan: 4)
+        let highest = max(points.map(\.value).max() ?? 0, 0)
+        let showsMaximum = maximum <= 3 * max(highest, 1)
+        let scale = Axis(low: 0, high: Double(showsMaximum ? max(maximum, highest) : highest), minimumSpan: 4)
         func y(_ value: Double) -> Double { plotTop + plotHeight - scale.fraction(value) * plotHeight }
         let step = plotWidth / Double(points.count)
         func x(_ index: Int) -> Double { plotLeft + Double(index) * step }
@@ -281,22 +293,24 @@ public enum Charts {
             body += line(x1: plotLeft, y1: y(tick), x2: plotLeft + plotWidth, y2: y(tick), class: tick == 0 ? "chart-axis" : "chart-grid")
             body += text(format(tick, digits: 0), x: plotLeft - 8, y: y(tick) + 5, class: "chart-tick", anchor: "end")
         }
-        body += line(x1: plotLeft, y1: y(Double(maximum)), x2: plotLeft + plotWidth, y2: y(Double(maximum)), class: "chart-target")
-        body += text(maximumLabel, x: plotLeft + plotWidth, y: y(Double(maximum)) - 6, class: "chart-value", anchor: "end")
-        var path = "M\(coordinate(x(0))) \(coordinate(y(0)))"
-        for (index, point) in points.enumerated() {
-            let value = Double(max(point.value, 0))
-            path += " L\(coordinate(x(index))) \(coordinate(y(value))) L\(coordinate(x(index) + step)) \(coordinate(y(value)))"
+        if showsMaximum {
+            body += line(x1: plotLeft, y1: y(Double(maximum)), x2: plotLeft + plotWidth, y2: y(Double(maximum)), class: "chart-target")
+            body += text(maximumLabel, x: plotLeft + plotWidth, y: y(Double(maximum)) - 6, class: "chart-value", anchor: "end")
+        } else {
+            body += text("Sur \(maximumLabel)", x: plotLeft + plotWidth, y: plotTop - 12, class: "chart-value", anchor: "end")
         }
-        body += "<path d=\"\(path) L\(coordinate(x(points.count))) \(coordinate(y(0))) Z\" class=\"chart-area\"/>"
-        let every = max(1, Int((Double(points.count) / 8).rounded(.up)))
+        var outline = "M\(coordinate(x(0))) \(coordinate(y(Double(max(points[0].value, 0)))))"
         for (index, point) in points.enumerated() {
             let value = Double(max(point.value, 0))
-            body += line(x1: x(index), y1: y(value), x2: x(index) + step, y2: y(value), class: "chart-step")
-            if index % every == 0 || index == points.count - 1 {
-                body += text("\(point.value)", x: x(index) + step / 2, y: y(value) - 6, class: "chart-value chart-strong", anchor: "middle")
-                body += text(point.label, x: x(index) + step / 2, y: plotTop + plotHeight + 20, class: "chart-tick", anchor: "middle")
-            }
+            outline += " V\(coordinate(y(value))) H\(coordinate(x(index) + step))"
+        }
+        body += "<path d=\"M\(coordinate(x(0))) \(coordinate(y(0))) " + outline.dropFirst() + " V\(coordinate(y(0))) Z\" class=\"chart-area\"/>"
+        body += "<path d=\"\(outline)\" class=\"chart-step\"/>"
+        let every = max(1, Int((Double(points.count) / 8).rounded(.up)))
+        for (index, point) in points.enumerated() where index % every == 0 || index == points.count - 1 {
+            let value = Double(max(point.value, 0))
+            body += text("\(point.value)", x: x(index) + step / 2, y: y(value) - 8, class: "chart-value chart-strong", anchor: "middle")
+            body += text(point.label, x: x(index) + step / 2, y: plotTop + plotHeight + 20, class: "chart-tick", anchor: "middle")
         }
         body += text(axisTitle, x: plotLeft + plotWidth / 2, y: plotTop + plotHeight + 44, class: "chart-axis-title", anchor: "middle")
         return svg(caption, id: id, width: 720, height: plotTop + plotHeight + 54, body: body)

@@ -40,8 +40,8 @@ extension WebApp {
         context["framework"] = framework.title
         context["beforeID"] = pair.before.id
         context["afterID"] = pair.after.id
-        context["beforeLabel"] = positioningLabel(pair.before)
-        context["afterLabel"] = positioningLabel(pair.after)
+        context["beforeLabel"] = positioningLabel(pair.before, withFramework: false)
+        context["afterLabel"] = positioningLabel(pair.after, withFramework: false)
         context["gains"] = WebApp.gainsFigure(gains, framework: framework, id: "gains")
         context["levels"] = WebApp.levelsFigure(levelCounts(try sharedResults(pair.after), framework: framework), id: "niveaux",
                                                 title: "Niveaux des apprenants au second positionnement, par compétence")
@@ -82,10 +82,17 @@ extension WebApp {
         return nil
     }
 
-    func positioningLabel(_ assignment: AssignmentRecord) -> String {
+    /// « Positionnement initial du 07/12/2026 à 09:15 — Compétences numériques »: what tells two positionings
+    /// apart comes first, so that a narrow list still shows it.
+    func positioningLabel(_ assignment: AssignmentRecord, withFramework: Bool = true) -> String {
         let chosen = try? JSONDecoder().decode(AssessmentAssignment.self, from: Data(assignment.settings.utf8))
-        return "\(catalog.framework(id: assignment.contentID)?.title ?? assignment.contentID) — "
-            + "\(chosen?.purposeLabel ?? "positionnement") du \(French.date(assignment.createdAt).prefix(10))"
+        let purpose = chosen?.purposeLabel ?? "positionnement"
+        let date = French.date(assignment.createdAt).split(separator: " ")
+        let when = date.count == 2 ? "du \(date[0]) à \(date[1])" : "du \(date.joined())"
+        let text = "\(purpose) \(when)"
+        guard withFramework else { return text }
+        return text.prefix(1).uppercased() + text.dropFirst()
+            + " — \(catalog.framework(id: assignment.contentID)?.title ?? assignment.contentID)"
     }
 
     /// The shared results of a positioning, by learner (unshared ones are never read).
@@ -257,8 +264,8 @@ extension WebApp {
             let gains = try cohortGains(pair.before, pair.after, framework)
             var section = WebApp.gainsFigure(gains, framework: framework, id: "gains-\(gainSections.count + 1)", open: true)
             section["framework"] = framework.title
-            section["beforeLabel"] = positioningLabel(pair.before)
-            section["afterLabel"] = positioningLabel(pair.after)
+            section["beforeLabel"] = positioningLabel(pair.before, withFramework: false)
+            section["afterLabel"] = positioningLabel(pair.after, withFramework: false)
             gainSections.append(section)
         }
         var levelSections: [[String: Any]] = []

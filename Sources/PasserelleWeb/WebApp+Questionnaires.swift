@@ -185,6 +185,8 @@ extension WebApp {
         return .html(templates.render("formateur-questionnaire", [
             "title": "\(questionnaire.title) — \(cohort.name)", "cohort": cohort.name, "questionnaire": questionnaire.title,
             "administration": WebApp.administrationLabel(settings?.administration ?? "unique"),
+            "administrationTitle": WebApp.administrationLabel(settings?.administration ?? "unique").prefix(1).uppercased()
+                + WebApp.administrationLabel(settings?.administration ?? "unique").dropFirst(),
             "otherAdministration": other.map { _ in WebApp.administrationLabel(settings?.administration == "avant" ? "apres" : "avant") } as Any,
             "hasOther": other != nil, "respondents": respondents, "learners": learners.count,
             "midpoint": format(Double(questionnaire.scale.min + questionnaire.scale.max) / 2),

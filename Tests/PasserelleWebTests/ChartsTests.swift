@@ -124,18 +124,20 @@ import Testing
         let texts = reading.texts
         #expect(texts.contains("+12,5") && texts.contains("−3,0"), "values written, signed, French decimals")
         #expect(texts.contains("moins de 5 réponses") && !texts.contains("+30,0"), "a small group's mean is not drawn")
-        #expect(texts.contains("n = 8") && texts.contains("Gain moyen en pix") && texts.contains("0"))
+        #expect(texts.contains("8 apprenants") && texts.contains("Gain moyen en pix") && texts.contains("0"))
         // The zero line sits between the loss and the gain; the loss bar is left of it, the gain bar right.
         let zero = try #require(reading.all("line").first { $0.attributes["class"] == "chart-zero" })
         let zeroX = try #require(Double(zero.attributes["x1"] ?? ""))
-        let bars = reading.all("rect").filter { ($0.attributes["class"] ?? "").hasPrefix("chart-gain") }
+        // The legend's sample bar first, then one bar per measured row.
+        let bars = Array(reading.all("rect").filter { ($0.attributes["class"] ?? "").hasPrefix("chart-gain") }.dropFirst())
         #expect(bars.count == 2)
+        #expect(reading.texts.contains("intervalle de confiance à 95 %"))
         let gainBar = try #require(bars.first), lossBar = try #require(bars.last)
         #expect(abs((Double(gainBar.attributes["x"] ?? "") ?? 0) - zeroX) < 0.2)
         #expect(abs((Double(lossBar.attributes["x"] ?? "") ?? 0) + (Double(lossBar.attributes["width"] ?? "") ?? 0) - zeroX) < 0.2)
         #expect(lossBar.attributes["class"] == "chart-gain chart-loss")
-        // The interval: a line and two end marks per measured row.
-        #expect(reading.all("line").filter { $0.attributes["class"] == "chart-interval" }.count == 6)
+        // The interval: a line and two end marks per measured row, and in the legend.
+        #expect(reading.all("line").filter { $0.attributes["class"] == "chart-interval" }.count == 3 + 6)
     }
 
     @Test func likertBarsDivergeAroundTheCentre() throws {
@@ -184,7 +186,19 @@ import Testing
         let (width, height) = try ChartsTests.checkAccessible(reading)
         ChartsTests.checkInside(reading, width: width, height: height)
         #expect(reading.texts.contains("50 modules attribués") && reading.texts.contains("57"), "the last value (above the maximum) is written")
-        #expect(reading.all("path").count == 1)
+        #expect(reading.all("path").count == 2, "the area and the step line")
+    }
+
+    @Test func aFarMaximumIsWrittenNotDrawn() throws {
+        // 3 modules done of 204: drawn to 204, the steps would be flat; the scale follows the values instead.
+        let svg = Charts.steps(ChartsTests.caption, points: [Charts.Point(label: "30/11", value: 0), Charts.Point(label: "07/12", value: 3)],
+                               maximum: 204, maximumLabel: "204 modules attribués en tout", axisTitle: "Semaine", empty: "Rien.")
+        let reading = try ChartsTests.read(svg)
+        let (width, height) = try ChartsTests.checkAccessible(reading)
+        ChartsTests.checkInside(reading, width: width, height: height)
+        #expect(reading.all("line").filter { $0.attributes["class"] == "chart-target" }.isEmpty)
+        #expect(reading.texts.contains("Sur 204 modules attribués en tout"))
+        #expect(reading.texts.contains("3") && reading.texts.contains("07/12"))
     }
 
     @Test func emptyDataGivesASentence() throws {
