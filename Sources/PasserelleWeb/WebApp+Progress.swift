@@ -22,8 +22,11 @@ extension WebApp {
         let pair = WebApp.comparedPositionings(assignments, before: chosenBefore, after: chosenAfter)
         var context: [String: Any] = [
             "title": "Progression — \(cohort.name)", "cohort": cohort.name, "cohortID": cohort.id,
-            "before": assignments.map { ["id": $0.id, "label": positioningLabel($0), "selected": $0.id == pair?.before.id] as [String: Any] },
-            "after": assignments.map { ["id": $0.id, "label": positioningLabel($0), "selected": $0.id == pair?.after.id] as [String: Any] },
+            // Without a pair to compare, the lists still start on two different positionings.
+            "before": assignments.map { ["id": $0.id, "label": positioningLabel($0),
+                                         "selected": $0.id == (pair?.before ?? assignments.first)?.id] as [String: Any] },
+            "after": assignments.map { ["id": $0.id, "label": positioningLabel($0),
+                                        "selected": $0.id == (pair?.after ?? assignments.last)?.id] as [String: Any] },
             "canCompare": assignments.count >= 2,
         ]
         guard let pair else {

@@ -148,4 +148,20 @@ import TestSupport
             #expect(!page.contains("<script>"))
         }
     }
+
+    @Test func oneOrUnrelatedPositioningsSayWhatToDo() throws {
+        let cohort = try Cohort()
+        defer { cohort.stop() }
+        let base = "/formateur/cohortes/\(cohort.cohortID)/progression"
+        let none = try cohort.client.request("GET", base, headers: ["Cookie": cohort.staff])
+        #expect(none.status == 200 && none.page.contains("ouvrez deux positionnements du même référentiel"))
+        let only = try cohort.positioning(.initial, levels: [0: 1])
+        let one = try cohort.client.request("GET", base, headers: ["Cookie": cohort.staff])
+        #expect(one.status == 200 && one.page.contains("ouvrez deux positionnements du même référentiel"))
+        #expect(!one.page.contains("<svg"))
+        // The same one chosen twice (by hand): said, not compared with itself.
+        let same = try cohort.client.request("GET", base + "?avant=\(only)&apres=\(only)", headers: ["Cookie": cohort.staff])
+        #expect(same.status == 400 && same.page.contains("Choisissez deux positionnements différents du même référentiel."))
+        #expect(!same.page.contains("<svg"))
+    }
 }

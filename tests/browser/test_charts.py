@@ -328,6 +328,8 @@ def test_the_trainer_reads_the_charts(demo, browser):
         sections.nth(index).screenshot(path=str(SCREENS / f"a4-05-rapport-imprime-partie-{index + 1}.png"))
     page.evaluate("document.documentElement.style.filter = 'grayscale(1)'")  # the DOM, not markup: the CSP allows it
     page.screenshot(path=str(SCREENS / "a4-06-rapport-gris.png"), full_page=True)
+    for index in range(sections.count()):
+        sections.nth(index).screenshot(path=str(SCREENS / f"a4-06-rapport-gris-partie-{index + 1}.png"))
 
     external = [url for url in requests if not url.startswith(demo.url)]
     assert external == []
