@@ -166,11 +166,15 @@ public enum Charts {
         public var label: String
         public var counts: [Int]
         public var note: String?
+        /// A short name written left of the bar (« avant », « après ») when one statement has several bars;
+        /// the rows after the first of a statement then have an empty `label`.
+        public var tag: String?
 
-        public init(label: String, counts: [Int], note: String? = nil) {
+        public init(label: String, counts: [Int], note: String? = nil, tag: String? = nil) {
             self.label = label
             self.counts = counts
             self.note = note
+            self.tag = tag
         }
     }
 
@@ -181,11 +185,14 @@ public enum Charts {
     /// `sides` names the two directions above the centre line.
     public static func likert(_ caption: Caption, rows: [LikertRow], values: [String], lowLabel: String, highLabel: String,
                               empty: String, sides: (String, String) = ("← pas d'accord", "d'accord →")) -> String {
-        let shown = rows.filter { $0.note != nil || $0.counts.contains { $0 > 0 } }
-        guard !shown.isEmpty, values.count >= 2 else { return sentence(empty) }
+        // A statement nobody answered is left out, unless it is one of a pair (« avant », « après »).
+        let shown = rows.filter { $0.note != nil || $0.tag != nil || $0.counts.contains { $0 > 0 } }
+        guard shown.contains(where: { $0.note != nil || $0.counts.contains { $0 > 0 } }), values.count >= 2 else { return sentence(empty) }
         let id = identifier(caption.id)
         let k = values.count, half = k / 2, neutral = k % 2 == 1 ? half : nil
-        let plotLeft = 60.0, plotWidth = 600.0, centre = plotLeft + plotWidth / 2, barHeight = 24.0, lineHeight = 18.0
+        let tagged = shown.contains { $0.tag != nil }
+        let plotLeft = tagged ? 112.0 : 60.0, plotWidth = tagged ? 556.0 : 600.0
+        let centre = plotLeft + plotWidth / 2, barHeight = 24.0, lineHeight = 18.0
         func classOf(_ index: Int) -> String {
             if index == neutral { return "chart-neutral" }
             if half == 1 { return index == 0 ? "chart-low-2" : "chart-high-3" }  // yes or no: two shades far apart
@@ -193,8 +200,8 @@ public enum Charts {
         }
         // The legend: one swatch per value with the value written in it, the scale's two ends named.
         var body = ""
-        let swatch = min(44.0, (plotWidth - 40) / Double(k))
-        let legendLeft = centre - swatch * Double(k) / 2
+        let swatch = min(44.0, 560 / Double(k))
+        let legendLeft = 360 - swatch * Double(k) / 2
         if !lowLabel.isEmpty { body += text(lowLabel, x: legendLeft - 8, y: 24, class: "chart-label", anchor: "end") }
         for (index, value) in values.enumerated() {
             let left = legendLeft + Double(index) * swatch
@@ -206,11 +213,15 @@ public enum Charts {
         body += text(sides.1, x: centre + 8, y: 54, class: "chart-tick")
         var y = 62.0
         for row in shown {
-            for line in wrap(row.label, width: 88) {
-                y += lineHeight
-                body += text(line, x: 8, y: y - 4, class: "chart-label")
+            if row.label.isEmpty && row.tag != nil { y -= 6 }  // the second bar of a pair sits closer to the first
+            if !row.label.isEmpty {
+                for line in wrap(row.label, width: 88) {
+                    y += lineHeight
+                    body += text(line, x: 8, y: y - 4, class: "chart-label")
+                }
             }
             y += 2
+            if let tag = row.tag { body += text(tag, x: 8, y: y + 17, class: "chart-value chart-strong") }
             let total = row.counts.prefix(k).reduce(0) { $0 + max($1, 0) }
             if let note = row.note ?? (total == 0 ? "aucune réponse" : nil) {
                 body += line(x1: centre, y1: y - 3, x2: centre, y2: y + barHeight + 3, class: "chart-zero")

@@ -235,6 +235,48 @@ extension WebApp {
         return result
     }
 
+    /// The same questionnaire before and after the training: two bars per scale statement, « avant » above
+    /// « après ». `hideSmall`: a bar of fewer than 5 answers is not drawn (the report).
+    static func questionnaireComparison(_ questionnaire: Questionnaire, before: [(learner: Int64, statement: String, value: Double)],
+                                        after: [(learner: Int64, statement: String, value: Double)], id: String,
+                                        hideSmall: Bool = false, open: Bool = false) -> [String: Any] {
+        let scale = Array(questionnaire.scale.min...max(questionnaire.scale.min, questionnaire.scale.max))
+        func counts(_ answers: [(learner: Int64, statement: String, value: Double)], _ statement: Questionnaire.Statement) -> [Int] {
+            let given = answers.filter { $0.statement == statement.id }.map { Int($0.value.rounded()) }
+            return scale.map { value in given.filter { $0 == value }.count }
+        }
+        var rows: [Charts.LikertRow] = [], tableRows: [[String]] = []
+        var shifts: [(text: String, shift: Double)] = []
+        for statement in questionnaire.statements where statement.kind == .scale {
+            let first = counts(before, statement), second = counts(after, statement)
+            let n1 = first.reduce(0, +), n2 = second.reduce(0, +)
+            guard n1 + n2 > 0 else { continue }
+            func note(_ n: Int) -> String? { n == 0 ? "aucune réponse" : hideSmall && !SmallGroups.isShown(n) ? SmallGroups.notice : nil }
+            rows.append(Charts.LikertRow(label: statement.text, counts: first, note: note(n1), tag: "avant"))
+            rows.append(Charts.LikertRow(label: "", counts: second, note: note(n2), tag: "après"))
+            for (moment, row, n) in [("avant", first, n1), ("après", second, n2)] {
+                tableRows.append(note(n) == nil ? [statement.text, moment] + row.map(String.init) + ["\(n)"]
+                                 : [statement.text, moment] + row.map { _ in "—" } + [note(n) ?? ""])
+            }
+            if note(n1) == nil, note(n2) == nil {
+                let half = scale.count / 2
+                let agree1 = Double(first.suffix(half).reduce(0, +)) / Double(n1), agree2 = Double(second.suffix(half).reduce(0, +)) / Double(n2)
+                shifts.append((statement.text, agree2 - agree1))
+            }
+        }
+        var description = "Pour chaque affirmation, la barre du haut donne les réponses avant la formation, celle du bas après."
+        if let most = shifts.max(by: { $0.shift < $1.shift }), most.shift > 0 {
+            description += " Plus forte hausse de la part d'accord : « \(most.text) » (\(Charts.signed(most.shift * 100, digits: 0)) points)."
+        }
+        let chart = Charts.likert(
+            Charts.Caption(id: id, title: "Degré d'accord avant et après la formation", description: description),
+            rows: rows, values: scale.map(String.init), lowLabel: questionnaire.scale.minLabel, highLabel: questionnaire.scale.maxLabel,
+            empty: "Pas encore de réponse à comparer.")
+        let table = Charts.Table(caption: "Nombre de réponses à chaque valeur, avant et après la formation",
+                                 columns: ["Affirmation", "Moment"] + scale.map(String.init) + ["N"], rows: tableRows)
+        return ["chart": chart, "numbers": Charts.numbers(table, id: id, open: open), "hasData": !rows.isEmpty]
+    }
+
     /// Modules completed week by week, and the table behind the chart.
     static func completionFigure(_ timeline: CompletionTimeline, id: String, open: Bool = false) -> [String: Any] {
         let last = timeline.weeks.last?.completed ?? 0
@@ -283,12 +325,22 @@ extension WebApp {
             levelSections.append(section)
         }
         var questionnaires: [[String: Any]] = []
-        for assignment in try store.assignments(cohortID: cohort.id, kind: .questionnaire) {
+        let questionnaireAssignments = try store.assignments(cohortID: cohort.id, kind: .questionnaire)
+        for assignment in questionnaireAssignments {
             guard let questionnaire = catalog.questionnaire(id: assignment.contentID) else { continue }
             let settings = try? JSONDecoder().decode(QuestionnaireSettings.self, from: Data(assignment.settings.utf8))
             let answers = try store.questionnaireAnswers(assignmentID: assignment.id)
             var section = WebApp.questionnaireFigures(questionnaire, answers: answers, id: "questionnaire-\(questionnaires.count + 1)",
                                                       hideSmall: true, open: true)
+            if settings?.administration == "apres",
+               let before = questionnaireAssignments.last(where: { candidate in
+                   candidate.contentID == assignment.contentID && candidate.id != assignment.id
+                       && (try? JSONDecoder().decode(QuestionnaireSettings.self, from: Data(candidate.settings.utf8)))?.administration == "avant"
+               }) {
+                section["comparison"] = WebApp.questionnaireComparison(
+                    questionnaire, before: try store.questionnaireAnswers(assignmentID: before.id), after: answers,
+                    id: "comparaison-\(questionnaires.count + 1)", hideSmall: true, open: true)
+            }
             section["title"] = "\(questionnaire.title) (\(WebApp.administrationLabel(settings?.administration ?? "unique")))"
             section["respondents"] = Set(answers.map(\.learner)).count
             questionnaires.append(section)

@@ -182,7 +182,15 @@ extension WebApp {
             return row
         }
         let respondents = Set(answers.map(\.learner)).count
-        return .html(templates.render("formateur-questionnaire", [
+        // Before and after the training side by side, when this one and the other are those two.
+        let administrations = [settings?.administration, other.flatMap {
+            (try? JSONDecoder().decode(QuestionnaireSettings.self, from: Data($0.settings.utf8)))?.administration
+        }]
+        let comparison: [String: Any]? = administrations == ["avant", "apres"]
+            ? WebApp.questionnaireComparison(questionnaire, before: answers, after: otherAnswers, id: "comparaison")
+            : administrations == ["apres", "avant"]
+            ? WebApp.questionnaireComparison(questionnaire, before: otherAnswers, after: answers, id: "comparaison") : nil
+        var context: [String: Any] = [
             "title": "\(questionnaire.title) — \(cohort.name)", "cohort": cohort.name, "questionnaire": questionnaire.title,
             "administration": WebApp.administrationLabel(settings?.administration ?? "unique"),
             "administrationTitle": WebApp.administrationLabel(settings?.administration ?? "unique").prefix(1).uppercased()
@@ -195,6 +203,8 @@ extension WebApp {
             "group": group ?? "", "assignmentID": assignment.id,
             "figures": WebApp.questionnaireFigures(questionnaire, answers: answers, id: "questionnaire"),
             "smallGroups": SmallGroups.minimum,
-        ]))
+        ]
+        if let comparison { context["comparison"] = comparison }
+        return .html(templates.render("formateur-questionnaire", context))
     }
 }

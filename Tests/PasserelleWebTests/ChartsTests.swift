@@ -168,6 +168,23 @@ import Testing
         #expect(abs(right / left - 7.0 / 3.0) < 0.02)
     }
 
+    @Test func beforeAndAfterBarsAreTaggedUnderOneStatement() throws {
+        let svg = Charts.likert(ChartsTests.caption, rows: [
+            Charts.LikertRow(label: "Je sais orienter les usagers.", counts: [2, 2, 1, 0], tag: "avant"),
+            Charts.LikertRow(label: "", counts: [0, 1, 2, 2], tag: "après"),
+            Charts.LikertRow(label: "Je montre les outils.", counts: [1, 0, 0, 0], note: "moins de 5 réponses", tag: "avant"),
+            Charts.LikertRow(label: "", counts: [0, 0, 0, 0], tag: "après"),
+        ], values: ["1", "2", "3", "4"], lowLabel: "Pas du tout d'accord", highLabel: "Tout à fait d'accord", empty: "Rien.")
+        let reading = try ChartsTests.read(svg)
+        let (width, height) = try ChartsTests.checkAccessible(reading)
+        ChartsTests.checkInside(reading, width: width, height: height)
+        let texts = reading.texts
+        #expect(texts.filter { $0 == "avant" }.count == 2 && texts.filter { $0 == "après" }.count == 2)
+        #expect(texts.filter { $0 == "Je sais orienter les usagers." }.count == 1, "the statement is written once for its two bars")
+        #expect(texts.contains("80 %") && texts.contains("20 %"), "before: 4 of 5 disagree; after: 4 of 5 agree")
+        #expect(texts.contains("moins de 5 réponses") && texts.contains("aucune réponse"))
+    }
+
     @Test func anOddScaleCentresItsNeutralValue() throws {
         let svg = Charts.likert(ChartsTests.caption, rows: [Charts.LikertRow(label: "A", counts: [1, 2, 1])],
                                 values: ["1", "2", "3"], lowLabel: "non", highLabel: "oui", empty: "Rien.")

@@ -154,7 +154,7 @@ def finish_module(demo, cookie, module_id):
     raise AssertionError(f"module {module_id} not complete: {progress}")
 
 
-def learners_make_results(demo, questionnaire):
+def learners_make_results(demo, questionnaire, after):
     cookies = {index: learner_cookie(demo, index) for index in range(len(demo.learners))}
     listing = call(demo, "GET", "/api/assessments", cookie=cookies[POSITIONED[0]])[1]["assessments"]
     initial, final = listing[0]["assignment"], listing[-1]["assignment"]
@@ -169,7 +169,18 @@ def learners_make_results(demo, questionnaire):
         list(pool.map(positioned, POSITIONED))
     # The questionnaire: every learner, answers spread over the 1-8 scale, some statements lower than others.
     statements = yaml.safe_load((ROOT / "Assessments" / "questionnaires" / "aisance-numerique.yaml").read_text(encoding="utf-8"))["statements"]
-    assignment = questionnaire.rstrip("/").split("/")[-1]
+    for moment, url in (("avant", questionnaire), ("apres", after)):
+        answer_questionnaire(demo, cookies, url, statements, better=2 if moment == "apres" else 0)
+    # The programme's first module, finished by three learners.
+    modules = call(demo, "GET", "/api/modules", cookie=cookies[0])[1]
+    first = modules["modules"][0]["id"]
+    for index in MODULE_DONE:
+        finish_module(demo, cookies[index], first)
+
+
+def answer_questionnaire(demo, cookies, url, statements, better):
+    """Every learner answers; `better` raises the answers on the 1-8 scale (after the training)."""
+    assignment = url.rstrip("/").split("/")[-1]
     for index, cookie in cookies.items():
         answers = {}
         for number, statement in enumerate(statements):
@@ -185,14 +196,9 @@ def learners_make_results(demo, questionnaire):
                     if draw < cumulative:
                         value = candidate
                         break
-                answers[f"reponse_{statement['id']}"] = str(value)
+                answers[f"reponse_{statement['id']}"] = str(min(8, value + better * (draw % 2)))
         status, _, _ = call(demo, "POST", f"/questionnaires/{assignment}", cookie=cookie, form=answers)
         assert status == 303, status
-    # The programme's first module, finished by three learners.
-    modules = call(demo, "GET", "/api/modules", cookie=cookies[0])[1]
-    first = modules["modules"][0]["id"]
-    for index in MODULE_DONE:
-        finish_module(demo, cookies[index], first)
 
 
 # The trainer, in the browser
@@ -261,14 +267,20 @@ def test_the_trainer_reads_the_charts(demo, browser):
         card.get_by_role("button", name="Ouvrir le positionnement").click()
     page.get_by_role("link", name="Revenir à mes cohortes").click()
     card = page.locator("section.card", has=page.locator("h3", has_text="Cohorte de démonstration"))
-    card.locator("summary", has_text="Proposer un questionnaire").click()
-    card.get_by_label("Moment").select_option("avant")
-    with page.expect_navigation():
-        card.get_by_role("button", name="Proposer le questionnaire").click()
-    questionnaire = page.url
-    assert "/formateur/questionnaires/" in questionnaire
+    urls = []
+    for moment in ("avant", "apres"):  # the same questionnaire before and after the training
+        card.locator("summary", has_text="Proposer un questionnaire").click()
+        card.get_by_label("Moment").select_option(moment)
+        with page.expect_navigation():
+            card.get_by_role("button", name="Proposer le questionnaire").click()
+        assert "/formateur/questionnaires/" in page.url
+        urls.append(page.url)
+        if moment == "avant":
+            page.get_by_role("link", name="Revenir à mes cohortes").click()
+            card = page.locator("section.card", has=page.locator("h3", has_text="Cohorte de démonstration"))
+    questionnaire, after = urls
 
-    learners_make_results(demo, questionnaire)
+    learners_make_results(demo, questionnaire, after)
 
     # The gains: the earliest initial against the latest final by default, never the same one twice.
     page.get_by_role("link", name="Revenir à mes cohortes").click()
@@ -298,6 +310,8 @@ def test_the_trainer_reads_the_charts(demo, browser):
     assert page.url == questionnaire
     check_charts(page, 2)
     assert page.locator("svg[aria-labelledby^=questionnaire-echelle] text", has_text="Tout à fait d'accord").count() == 1
+    comparison = page.locator("svg[aria-labelledby^=comparaison]")
+    assert comparison.locator("text", has_text="après").count() >= 12, "before and after, one pair of bars per statement"
     assert_accessible(page)
     open_numbers_by_keyboard(page)
     shoot(page, "02-questionnaire")
