@@ -81,6 +81,12 @@ import TestSupport
                                headers: form.merging(["Cookie": cookies[0]]) { a, _ in a }, body: Array("reponse_s1=7&reponse_o1=oui".utf8))
         let comparison = try client.request("GET", afterPath, headers: ["Cookie": staff])
         #expect(comparison.page.contains("Moyenne avant la formation"))
+        // The two administrations as paired diverging bars, instead of a chart of this one alone (issue 14).
+        #expect(comparison.page.contains("<h2 id=\"titre-comparaison\">Avant et après la formation</h2>"))
+        #expect(comparison.page.contains("aria-labelledby=\"comparaison-titre comparaison-desc\""))
+        #expect(!comparison.page.contains("questionnaire-echelle-titre"))
+        #expect(stats.page.contains("aria-labelledby=\"questionnaire-echelle-titre questionnaire-echelle-desc\""),
+                "alone, a questionnaire gets its own chart")
         #expect(comparison.page.contains("<td>1</td><td>7,00</td><td>—</td><td>100 %</td>\n    <td>5,25</td>"), "\(comparison.page.components(separatedBy: "<tbody>").last!.prefix(400))")
 
         // A learner of another cohort cannot open it.
