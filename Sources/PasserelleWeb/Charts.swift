@@ -370,6 +370,14 @@ public enum Charts {
         return html + "</tbody></table></div></details>"
     }
 
+    /// A chart in a box that scrolls sideways on a narrow screen (the chart keeps a readable size there),
+    /// reachable with Tab like the tables' boxes; a sentence (no chart) is left as it is.
+    public static func scrollable(_ chart: String, id: String) -> String {
+        guard chart.hasPrefix("<svg") else { return chart }
+        let id = identifier(id)
+        return "<div class=\"chart-scroll\" role=\"group\" aria-labelledby=\"\(id)-titre\" tabindex=\"0\">\(chart)</div>"
+    }
+
     // MARK: Pieces
 
     /// A sentence in place of a chart that would be empty.

@@ -159,7 +159,7 @@ extension WebApp {
                     "\(Int((gain.shareGainedALevel * 100).rounded())) %"]
         }).headers(html: ["Compétence", "Mesurés deux fois", "Une seule mesure", "Gain moyen (pix)", "IC 95 %", "d<sub>z</sub>",
                           "Ont gagné au moins un niveau"])
-        return ["chart": chart, "numbers": Charts.numbers(table, id: id, open: open), "hasData": !measured.isEmpty]
+        return ["chart": Charts.scrollable(chart, id: id), "numbers": Charts.numbers(table, id: id, open: open), "hasData": !measured.isEmpty]
     }
 
     /// Levels per competence as stacked bars, and the table behind them.
@@ -177,7 +177,7 @@ extension WebApp {
             shades: 9)
         let table = Charts.Table(caption: "Nombre d'apprenants à chaque niveau", columns: ["Compétence"] + (0...top).map { "Niveau \($0)" } + ["Total"],
                                  rows: measured.map { row in [row.label] + row.counts.prefix(top + 1).map(String.init) + ["\(row.counts.reduce(0, +))"] })
-        return ["chart": chart, "numbers": Charts.numbers(table, id: id, open: open), "hasData": !measured.isEmpty]
+        return ["chart": Charts.scrollable(chart, id: id), "numbers": Charts.numbers(table, id: id, open: open), "hasData": !measured.isEmpty]
     }
 
     /// A questionnaire's answers as diverging bars: the scale statements (1 to 8, say) and the yes/no ones,
@@ -218,7 +218,7 @@ extension WebApp {
                 hideSmall && !SmallGroups.isShown(row.n) ? [row.statement.text] + names.map { _ in "—" } + [SmallGroups.notice]
                     : [row.statement.text] + row.counts.map(String.init) + ["\(row.n)"]
             })
-            return ["chart": chart, "numbers": Charts.numbers(table, id: id + suffix, open: open), "hasData": !answered.isEmpty]
+            return ["chart": Charts.scrollable(chart, id: id + suffix), "numbers": Charts.numbers(table, id: id + suffix, open: open), "hasData": !answered.isEmpty]
         }
         let scaled = questionnaire.statements.filter { $0.kind == .scale }
         let yesNo = questionnaire.statements.filter { $0.kind == .yesNo }
@@ -274,7 +274,7 @@ extension WebApp {
             empty: "Pas encore de réponse à comparer.")
         let table = Charts.Table(caption: "Nombre de réponses à chaque valeur, avant et après la formation",
                                  columns: ["Affirmation", "Moment"] + scale.map(String.init) + ["N"], rows: tableRows)
-        return ["chart": chart, "numbers": Charts.numbers(table, id: id, open: open), "hasData": !rows.isEmpty]
+        return ["chart": Charts.scrollable(chart, id: id), "numbers": Charts.numbers(table, id: id, open: open), "hasData": !rows.isEmpty]
     }
 
     /// Modules completed week by week, and the table behind the chart.
@@ -290,7 +290,7 @@ extension WebApp {
         let table = Charts.Table(caption: "Modules terminés à la fin de chaque semaine (cumul)",
                                  columns: ["Semaine du", "Modules terminés", "Sur"],
                                  rows: timeline.assigned == 0 ? [] : timeline.weeks.map { [CompletionTimeline.label($0.start), "\($0.completed)", "\(timeline.assigned)"] })
-        return ["chart": chart, "numbers": Charts.numbers(table, id: id, open: open), "hasData": timeline.assigned > 0]
+        return ["chart": Charts.scrollable(chart, id: id), "numbers": Charts.numbers(table, id: id, open: open), "hasData": timeline.assigned > 0]
     }
 
     // MARK: Printable report for funders

@@ -250,6 +250,13 @@ import Testing
         #expect(Charts.numbers(Charts.Table(caption: "Vide", columns: ["A"], rows: []), id: "v") == "")
     }
 
+    @Test func aChartScrollsInAFocusableBoxASentenceDoesNot() {
+        let svg = Charts.steps(ChartsTests.caption, points: [Charts.Point(label: "a", value: 1)], maximum: 2, maximumLabel: "2",
+                               axisTitle: "", empty: "Rien.")
+        #expect(Charts.scrollable(svg, id: "essai") == "<div class=\"chart-scroll\" role=\"group\" aria-labelledby=\"essai-titre\" tabindex=\"0\">\(svg)</div>")
+        #expect(Charts.scrollable("<p class=\"chart-empty\">Rien.</p>", id: "essai") == "<p class=\"chart-empty\">Rien.</p>")
+    }
+
     @Test func numbersReadTheFrenchWay() {
         #expect(Charts.format(-0.04, digits: 1) == "0,0")
         #expect(Charts.signed(2.25, digits: 1) == "+2,3" || Charts.signed(2.25, digits: 1) == "+2,2")

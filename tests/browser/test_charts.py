@@ -22,7 +22,7 @@ from test_signin import assert_accessible
 
 ROOT = Path(__file__).resolve().parents[2]
 SCREENS = ROOT / ".build" / "screens" / "charts"
-SIZES = [(1280, 800), (1920, 1080)]
+SIZES = [(1280, 800), (1920, 1080), (360, 740)]
 POSITIONED = [4, 6, 7, 8, 9, 10, 11]   # learners who take both positionings (7: every competence has 5 pairs or more)
 MODULE_DONE = [0, 1, 4]                 # learners who finish the programme's first module
 
@@ -210,6 +210,10 @@ def shoot(page, name):
         page.set_viewport_size({"width": width, "height": height})
         page.screenshot(path=str(SCREENS / f"{width}-{name}.png"), full_page=True)
         assert page.evaluate("document.documentElement.scrollWidth") <= width, f"{name} is wider than {width} px"
+        if width < 600:  # on a phone a chart keeps a readable size and scrolls in its own box
+            sizes = page.eval_on_selector_all("main svg.chart-wide", "charts => charts.map(c => c.getBoundingClientRect().width)")
+            assert sizes and min(sizes) >= 600, sizes
+            page.locator("main .chart-scroll").first.screenshot(path=str(SCREENS / f"{width}-{name}-graphique-1.png"))
     page.set_viewport_size({"width": 1280, "height": 800})
     charts = page.locator("main svg[role=img]")
     for index in range(charts.count()):
