@@ -264,11 +264,13 @@ def test_the_trainer_reads_the_charts(demo, browser):
     card = page.locator("section.card", has=page.locator("h3", has_text="Cohorte de démonstration"))
 
     # The final positioning and a questionnaire, opened by clicking.
-    card.locator("summary", has_text="Ouvrir un positionnement").click()
-    card.get_by_label("Référentiel").select_option("numerique")
-    card.get_by_label("Objet").select_option("final")
+    card.get_by_role("link", name="Ouvrir un positionnement pour cette cohorte").click()
+    page.get_by_label("Compétences numériques (référentiel Pix)").check()
     with page.expect_navigation():
-        card.get_by_role("button", name="Ouvrir le positionnement").click()
+        page.get_by_role("button", name="Continuer").click()
+    page.get_by_label("Moment").select_option("final")
+    with page.expect_navigation():
+        page.get_by_role("button", name="Ouvrir le positionnement").click()
     page.get_by_role("link", name="Revenir à mes cohortes").click()
     card = page.locator("section.card", has=page.locator("h3", has_text="Cohorte de démonstration"))
     urls = []
