@@ -106,7 +106,8 @@ public enum Charts {
     public static func gains(_ caption: Caption, rows: [GainRow], unit: String, axisTitle: String, empty: String) -> String {
         guard !rows.isEmpty else { return sentence(empty) }
         let id = identifier(caption.id)
-        let values = rows.flatMap { row in [row.mean, row.lower, row.upper].compactMap { $0 }.filter(\.isFinite) }
+        // The axis follows the rows drawn only: a hidden row's figures must not show through its extent.
+        let values = rows.filter { $0.note == nil }.flatMap { row in [row.mean, row.lower, row.upper].compactMap { $0 }.filter(\.isFinite) }
         let scale = Axis(low: min(0, values.min() ?? 0), high: max(0, values.max() ?? 0), minimumSpan: 8)
         let plotLeft = 8.0, plotWidth = 560.0, barHeight = 20.0, lineHeight = 18.0
         func x(_ value: Double) -> Double { plotLeft + scale.fraction(value) * plotWidth }

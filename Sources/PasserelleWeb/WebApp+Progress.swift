@@ -130,8 +130,10 @@ extension WebApp {
         func name(_ gain: CompetenceGain) -> String { "\(gain.competenceID) \(framework.competence(id: gain.competenceID)?.title ?? "")" }
         let rows = measured.map { gain -> Charts.GainRow in
             let note = gain.pairs == 0 ? "aucun apprenant mesuré deux fois" : SmallGroups.isShown(gain.pairs) ? nil : SmallGroups.notice
+            // A hidden row carries no figure at all, so none can leak into the drawing.
+            guard note == nil else { return Charts.GainRow(label: name(gain), mean: nil, count: gain.pairs, note: note) }
             return Charts.GainRow(label: name(gain), mean: gain.pixGain.mean, lower: gain.pixGain.lower, upper: gain.pixGain.upper,
-                                  count: gain.pairs, note: note)
+                                  count: gain.pairs)
         }
         let shown = measured.filter { SmallGroups.isShown($0.pairs) }
         var summary: String
@@ -143,11 +145,16 @@ extension WebApp {
         }
         let hidden = measured.count - shown.count
         if hidden > 0 { summary += " \(hidden) compétence(s) sans chiffre : moins de \(SmallGroups.minimum) apprenants mesurés deux fois." }
-        let chart = Charts.gains(
-            Charts.Caption(id: id, title: "Gain moyen en pix par compétence entre les deux positionnements, avec l'intervalle de confiance à 95 %",
-                           description: summary),
-            rows: rows, unit: "pix", axisTitle: "Gain moyen en pix (second positionnement moins le premier)",
-            empty: "Pas encore de résultats partagés à comparer : les gains apparaîtront quand des apprenants auront partagé les deux positionnements.")
+        let most = measured.map(\.pairs).max() ?? 0
+        let chart = !measured.isEmpty && shown.isEmpty
+            // Nothing to draw: a sentence rather than an empty axis.
+            ? Charts.sentence("Aucune compétence n'a encore été mesurée deux fois chez au moins \(SmallGroups.minimum) apprenants "
+                + "(\(most) pour l'instant) : les gains seront chiffrés à partir de \(SmallGroups.minimum), pour que personne ne soit reconnu.")
+            : Charts.gains(
+                Charts.Caption(id: id, title: "Gain moyen en pix par compétence entre les deux positionnements, avec l'intervalle de confiance à 95 %",
+                               description: summary),
+                rows: rows, unit: "pix", axisTitle: "Gain moyen en pix (second positionnement moins le premier)",
+                empty: "Pas encore de résultats partagés à comparer : les gains apparaîtront quand des apprenants auront partagé les deux positionnements.")
         func cell(_ value: Double?, digits: Int = 1) -> String { value.map { Charts.signed($0, digits: digits) } ?? "—" }
         let table = Charts.Table(caption: "Gains par compétence", columns: [], rows: measured.map { gain in
             guard SmallGroups.isShown(gain.pairs) else {
@@ -159,7 +166,7 @@ extension WebApp {
                     "\(Int((gain.shareGainedALevel * 100).rounded())) %"]
         }).headers(html: ["Compétence", "Mesurés deux fois", "Une seule mesure", "Gain moyen (pix)", "IC 95 %", "d<sub>z</sub>",
                           "Ont gagné au moins un niveau"])
-        return ["chart": Charts.scrollable(chart, id: id), "numbers": Charts.numbers(table, id: id, open: open), "hasData": !measured.isEmpty]
+        return ["chart": Charts.scrollable(chart, id: id), "numbers": Charts.numbers(table, id: id, open: open), "hasData": !shown.isEmpty]
     }
 
     /// Levels per competence as stacked bars, and the table behind them.

@@ -114,7 +114,7 @@ import Testing
         let svg = Charts.gains(ChartsTests.caption, rows: [
             Charts.GainRow(label: "1.1 Compétence A", mean: 12.5, lower: 4, upper: 21, count: 8),
             Charts.GainRow(label: "1.2 Compétence B", mean: -3, lower: -9.5, upper: 3.5, count: 6),
-            Charts.GainRow(label: "1.3 Compétence C", mean: 30, count: 2, note: "moins de 5 réponses"),
+            Charts.GainRow(label: "1.3 Compétence C", mean: 300, count: 2, note: "moins de 5 réponses"),
         ], unit: "pix", axisTitle: "Gain moyen en pix", empty: "Rien.")
         let reading = try ChartsTests.read(svg)
         let (width, height) = try ChartsTests.checkAccessible(reading)
@@ -123,7 +123,9 @@ import Testing
         #expect(reading.all("desc").first?.text == "Une description & un résumé.")
         let texts = reading.texts
         #expect(texts.contains("+12,5") && texts.contains("−3,0"), "values written, signed, French decimals")
-        #expect(texts.contains("moins de 5 réponses") && !texts.contains("+30,0"), "a small group's mean is not drawn")
+        #expect(texts.contains("moins de 5 réponses") && !texts.contains("+300,0"), "a small group's mean is not drawn")
+        #expect(texts.contains("+30") && !texts.contains("+50") && !texts.contains("+300"),
+                "nor does it stretch the axis (which would give it away)")
         #expect(texts.contains("8 apprenants") && texts.contains("Gain moyen en pix") && texts.contains("0"))
         // The zero line sits between the loss and the gain; the loss bar is left of it, the gain bar right.
         let zero = try #require(reading.all("line").first { $0.attributes["class"] == "chart-zero" })
