@@ -145,3 +145,14 @@ public struct StatementSummary: Sendable, Equatable, Codable {
         shareAgreeing = values.isEmpty ? 0 : Double(values.filter { $0 > midpoint }.count) / Double(values.count)
     }
 }
+
+/// Privacy in statistics (issue 14): a breakdown never shows a group of fewer than `minimum` people. A
+/// mean of two answers is two people's answers; the trainer knows who is in each structure. Such a cell
+/// says `notice` instead of its figures, and a chart draws no bar for it.
+public enum SmallGroups {
+    public static let minimum = 5
+    public static let notice = "moins de 5 réponses"
+
+    /// Whether a group of `count` people may be shown.
+    public static func isShown(_ count: Int) -> Bool { count >= minimum }
+}

@@ -173,22 +173,38 @@ extension WebApp {
             row["groups"] = groups.map { name -> [String: Any] in
                 let inGroup = answers.filter { groupOf[$0.learner] == name }
                 let value = QuestionnaireStatistics.rows(questionnaire, answers: inGroup)[index].summary
-                let text = value.n == 0 ? "—" : statement.kind == .scale ? "\(format(value.mean, digits: 2)) (n = \(value.n))"
+                // A group of fewer than 5 answers shows no figure: it would be one or two people's answers.
+                let text = value.n == 0 ? "—" : !SmallGroups.isShown(value.n) ? SmallGroups.notice
+                    : statement.kind == .scale ? "\(format(value.mean, digits: 2)) (n = \(value.n))"
                     : "\(percent(value.shareAgreeing)) de oui (n = \(value.n))"
                 return ["value": text]
             }
             return row
         }
         let respondents = Set(answers.map(\.learner)).count
-        return .html(templates.render("formateur-questionnaire", [
+        // Before and after the training side by side, when this one and the other are those two.
+        let administrations = [settings?.administration, other.flatMap {
+            (try? JSONDecoder().decode(QuestionnaireSettings.self, from: Data($0.settings.utf8)))?.administration
+        }]
+        let comparison: [String: Any]? = administrations == ["avant", "apres"]
+            ? WebApp.questionnaireComparison(questionnaire, before: answers, after: otherAnswers, id: "comparaison")
+            : administrations == ["apres", "avant"]
+            ? WebApp.questionnaireComparison(questionnaire, before: otherAnswers, after: answers, id: "comparaison") : nil
+        var context: [String: Any] = [
             "title": "\(questionnaire.title) — \(cohort.name)", "cohort": cohort.name, "questionnaire": questionnaire.title,
             "administration": WebApp.administrationLabel(settings?.administration ?? "unique"),
+            "administrationTitle": WebApp.administrationLabel(settings?.administration ?? "unique").prefix(1).uppercased()
+                + WebApp.administrationLabel(settings?.administration ?? "unique").dropFirst(),
             "otherAdministration": other.map { _ in WebApp.administrationLabel(settings?.administration == "avant" ? "apres" : "avant") } as Any,
             "hasOther": other != nil, "respondents": respondents, "learners": learners.count,
             "midpoint": format(Double(questionnaire.scale.min + questionnaire.scale.max) / 2),
             "rows": statementRows, "attributes": attributes.map { ["name": $0, "selected": $0 == group] },
             "hasAttributes": !attributes.isEmpty, "groups": groups.map { ["name": $0] }, "hasGroups": !groups.isEmpty,
             "group": group ?? "", "assignmentID": assignment.id,
-        ]))
+            "figures": WebApp.questionnaireFigures(questionnaire, answers: answers, id: "questionnaire"),
+            "smallGroups": SmallGroups.minimum,
+        ]
+        if let comparison { context["comparison"] = comparison }
+        return .html(templates.render("formateur-questionnaire", context))
     }
 }

@@ -45,4 +45,11 @@ import Testing
         #expect(abs(summary.standardDeviation - 2.5) < 1e-12)
         #expect(summary.shareAgreeing == 0.75)
     }
+
+    @Test func groupsOfFewerThanFiveAreNeverShown() {
+        #expect(SmallGroups.minimum == 5)
+        #expect((0...4).allSatisfy { !SmallGroups.isShown($0) })
+        #expect(SmallGroups.isShown(5) && SmallGroups.isShown(40))
+        #expect(SmallGroups.notice == "moins de 5 réponses")
+    }
 }

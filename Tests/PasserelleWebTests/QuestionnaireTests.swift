@@ -70,8 +70,8 @@ import TestSupport
                              "\"Je suis à l'aise avec un ordinateur.\";\"échelle 1-8\";4;5,25;2,50;0,75",
                              "\"Avez-vous suivi une formation ?\";\"oui/non\";4;;;0,75"])
         let byStructure = try client.request("GET", statsPath + "?par=structure", headers: ["Cookie": staff])
-        // CCAS: 2 and 5 -> 3.5; Centre social: 6 and 8 -> 7.
-        #expect(byStructure.page.contains("3,50 (n = 2)") && byStructure.page.contains("7,00 (n = 2)"))
+        // CCAS: 2 and 5, Centre social: 6 and 8: groups of two are not given a figure (issue 14, SmallGroupTests).
+        #expect(byStructure.page.contains("moins de 5 réponses") && !byStructure.page.contains("3,50 (n = 2)"))
 
         // After the training: the same questionnaire again; its page shows the "before" mean beside it.
         let after = try client.request("POST", "/formateur/cohortes/\(cohort.id)/questionnaires", headers: staffForm,
@@ -81,6 +81,12 @@ import TestSupport
                                headers: form.merging(["Cookie": cookies[0]]) { a, _ in a }, body: Array("reponse_s1=7&reponse_o1=oui".utf8))
         let comparison = try client.request("GET", afterPath, headers: ["Cookie": staff])
         #expect(comparison.page.contains("Moyenne avant la formation"))
+        // The two administrations as paired diverging bars, instead of a chart of this one alone (issue 14).
+        #expect(comparison.page.contains("<h2 id=\"titre-comparaison\">Avant et après la formation</h2>"))
+        #expect(comparison.page.contains("aria-labelledby=\"comparaison-titre comparaison-desc\""))
+        #expect(!comparison.page.contains("questionnaire-echelle-titre"))
+        #expect(stats.page.contains("aria-labelledby=\"questionnaire-echelle-titre questionnaire-echelle-desc\""),
+                "alone, a questionnaire gets its own chart")
         #expect(comparison.page.contains("<td>1</td><td>7,00</td><td>—</td><td>100 %</td>\n    <td>5,25</td>"), "\(comparison.page.components(separatedBy: "<tbody>").last!.prefix(400))")
 
         // A learner of another cohort cannot open it.
