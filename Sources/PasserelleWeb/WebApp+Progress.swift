@@ -114,9 +114,10 @@ extension WebApp {
         framework.competences.map { competence in
             var counts = [Int](repeating: 0, count: 9)
             for result in results.values {
+                // « Non évalué » (no level) is not counted at level 0.
                 guard let measured = result.competences.first(where: { $0.competenceID == competence.id }),
-                      measured.answered > 0 || (measured.pix ?? 0) > 0 else { continue }
-                counts[min(max(measured.level, 0), 8)] += 1
+                      let level = measured.level, measured.answered > 0 || (measured.pix ?? 0) > 0 else { continue }
+                counts[min(max(level, 0), 8)] += 1
             }
             return ("\(competence.id) \(competence.title)", counts)
         }
