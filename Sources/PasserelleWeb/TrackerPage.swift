@@ -168,7 +168,10 @@ struct TrackerPage {
             "levelHeader": header(.level, "Niveau moyen"), "activityHeader": header(.activity, "Dernière activité"),
             "hasModuleCount": moduleCount > 0,
             "rows": rows, "levelLegend": TrackerPage.levelLegend,
-            "missed": report.missedItems.map { ["prompt": $0.prompt, "wrong": $0.wrong, "total": $0.total] },
+            "missed": report.missedItems.map {
+                ["prompt": $0.prompt,
+                 "count": "\(French.count($0.wrong, "erreur", "erreurs")) sur \(French.count($0.total, "réponse", "réponses"))"]
+            },
             "hasMissed": !report.missedItems.isEmpty,
             "distribution": report.distribution.map { ["label": $0.label, "counts": $0.counts.map { ["n": $0] }] },
         ]
