@@ -147,6 +147,9 @@ extension WebApp {
         return .redirect(to: back + "#relectures")
     }
 
+    /// Submitted works shown at once on the modules page, of those to review and of the others.
+    static let reviewsShown = 30
+
     /// `GET /formateur/cohortes/{cohort}/modules[?tri=…&page=…]`: the work to review first, then the learners x
     /// modules grid (one page of learners), then the forms to assign and to open a module.
     func trainerModulesPage(_ cohort: Cohort, request: HTTPRequest) throws -> HTTPResponse {
@@ -186,6 +189,14 @@ extension WebApp {
         let page = TrackerPage(cohortID: cohort.id, report: report, query: query, toReview: unreviewed.count,
                                path: WebApp.modulesPage(of: cohort))
         var context = page.context()
+        // A large cohort can send hundreds of texts: the oldest first, a few at a time (the next ones come up as
+        // these are commented), and only the latest of the others.
+        let shownUnreviewed = Array(unreviewed.reversed().prefix(WebApp.reviewsShown))
+        let shownOthers = Array(others.prefix(WebApp.reviewsShown))
+        if unreviewed.count > shownUnreviewed.count {
+            context["moreToReview"] = "Les \(shownUnreviewed.count) plus anciens des \(French.count(unreviewed.count, "", "")) travaux à relire "
+                + "sont affichés ; les suivants apparaîtront quand vous les aurez commentés."
+        }
         // Who has a locked module, and which modules are locked for someone: the « open a module » form.
         let lockedLearners = report.learners.filter { $0.modules.values.contains(ModuleState.locked.rawValue) }
         let lockedModules = report.modules.filter { $0.locked > 0 }
@@ -194,7 +205,9 @@ extension WebApp {
             "catalog": catalog.programmes.map { ["id": "parcours:\($0.id)", "title": "Parcours : \($0.title) (\($0.modules.count) modules)"] }
                 + catalog.modules.map { ["id": $0.id, "title": $0.title] },
             "hasToReview": !unreviewed.isEmpty, "toReviewLabel": "\(French.count(unreviewed.count, "travail", "travaux")) à relire",
-            "unreviewed": unreviewed, "reviewed": others, "hasReviewed": !others.isEmpty, "reviewedCount": others.count,
+            "unreviewed": shownUnreviewed, "reviewed": shownOthers, "hasReviewed": !others.isEmpty,
+            "reviewedCount": others.count > shownOthers.count ? "les \(shownOthers.count) plus récents sur \(French.count(others.count, "", ""))"
+                : "\(others.count)",
             "hasSubmissions": !(unreviewed.isEmpty && others.isEmpty),
             "hasLocked": !lockedModules.isEmpty,
             "lockedLearners": lockedLearners.sorted { TrackerQuery.nameKey($0) < TrackerQuery.nameKey($1) }

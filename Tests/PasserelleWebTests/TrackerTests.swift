@@ -172,6 +172,30 @@ import TestSupport
         #expect(modules.page.contains("Aucun module n'est encore attribué"))
     }
 
+    @Test func theModulesPageShowsTheOldestWorkToReviewFirstAFewAtATime() throws {
+        let running = try RunningDemo()
+        defer { running.stop() }
+        let staff = try trainer(running)
+        let client = try running.client()
+        let learners = try running.store.learners(cohortID: running.demo.cohort.id)
+        for n in 0..<35 {
+            try running.store.recordAttempt(learnerID: learners[n % learners.count].id, moduleID: "cultures-usages-numerique",
+                                            activitySetID: "cultures-3", activityID: "reflexion-representations",
+                                            answer: #"{"text":"Texte \#(n) ."}"#, result: "submitted", timeSpentMs: 1000)
+        }
+        let page = try client.request("GET", "/formateur/cohortes/\(running.demo.cohort.id)/modules", headers: staff).page
+        #expect(page.contains("<strong>35 travaux à relire</strong>"))
+        #expect(page.contains("Les 30 plus anciens des 35 travaux à relire sont affichés"))
+        #expect(page.contains("Texte 0 .") && page.contains("Texte 29 .") && !page.contains("Texte 30 ."))
+        #expect(page.components(separatedBy: "<textarea").count == 31)
+        // The work to review comes before the grid.
+        let review = try #require(page.range(of: "id=\"titre-relectures\""))
+        let grid = try #require(page.range(of: "id=\"titre-grille\""))
+        #expect(review.lowerBound < grid.lowerBound)
+        let tracker = try client.request("GET", "/formateur/cohortes/\(running.demo.cohort.id)/suivi", headers: staff).page
+        #expect(tracker.contains("35 travaux à relire</strong></a>"))
+    }
+
     // MARK: Templates that say nothing about what is not there
 
     @Test func theTrackerTemplatesRenderNothingForMissingValues() throws {
