@@ -15,13 +15,21 @@ struct TrackerPage {
     /// The address the sort and page links go to (the tracker, or the modules page for its grid).
     let path: String
 
+    let paging: Paging
+    /// The rows of the page shown, in the asked order (sorted once).
+    let shown: ArraySlice<CohortReport.LearnerRow>
+
+    init(cohortID: Int64, report: CohortReport, query: TrackerQuery, toReview: Int, path: String) {
+        self.cohortID = cohortID
+        self.report = report
+        self.query = query
+        self.toReview = toReview
+        self.path = path
+        paging = Paging(total: report.learners.count, page: query.page)
+        shown = TrackerQuery.ordered(report.learners, by: query.sort, descending: query.descending)[paging.range]
+    }
+
     static func trackerPath(_ cohortID: Int64) -> String { "/formateur/cohortes/\(cohortID)/suivi" }
-
-    var ordered: [CohortReport.LearnerRow] { TrackerQuery.ordered(report.learners, by: query.sort, descending: query.descending) }
-    var paging: Paging { Paging(total: report.learners.count, page: query.page) }
-
-    /// The rows of the page shown.
-    var shown: ArraySlice<CohortReport.LearnerRow> { ordered[paging.range] }
 
     func context() -> [String: Any] {
         var context: [String: Any] = [
