@@ -66,8 +66,11 @@ test-crash: build browser-deps
 test-fuzz: build browser-deps
 	FUZZ_RANDOM=300 PASSERELLE_BIN=$$($(SWIFT) build --show-bin-path)/passerelle $(VENV)/bin/python -m pytest -q tests/robustness/test_fuzz.py
 
+# make demo [PORT=8080] [HOST=127.0.0.1] [NEW_CODES=1]: HOST=0.0.0.0 lets a phone on the same network connect.
+PORT ?= 8080
+HOST ?= 127.0.0.1
 demo: build
-	$$($(SWIFT) build --show-bin-path)/passerelle demo --root .
+	$$($(SWIFT) build --show-bin-path)/passerelle demo --root . --port "$(PORT)" --host "$(HOST)" $(if $(NEW_CODES),--new-codes)
 
 clean:
 	rm -rf .build $(VENV) passerelle-demo.sqlite passerelle-demo.sqlite-wal passerelle-demo.sqlite-shm

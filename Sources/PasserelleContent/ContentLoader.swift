@@ -12,6 +12,10 @@ public struct ContentCatalog: Sendable {
     public var programmes: [Programme]
     /// Seed file name → how learners see it (« Curriculum/sources.yaml »).
     public var sourceLabels: [String: String] = [:]
+    /// Tube → the lesson to read again after missing one of its questions (« Curriculum/revisions.yaml »).
+    public var revisionLinks: [String: RevisionLink] = [:]
+    /// Tubes that no lesson teaches yet (`aucune` in « Curriculum/revisions.yaml »).
+    public var revisionGaps: Set<String> = []
 
     public init(frameworks: [Framework] = [], items: [Item] = [], modules: [Module] = [], questionnaires: [Questionnaire] = [],
                 programmes: [Programme] = []) {
@@ -253,6 +257,12 @@ public enum ContentLoader {
             }
         }
 
+        // Revisions: the lesson to read again after a missed question, per tube.
+        let revisionsFile = root.url.appendingPathComponent(Revisions.path)
+        if FileManager.default.fileExists(atPath: revisionsFile.path), let text = read(revisionsFile, Revisions.path, &diagnostics) {
+            diagnostics += Revisions.load(text, into: &catalog)
+        }
+
         let loadedFolders = folders.filter { folder in catalog.modules.contains { $0.id == folder.lastPathComponent } }
         let moduleFiles = Set(loadedFolders.flatMap { folder in
             ((try? FileManager.default.contentsOfDirectory(at: folder, includingPropertiesForKeys: nil)) ?? []).map(\.standardizedFileURL.path)
@@ -262,7 +272,7 @@ public enum ContentLoader {
         let checked = Set((files(in: frameworkFolder, extensions: ["yaml", "yml"])
             + files(in: itemFolder, extensions: ["yaml", "yml"])
             + files(in: questionnaireFolder, extensions: ["yaml", "yml"])).map(\.standardizedFileURL.path)).union(moduleFiles)
-            .union([programmesFile.standardizedFileURL.path, sourcesFile.standardizedFileURL.path,
+            .union([programmesFile.standardizedFileURL.path, sourcesFile.standardizedFileURL.path, revisionsFile.standardizedFileURL.path,
                     root.url.appendingPathComponent(RetiredNames.registerPath).standardizedFileURL.path])
         for folder in [root.assessments, root.curriculum] {
             for file in files(in: folder, extensions: ["yaml", "yml"]) where !checked.contains(file.standardizedFileURL.path) {

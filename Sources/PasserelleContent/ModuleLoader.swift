@@ -215,7 +215,7 @@ enum ModuleLoader {
                 withTemplate: "](/modules/\(moduleID)/lecons/$1$2)")
         }
         var lesson = lesson
-        lesson.html = Markdown.html(markdown)
+        (lesson.html, lesson.sections) = Markdown.withHeadingAnchors(Markdown.html(markdown))
         lesson.spokenText = Markdown.plainText(markdown)
         lesson.citedSources = SourceReferences.files(in: markdown)
         return lesson

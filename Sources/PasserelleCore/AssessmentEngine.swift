@@ -6,8 +6,8 @@ public enum AssessmentAlgorithm: String, Sendable, Hashable, Codable, CaseIterab
 
     public var label: String {
         switch self {
-        case .smartRandom: return "adaptatif (smart random)"
-        case .irt: return "adaptatif calibré (IRT)"
+        case .smartRandom: return "test adaptatif classique (comme Pix)"
+        case .irt: return "test court calibré"
         }
     }
 }

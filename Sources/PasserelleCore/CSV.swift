@@ -8,6 +8,11 @@ public struct CSVWriter: Sendable {
     public enum Cell: Sendable, Equatable {
         case text(String)
         case number(Double)
+        /// A fraction (0.06) written as a percentage that spreadsheets read as a number shown in percent:
+        /// `6%`, `12,5%` (`12.5%` with `,` between cells). LibreOffice and Excel both read `6%` as 0.06 with
+        /// a percent format; a bare 0,06 would show as 0,06, and 0,06 in a percent-formatted column as 6 %
+        /// only if someone formats it.
+        case percent(Double)
         case integer(Int)
         case empty
     }
@@ -37,6 +42,13 @@ public struct CSVWriter: Sendable {
             let text = String(format: "%.\(fractionDigits)f", value)
             // (Character work: Foundation's replacingOccurrences was a tenth of a large export.)
             return separator == ";" ? String(text.map { $0 == "." ? "," : $0 }) : text
+        case .percent(let fraction):
+            guard fraction.isFinite else { return "" }
+            var text = String(format: "%.2f", fraction * 100)
+            while text.hasSuffix("0") { text.removeLast() }
+            if text.hasSuffix(".") { text.removeLast() }
+            if text == "-0" { text = "0" }
+            return (separator == ";" ? String(text.map { $0 == "." ? "," : $0 }) : text) + "%"
         case .text(let value):
             var text = value
             if let first = text.unicodeScalars.first, "=+-@\t\r".unicodeScalars.contains(first) { text = "'" + text }

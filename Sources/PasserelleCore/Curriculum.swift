@@ -14,6 +14,32 @@ public enum Audience: String, Sendable, Codable, CaseIterable {
 }
 
 /// One lesson: a Markdown page with its front matter.
+/// A heading of a lesson, with the anchor it gets in the page (`#id`).
+public struct LessonSection: Sendable, Equatable {
+    public var id: String
+    public var title: String
+
+    public init(id: String, title: String) {
+        self.id = id
+        self.title = title
+    }
+
+    /// The anchor of a heading: lower case, accents dropped, anything but letters and digits as one « - ».
+    public static func anchor(_ title: String) -> String {
+        let folded = title.folding(options: [.caseInsensitive, .diacriticInsensitive], locale: Locale(identifier: "fr_FR")).lowercased()
+        var anchor = ""
+        for scalar in folded.unicodeScalars {
+            if scalar.isASCII, CharacterSet.alphanumerics.contains(scalar) {
+                anchor.unicodeScalars.append(scalar)
+            } else if !anchor.isEmpty, !anchor.hasSuffix("-") {
+                anchor += "-"
+            }
+        }
+        while anchor.hasSuffix("-") { anchor.removeLast() }
+        return anchor.isEmpty ? "section" : anchor
+    }
+}
+
 public struct Lesson: Sendable, Equatable, Identifiable {
     /// The file name without `.md`.
     public var id: String
@@ -29,6 +55,8 @@ public struct Lesson: Sendable, Equatable, Identifiable {
     public var spokenText: String
     /// The seed files the lesson cites, in order of first citation (shown to learners in plain words).
     public var citedSources: [String]
+    /// The lesson's sections (its `##` and `###` headings): the anchor each gets in the page, and its title.
+    public var sections: [LessonSection] = []
 
     public init(id: String, title: String, duration: Int, objectives: [String], markdown: String,
                 html: String = "", spokenText: String = "", citedSources: [String] = []) {

@@ -194,6 +194,15 @@ extension Store {
         }
     }
 
+    /// The learners of a cohort who have no access code yet (a code, once given, is only kept as a hash).
+    public func learnerIDsWithoutCode(cohortID: Int64) throws -> Set<Int64> {
+        try read { db in
+            Set(try Int64.fetchAll(db, sql: """
+                SELECT id FROM learners WHERE cohort_id = ? AND access_code_selector IS NULL
+                """, arguments: [cohortID]))
+        }
+    }
+
     static func learner(_ row: Row) -> Learner {
         let json: String = row["attributes"]
         let attributes = (try? JSONDecoder().decode([String: String].self, from: Data(json.utf8))) ?? [:]

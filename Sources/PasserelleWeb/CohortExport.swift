@@ -72,7 +72,15 @@ public struct CohortExport: Sendable {
             allAssignments += try store.assignments(cohortID: cohort.id, kind: .assessment)
         }
         let assignments = allAssignments
-        let attributeKeys = Array(Set(allLearners.flatMap(\.attributes.keys))).sorted()
+        var attributeKeys = Array(Set(allLearners.flatMap(\.attributes.keys))).sorted()
+        // Pseudonymised: an attribute value that fewer than `smallGroup` learners share would point at a person
+        // (the only learner of a structure): it becomes « Autre », and a column left without any shared value goes.
+        var attributesOf: [Int64: [String: String]] = Dictionary(allLearners.map { ($0.id, $0.attributes) }) { first, _ in first }
+        if pseudonymize {
+            let coarse = CohortExport.coarsened(allLearners.map { ($0.id, $0.attributes) }, keys: attributeKeys)
+            attributesOf = coarse.attributes
+            attributeKeys = coarse.keys
+        }
         var competenceColumns: [(framework: Framework, competence: Competence)] = []
         for frameworkID in Array(Set(assignments.map(\.contentID))).sorted() {
             guard let framework = catalog.framework(id: frameworkID) else { continue }
@@ -86,7 +94,8 @@ public struct CohortExport: Sendable {
             Column(title: "Prénom") { .text($0.firstName) },
             Column(title: "Identifiant externe") { .text($0.externalID) },
         ]
-        if pseudonymize { columns.remove(at: 3) }
+        // Pseudonymised: no first name, and no external id (it names the person in another file).
+        if pseudonymize { columns.removeAll { $0.title == "Prénom" || $0.title == "Identifiant externe" } }
         columns += attributeKeys.map { key in Column(title: key.capitalized) { .text($0.attributes[key] ?? "") } }
         columns += [
             Column(title: "Évaluation") { .text($0.assessment) },
@@ -94,15 +103,15 @@ public struct CohortExport: Sendable {
             Column(title: "Date de début") { .text($0.started) },
             Column(title: "Date de fin") { .text($0.completed) },
             Column(title: "Partage (O/N)") { .text($0.shared ? "O" : "N") },
-            Column(title: "% de progression") { .number($0.progress) },
-            Column(title: "% de maîtrise du profil") { row in row.mastery.map { .number($0) } ?? .empty },
+            Column(title: "% de progression") { .percent($0.progress) },
+            Column(title: "% de maîtrise du profil") { row in row.mastery.map { .percent($0) } ?? .empty },
         ]
         for (framework, competence) in competenceColumns {
             let key = "\(framework.id):\(competence.id)"
             let name = "\(competence.id) \(competence.title)"
             columns.append(Column(title: "\(name) — pix") { row in row.competences[key]?.pix.map { .integer($0) } ?? .empty })
             columns.append(Column(title: "\(name) — niveau") { row in row.competences[key].map { .integer($0.level) } ?? .empty })
-            columns.append(Column(title: "\(name) — % de maîtrise") { row in row.competences[key]?.mastery.map { .number($0) } ?? .empty })
+            columns.append(Column(title: "\(name) — % de maîtrise") { row in row.competences[key]?.mastery.map { .percent($0) } ?? .empty })
             columns.append(Column(title: "\(name) — acquis visés") { row in row.competences[key]?.targetedSkills.map { .integer($0) } ?? .empty })
             columns.append(Column(title: "\(name) — acquis maîtrisés") { row in row.competences[key]?.validatedSkills.map { .integer($0) } ?? .empty })
         }
@@ -119,7 +128,7 @@ public struct CohortExport: Sendable {
                 columns.append(Column(title: "\(name) — pix") { row in sum(row, \.pix).map { .integer($0) } ?? .empty })
                 columns.append(Column(title: "\(name) — % de maîtrise") { row in
                     guard let targeted = sum(row, \.targetedSkills), targeted > 0, let validated = sum(row, \.validatedSkills) else { return .empty }
-                    return .number(Double(validated) / Double(targeted))
+                    return .percent(Double(validated) / Double(targeted))
                 })
                 columns.append(Column(title: "\(name) — acquis visés") { row in sum(row, \.targetedSkills).map { .integer($0) } ?? .empty })
                 columns.append(Column(title: "\(name) — acquis maîtrisés") { row in sum(row, \.validatedSkills).map { .integer($0) } ?? .empty })
@@ -147,7 +156,7 @@ public struct CohortExport: Sendable {
                 let run = runs.first { $0.assignmentID == assignment.id }
                 let framework = catalog.framework(id: assignment.contentID)
                 var row = Row(organisation: organisation, cohort: cohort.name, lastName: name.0, firstName: name.1,
-                              externalID: learner.externalID ?? "", attributes: learner.attributes,
+                              externalID: pseudonymize ? "" : learner.externalID ?? "", attributes: attributesOf[learner.id] ?? [:],
                               assessment: framework?.title ?? assignment.contentID, purpose: chosen?.purposeLabel ?? "",
                               started: run.map { French.date($0.startedAt) } ?? "",
                               completed: run?.completedAt.map(French.date) ?? "",
@@ -168,7 +177,7 @@ public struct CohortExport: Sendable {
                     for column in columns {
                         switch column.value(row) {
                         case .text(let value): object[column.title] = value
-                        case .number(let value): object[column.title] = value
+                        case .number(let value), .percent(let value): object[column.title] = value
                         case .integer(let value): object[column.title] = value
                         case .empty: object[column.title] = NSNull()
                         }
@@ -181,6 +190,35 @@ public struct CohortExport: Sendable {
         }
         }
         if format == .json { try emit("]}") }
+    }
+
+    /// The smallest group an attribute value of a pseudonymised export may describe (as the statistics pages).
+    public static let smallGroup = 5
+    /// What a pseudonymised export says instead of a value shared by fewer than `smallGroup` learners.
+    public static let otherValue = "Autre (moins de 5 personnes)"
+
+    /// The attributes with every value that fewer than `smallGroup` learners share replaced by `otherValue`,
+    /// and the keys that still hold a value shared by `smallGroup` or more (the others are left out).
+    static func coarsened(_ learners: [(id: Int64, attributes: [String: String])], keys: [String])
+        -> (attributes: [Int64: [String: String]], keys: [String]) {
+        var kept: [String] = []
+        var result: [Int64: [String: String]] = [:]
+        for learner in learners { result[learner.id] = [:] }
+        for key in keys {
+            var counts: [String: Int] = [:]
+            for learner in learners {
+                let value = learner.attributes[key]?.trimmingCharacters(in: .whitespaces) ?? ""
+                if !value.isEmpty { counts[value, default: 0] += 1 }
+            }
+            guard counts.values.contains(where: { $0 >= smallGroup }) else { continue }
+            kept.append(key)
+            for learner in learners {
+                let value = learner.attributes[key]?.trimmingCharacters(in: .whitespaces) ?? ""
+                guard !value.isEmpty else { continue }
+                result[learner.id]?[key] = (counts[value] ?? 0) >= smallGroup ? value : otherValue
+            }
+        }
+        return (result, kept)
     }
 
     private func progress(of run: AssessmentRecord) throws -> Double {

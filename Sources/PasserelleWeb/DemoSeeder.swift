@@ -5,9 +5,11 @@ import PasserelleStore
 
 /// Creates, or takes up again, the demo organisation: one trainer and a cohort of twelve learners.
 ///
-/// Secrets are stored hashed, so they cannot be read back: each run gives the trainer a new password
-/// and every demo learner a new access code, and returns them to be printed. Work already recorded
-/// in the demo (attempts, assessments) is kept.
+/// Secrets are stored hashed, so they cannot be read back. With `renewSecrets` (the first start, or
+/// `passerelle demo --new-codes`) the trainer gets a new password and every learner a new access code, returned
+/// to be printed; otherwise everyone keeps theirs and only a learner without a code gets one. Work already
+/// recorded in the demo (attempts, assessments) is kept. With `sampleResults`, a new demo cohort also gets
+/// results to look at (`DemoSamples`).
 public enum DemoSeeder {
     public static let trainerUsername = "formatrice"
     public static let cohortName = "Cohorte de démonstration"
@@ -19,8 +21,11 @@ public enum DemoSeeder {
         public var cohort: Cohort
         public var trainerUsername: String
         public var trainerPassword: String
+        /// The codes given by this run: every learner's when secrets were renewed, else only new learners'.
         public var learners: [(name: String, code: AccessCode)]
         public var created: Bool
+        /// False when the trainer's password and the learners' codes were kept (`trainerPassword` is then empty).
+        public var renewed: Bool = true
     }
 
     /// Fictional learners of the demo cohort, with the attributes trainers group them by.
@@ -36,7 +41,8 @@ public enum DemoSeeder {
     /// The programme the demo cohort follows: its modules are assigned like a real organisation would.
     static let demoProgramme = "me-msn"
 
-    public static func seed(_ store: Store, catalog: ContentCatalog? = nil) throws -> Credentials {
+    public static func seed(_ store: Store, catalog: ContentCatalog? = nil, renewSecrets: Bool = true,
+                            sampleResults: Bool = false) throws -> Credentials {
         var created = false
         let organisation: Organisation
         if let existing = try store.demoOrganisation() {
@@ -46,7 +52,8 @@ public enum DemoSeeder {
             created = true
         }
 
-        let password = PasserelleWeb.Credentials.newPassword()
+        let renew = renewSecrets || created
+        var password = PasserelleWeb.Credentials.newPassword()
         let hash = try PasserelleWeb.Credentials.hashPassword(password)
         let trainer: StaffUser
         if let existing = try store.staffCredentials(username: trainerUsername) {
@@ -55,7 +62,7 @@ public enum DemoSeeder {
                     "le compte « \(trainerUsername) » appartient à une autre organisation que celle de démonstration")
             }
             trainer = existing.user
-            try store.setPasswordHash(userID: trainer.id, hash: hash)
+            if renew { try store.setPasswordHash(userID: trainer.id, hash: hash) } else { password = "" }
         } else {
             trainer = try store.createUser(organisationID: organisation.id, username: trainerUsername,
                                            displayName: "Claire Martin", role: .trainer, passwordHash: hash)
@@ -66,8 +73,12 @@ public enum DemoSeeder {
                                   year: Calendar(identifier: .gregorian).component(.year, from: Date()),
                                   description: "Cohorte fictive pour découvrir Passerelle.", ownerID: trainer.id)
 
-        if try store.assignments(cohortID: cohort.id, kind: .assessment).isEmpty {
-            let chosen = AssessmentAssignment(settings: AssessmentSettings(frameworkID: demoFramework), purpose: .initial)
+        let newCohort = try store.assignments(cohortID: cohort.id, kind: .assessment).isEmpty
+        if newCohort {
+            // With sample results, a positioning of a few competences, as a trainer would open for a public not
+            // at ease (a shorter test); without, every competence.
+            let chosen = AssessmentAssignment(settings: AssessmentSettings(
+                frameworkID: demoFramework, profile: sampleResults ? catalog.flatMap { DemoSamples.profile($0) } : nil), purpose: .initial)
             try store.createAssignment(
                 cohortID: cohort.id, kind: .assessment, contentID: demoFramework,
                 settings: String(decoding: try JSONEncoder.sorted.encode(chosen), as: UTF8.self), createdBy: trainer.id)
@@ -95,11 +106,15 @@ public enum DemoSeeder {
                 attributes: ["structure": person.structure], codeSelector: nil, codeHash: nil))
         }
         var learners: [(name: String, code: AccessCode)] = []
-        for learner in try store.learners(cohortID: cohort.id) {
+        let withoutCode = try store.learnerIDsWithoutCode(cohortID: cohort.id)
+        for learner in try store.learners(cohortID: cohort.id) where renew || withoutCode.contains(learner.id) {
             learners.append((learner.displayName, try giveNewCode(to: learner, in: store)))
         }
+        if sampleResults, newCohort, let catalog {
+            try DemoSamples(store: store, catalog: catalog, cohort: cohort, trainer: trainer).add()
+        }
         return Credentials(organisation: organisation, cohort: cohort, trainerUsername: trainer.username,
-                           trainerPassword: password, learners: learners, created: created)
+                           trainerPassword: password, learners: learners, created: created, renewed: renew)
     }
 
     /// Draws a new access code for a learner, drawing again on the rare clash of selectors.

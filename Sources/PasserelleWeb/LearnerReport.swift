@@ -8,6 +8,8 @@ import PasserelleStore
 public struct LearnerReport: Codable, Sendable {
     public struct Profile: Codable, Sendable {
         public var framework: String
+        /// « positionnement initial », « final » or « libre ».
+        public var purpose: String = ""
         public var started: String
         public var state: String
         /// The shared result; nil until the learner shares it.
@@ -33,7 +35,9 @@ public struct LearnerReport: Codable, Sendable {
         let cohort = try store.cohort(id: learner.cohortID)
         let service = ModuleService(store: store, catalog: catalog)
         let profiles = try store.assessments(learnerID: learner.id).map { run in
-            Profile(framework: catalog.framework(id: run.frameworkID)?.title ?? run.frameworkID, started: French.date(run.startedAt),
+            Profile(framework: catalog.framework(id: run.frameworkID)?.title ?? run.frameworkID,
+                    purpose: "positionnement " + (run.purpose == .initial ? "initial" : run.purpose == .final ? "final" : "libre"),
+                    started: French.date(run.startedAt),
                     state: run.state == .completed ? (run.sharedAt == nil ? "terminé, non partagé" : "partagé") : "en cours",
                     result: run.sharedResult.flatMap { try? JSONDecoder().decode(AssessmentResult.self, from: Data($0.utf8)) })
         }
@@ -48,7 +52,9 @@ public struct LearnerReport: Codable, Sendable {
             let given = try store.questionnaireAnswers(assignmentID: assignment.id).filter { $0.learner == learner.id }
             for statement in questionnaire.statements {
                 guard let value = given.first(where: { $0.statement == statement.id })?.value else { continue }
-                answers.append(Answer(questionnaire: questionnaire.title, statement: statement.text,
+                let administration = (try? JSONDecoder().decode(WebApp.QuestionnaireSettings.self, from: Data(assignment.settings.utf8)))?
+                    .administration ?? "unique"
+                answers.append(Answer(questionnaire: "\(questionnaire.title) (\(WebApp.administrationLabel(administration)))", statement: statement.text,
                                       value: statement.kind == .yesNo ? (value == 1 ? "oui" : "non") : String(Int(value))))
             }
         }

@@ -189,7 +189,10 @@ extension WebApp {
             app.runPage(context) { record in try app.answerFromForm(context.request, record) }
         },
         Route("GET", "/positionnement/{run:int}/resultat", .learner) { app, context in
-            app.runPage(context) { record in try app.resultPage(record) }
+            app.runPage(context) { record in
+                guard let learner = context.learner else { throw AssessmentService.Failure.notFound }
+                return try app.resultPage(record, learner: learner)
+            }
         },
         Route("POST", "/positionnement/{run:int}/partager", .learner) { app, context in
             app.runPage(context) { record in
@@ -279,16 +282,19 @@ extension WebApp {
         Route("GET", "/formateur/cohortes/{cohort:int}/progression.csv", .staff) { app, context in
             app.cohortAction(context) { _, cohort in try app.gainsCSV(cohort, request: context.request) }
         },
+        Route("GET", "/formateur/cohortes/{cohort:int}/positionnements", .staff) { app, context in
+            app.cohortAction(context) { _, cohort in try app.assessmentFormPage(context.request, cohort) }
+        },
         Route("POST", "/formateur/cohortes/{cohort:int}/positionnements", .staff) { app, context in
-            app.failurePage(context.request) {
-                guard let user = context.staff, let id = context.integer("cohort") else { throw AssessmentService.Failure.notFound }
-                return try app.openAssessment(context.request, cohortID: id, user: user)
-            }
+            app.cohortAction(context) { user, cohort in try app.openAssessment(context.request, user, cohort) }
+        },
+        Route("GET", "/formateur/cohortes/{cohort:int}/positionnements/apercu", .staff) { app, context in
+            app.cohortAction(context) { _, cohort in try app.assessmentPreview(context.request, cohort) }
         },
         Route("GET", "/formateur/positionnements/{assignment:int}", .staff) { app, context in
             app.failurePage(context.request) {
                 guard let user = context.staff, let id = context.integer("assignment") else { throw AssessmentService.Failure.notFound }
-                return try app.trainerAssessmentPage(assignmentID: id, user: user)
+                return try app.trainerAssessmentPage(assignmentID: id, user: user, opened: context.request.queryValue("ouvert") == "1")
             }
         },
         Route("POST", "/formateur/cohortes/{cohort:int}/questionnaires", .staff) { app, context in

@@ -182,9 +182,27 @@ extension WebApp {
         return .redirect(to: "/positionnement/\(record.id)")
     }
 
-    func resultPage(_ record: AssessmentRecord) throws -> HTTPResponse {
+    /// Where to read again after missing a question of `skillID`: the lesson of its tube
+    /// (`Curriculum/revisions.yaml`), as a link when the learner may open that module, else named.
+    func revision(forSkill skillID: String, frameworkID: String, openModules: Set<String>) -> [String: Any]? {
+        guard let framework = catalog.framework(id: frameworkID),
+              let tube = framework.competences.flatMap(\.tubes).first(where: { $0.skills.contains { $0.id == skillID } }),
+              let link = catalog.revisionLinks[tube.id], let module = catalog.module(id: link.moduleID),
+              let lesson = module.lessons.first(where: { $0.id == link.lessonID }) else { return nil }
+        let section = link.sectionID.flatMap { id in lesson.sections.first { $0.id == id }?.title }
+        let title = section.map { "« \($0) », dans la leçon « \(lesson.title) »" } ?? "la leçon « \(lesson.title) »"
+        var entry: [String: Any] = ["title": title, "module": module.title]
+        if openModules.contains(module.id) { entry["href"] = link.path }
+        return entry
+    }
+
+    func resultPage(_ record: AssessmentRecord, learner: Learner) throws -> HTTPResponse {
         guard record.state == .completed else { return .redirect(to: "/positionnement/\(record.id)") }
         let (result, missed) = try assessments.result(record)
+        let service = modulesService
+        let openModules = Set(try service.modules(for: learner).filter { entry in
+            (try? service.progress(learner, entry.module).state) != .locked
+        }.map(\.module.id))
         let rows: [[String: Any]] = result.competences.map { competence in
             var row: [String: Any] = ["id": competence.competenceID, "title": competence.title,
                                       "level": competence.level, "answered": competence.answered]
@@ -200,11 +218,14 @@ extension WebApp {
         var groups: [(id: String, title: String, items: [[String: Any]])] = []
         for entry in missed {
             let competence = competenceOf[entry.item.skillID] ?? ("", "Autres questions")
-            let row: [String: Any] = [
+            var row: [String: Any] = [
                 "prompt": entry.promptHTML, "feedback": entry.feedbackHTML,
                 "yours": AnswerExplanation.yours(entry.item, storedAnswer: stored[entry.item.id] ?? "{}"),
                 "right": AnswerExplanation.right(entry.item),
             ]
+            if let revision = revision(forSkill: entry.item.skillID, frameworkID: record.frameworkID, openModules: openModules) {
+                row["revision"] = revision
+            }
             if let index = groups.firstIndex(where: { $0.id == competence.id }) { groups[index].items.append(row) } else {
                 groups.append((competence.id, competence.title, [row]))
             }
@@ -231,54 +252,8 @@ extension WebApp {
         return cohort
     }
 
-    /// Opens an assessment for a whole cohort.
-    func openAssessment(_ request: HTTPRequest, cohortID: Int64, user: StaffUser) throws -> HTTPResponse {
-        let cohort = try visibleCohort(cohortID, to: user)
-        let frameworkID = request.formValue("referentiel") ?? ""
-        guard catalog.framework(id: frameworkID) != nil else {
-            throw AssessmentService.Failure.invalidAnswer("référentiel inconnu « \(frameworkID) »")
-        }
-        guard let algorithm = AssessmentAlgorithm(rawValue: request.formValue("algorithme") ?? "") else {
-            throw AssessmentService.Failure.invalidAnswer("choisissez un mode d'évaluation")
-        }
-        guard let maxLevel = Int(request.formValue("niveau_max") ?? ""), (1...8).contains(maxLevel) else {
-            throw AssessmentService.Failure.invalidAnswer("le niveau maximal va de 1 à 8")
-        }
-        let purpose = AssessmentRecord.Purpose(rawValue: request.formValue("objet") ?? "") ?? .free
-        // Target profile: the tubes of the chosen competences, capped at the maximum level; none when the
-        // trainer keeps every competence.
-        let framework = catalog.framework(id: frameworkID)!
-        let chosenCompetences = Set(request.formFields().filter { $0.name == "competences" }.map(\.value))
-            .intersection(framework.competences.map(\.id))
-        var profile: TargetProfile?
-        if !chosenCompetences.isEmpty && chosenCompetences.count < framework.competences.count {
-            var tubes: [String: Int] = [:]
-            for competence in framework.competences where chosenCompetences.contains(competence.id) {
-                for tube in competence.tubes { tubes[tube.id] = maxLevel }
-            }
-            profile = TargetProfile(tubes: tubes)
-        }
-        let chosen = AssessmentAssignment(
-            settings: AssessmentSettings(frameworkID: frameworkID, algorithm: algorithm, profile: profile, maxLevel: maxLevel),
-            purpose: purpose)
-        guard let due = WebApp.dueDate(request.formValue("echeance")) else {
-            throw AssessmentService.Failure.invalidAnswer("la date d'échéance s'écrit jour/mois/année, par exemple 31/12/2026")
-        }
-        guard let target = try assignmentTarget(request, cohort) else {
-            throw AssessmentService.Failure.invalidAnswer("ce groupe ou cet apprenant n'est pas dans la cohorte")
-        }
-        let id = try store.createAssignment(
-            cohortID: target.learnerID == nil ? cohort.id : nil, learnerID: target.learnerID, group: target.group,
-            kind: .assessment, contentID: frameworkID,
-            settings: String(decoding: try JSONEncoder.sorted.encode(chosen), as: UTF8.self),
-            dueDate: due, createdBy: user.id)
-        try store.audit(AuditEntry(action: "assessment-open", actorUserID: user.id, targetType: "assignment",
-                                   targetID: String(id)))
-        return .redirect(to: "/formateur/positionnements/\(id)")
-    }
-
     /// Progress of every learner; results only once shared.
-    func trainerAssessmentPage(assignmentID: Int64, user: StaffUser) throws -> HTTPResponse {
+    func trainerAssessmentPage(assignmentID: Int64, user: StaffUser, opened: Bool = false) throws -> HTTPResponse {
         guard let assignment = try store.assignment(id: assignmentID), assignment.kind == .assessment,
               let cohortID = assignment.cohortID else { throw AssessmentService.Failure.notFound }
         let cohort = try visibleCohort(cohortID, to: user)
@@ -286,16 +261,24 @@ extension WebApp {
         let framework = catalog.framework(id: assignment.contentID)
         let rows: [[String: Any]] = try store.learners(cohortID: cohort.id).map { learner in
             let run = runs.first { $0.learnerID == learner.id }
-            var row: [String: Any] = ["name": learner.displayName]
-            switch run?.state {
-            case nil: row["state"] = "Pas commencé"
-            case .started?: row["state"] = "En cours (\(try store.answers(assessmentID: run!.id).count) réponses)"
-            default: row["state"] = run!.sharedAt == nil ? "Terminé, non partagé" : "Terminé et partagé"
+            var row: [String: Any] = ["name": learner.displayName, "link": "/formateur/apprenants/\(learner.id)"]
+            if let run {
+                switch run.state {
+                case .started:
+                    let answered = try store.answers(assessmentID: run.id).count
+                    row["state"] = answered == 1 ? "En cours (1 réponse)" : "En cours (\(answered) réponses)"
+                case .completed, .abandoned:
+                    row["state"] = run.sharedAt == nil ? "Terminé, non partagé" : "Terminé et partagé"
+                }
+            } else {
+                row["state"] = "Pas commencé"
             }
             if let shared = run?.sharedResult,
                let result = try? JSONDecoder().decode(AssessmentResult.self, from: Data(shared.utf8)) {
-                row["levels"] = result.competences.filter { $0.answered > 0 }
-                    .map { "\($0.competenceID) : niveau \($0.level)" }.joined(separator: " · ")
+                let levels = result.competences.filter { $0.answered > 0 }.map { "\($0.competenceID) : niveau \($0.level)" }
+                if !levels.isEmpty { row["levels"] = levels.joined(separator: " · ") }
+            } else if run?.state == .completed {
+                row["notShared"] = true
             }
             return row
         }
@@ -304,12 +287,18 @@ extension WebApp {
             (framework?.competences ?? []).filter { competence in competence.tubes.contains { profile.tubes[$0.id] != nil } }
                 .map { "\($0.id) \($0.title)" }.joined(separator: ", ")
         }
-        return .html(templates.render("formateur-positionnement", [
-            "title": "Suivi du positionnement", "cohort": cohort.name, "framework": framework?.title ?? assignment.contentID,
-            "profile": targeted ?? "toutes les compétences",
-            "purpose": chosen?.purposeLabel ?? "", "algorithm": chosen?.settings.algorithm.label ?? "",
-            "rows": rows,
-        ]))
+        var context: [String: Any] = [
+            "title": "Suivi du positionnement", "cohort": cohort.name, "cohortID": cohort.id,
+            "framework": framework?.title ?? assignment.contentID,
+            "profile": targeted.flatMap { $0.isEmpty ? nil : $0 } ?? "toutes les compétences",
+            "purpose": (chosen?.purposeLabel ?? "positionnement").prefix(1).uppercased() + (chosen?.purposeLabel ?? "positionnement").dropFirst(),
+            "opened": French.day(assignment.createdAt), "rows": rows,
+        ]
+        if let algorithm = chosen?.settings.algorithm { context["algorithm"] = algorithm.label }
+        if opened { context["justOpened"] = true }
+        if let due = assignment.dueDate { context["due"] = French.day(due) }
+        if let settings = chosen?.settings, let typical = assessments.typicalLength(settings) { context["typical"] = typical }
+        return .html(templates.render("formateur-positionnement", context))
     }
 }
 

@@ -86,13 +86,7 @@ extension WebApp {
     // MARK: Pages
 
     /// Today in Europe/Paris, as `yyyy-MM-dd`.
-    static func today() -> String {
-        let formatter = DateFormatter()
-        formatter.locale = Locale(identifier: "en_US_POSIX")
-        formatter.timeZone = TimeZone(identifier: "Europe/Paris")
-        formatter.dateFormat = "yyyy-MM-dd"
-        return formatter.string(from: Date())
-    }
+    static func today() -> String { French.today() }
 
     /// True when a due date (`yyyy-MM-dd`) has passed and the work is not done.
     static func isOverdue(_ due: String?, done: Bool, today: String = WebApp.today()) -> Bool {
@@ -100,11 +94,8 @@ extension WebApp {
         return due < today
     }
 
-    /// `2026-12-31` as `31/12/2026`.
-    static func frenchDay(_ day: String) -> String {
-        let parts = day.split(separator: "-")
-        return parts.count == 3 ? "\(parts[2])/\(parts[1])/\(parts[0])" : day
-    }
+    /// `2026-12-31` as `31/12/2026` (`French.day`, the one format of every page).
+    static func frenchDay(_ day: String) -> String { French.day(day) }
 
     public static func stateLabel(_ state: ModuleState) -> String {
         switch state {
@@ -149,11 +140,12 @@ extension WebApp {
             let percent = Int(((progress?.fraction ?? 0) * 100).rounded())
             var row: [String: Any] = [
                 "id": entry.module.id, "title": entry.module.title, "state": WebApp.stateLabel(state),
-                "percent": percent, "duration": entry.module.duration,
-                "due": entry.dueDate.map { "À terminer avant le \(WebApp.frenchDay($0))" } ?? "",
+                "percent": percent,
                 "overdue": WebApp.isOverdue(entry.dueDate, done: state == .complete, today: today),
                 "locked": state == .locked, "complete": state == .complete, "inProgress": state == .inProgress,
             ]
+            if let due = entry.dueDate { row["due"] = "À terminer avant le \(French.day(due))" }
+            if entry.module.duration > 0 { row["duration"] = entry.module.duration }
             if state == .locked {
                 let titles = entry.module.prerequisites.compactMap { catalog.module(id: $0)?.title }
                 row["lockReason"] = "S'ouvrira quand vous aurez terminé : \(titles.joined(separator: ", "))."

@@ -321,7 +321,8 @@ extension WebApp {
             let report = try LearnerReport.build(store: store, catalog: catalog, learner: learner)
             try store.audit(AuditEntry(action: "learner-view", actorUserID: user.id, targetType: "learner", targetID: String(learner.id)))
             let profiles: [[String: Any]] = report.profiles.map { profile in
-                var entry: [String: Any] = ["title": profile.framework, "date": profile.started, "state": profile.state]
+                var entry: [String: Any] = ["title": profile.purpose.isEmpty ? profile.framework : "\(profile.framework) — \(profile.purpose)",
+                                            "date": profile.started, "state": profile.state]
                 if let result = profile.result {
                     let competences = result.competences.filter { $0.answered > 0 || ($0.pix ?? 0) > 0 }.map {
                         ["label": "\($0.competenceID) \($0.title)", "level": $0.level, "pix": $0.pix.map(String.init) ?? "—"] as [String: Any]
@@ -332,29 +333,32 @@ extension WebApp {
                 }
                 return entry
             }
-            let modules: [[String: Any]] = report.modules.map {
-                var module: [String: Any] = ["title": $0.title, "state": WebApp.stateLabel(ModuleState(rawValue: $0.state) ?? .notStarted),
-                                             "percent": Int(($0.progress * 100).rounded())]
-                // Only when true: an empty string would still open the template's section.
-                if !$0.needsHelp.isEmpty { module["help"] = $0.needsHelp.joined(separator: ", ") }
-                return module
+            let modules: [[String: Any]] = report.modules.map { line in
+                let state = ModuleState(rawValue: line.state) ?? .notStarted
+                var row: [String: Any] = ["title": line.title, "state": WebApp.stateLabel(state)]
+                if state == .inProgress { row["percent"] = Int((line.progress * 100).rounded()) }
+                // Help only for work begun: a module never started needs no help yet.
+                if state != .notStarted, state != .locked, !line.needsHelp.isEmpty { row["help"] = line.needsHelp.joined(separator: ", ") }
+                return row
             }
             let byQuestionnaire = Dictionary(grouping: report.answers, by: \.questionnaire)
-            let answers: [[String: Any]] = byQuestionnaire.keys.sorted().map { title in
-                ["title": title, "rows": byQuestionnaire[title]!.map { ["text": $0.statement, "value": $0.value] }]
+            let answers: [[String: Any]] = byQuestionnaire.sorted { $0.key < $1.key }.map { title, rows in
+                ["title": title, "rows": rows.map { ["text": $0.statement, "value": $0.value] }]
             }
+            let attributes = learner.attributes.filter { !$0.value.trimmingCharacters(in: .whitespaces).isEmpty }
+                .sorted { $0.key < $1.key }.map { ["key": $0.key.prefix(1).uppercased() + $0.key.dropFirst(), "value": $0.value] }
             var context: [String: Any] = [
                 "title": "\(learner.displayName) — \(cohort.name)", "name": learner.displayName, "cohort": cohort.name,
-                "cohortID": cohort.id,
-                "attributes": learner.attributes.sorted { $0.key < $1.key }.map { ["key": $0.key, "value": $0.value] },
-                "time": report.timeSpentMinutes, "last": report.lastActivity ?? "—",
+                "cohortID": cohort.id, "attributes": attributes,
                 "profiles": profiles, "hasProfiles": !profiles.isEmpty, "modules": modules, "hasModules": !modules.isEmpty,
                 "answers": answers, "hasAnswers": !answers.isEmpty,
                 "reviews": report.reviews.map { ["activity": $0.activity, "module": $0.module, "date": $0.submitted,
                                                   "comments": $0.comments, "hasComments": !$0.comments.isEmpty] as [String: Any] },
                 "hasReviews": !report.reviews.isEmpty, "learnerID": learner.id, "canErase": user.role == .admin,
             ]
-            if let external = learner.externalID, !external.isEmpty { context["external"] = external }
+            if let external = learner.externalID, !external.trimmingCharacters(in: .whitespaces).isEmpty { context["external"] = external }
+            if report.timeSpentMinutes > 0 { context["time"] = report.timeSpentMinutes }
+            if let last = report.lastActivity { context["last"] = last }
             return .html(templates.render("formateur-apprenant", context))
         } catch {
             return errorResponse(request, status: 500, message: WebApp.serverTrouble)
@@ -449,7 +453,8 @@ extension WebApp {
                             status: Int = 200) throws -> HTTPResponse {
         let learners = try store.learners(cohortID: cohort.id).map { learner -> [String: Any] in
             ["id": learner.id, "name": learner.displayName, "external": learner.externalID ?? "",
-             "attributes": learner.attributes.sorted { $0.key < $1.key }.map { "\($0.key) : \($0.value)" }.joined(separator: ", ")]
+             "attributes": learner.attributes.filter { !$0.value.isEmpty }.sorted { $0.key < $1.key }
+                .map { "\($0.key.prefix(1).uppercased() + $0.key.dropFirst()) : \($0.value)" }.joined(separator: ", ")]
         }
         var context: [String: Any] = ["title": "Apprenants — \(cohort.name)", "cohort": cohort.name, "cohortID": cohort.id,
                                       "learners": learners, "hasLearners": !learners.isEmpty, "csv": csv,

@@ -113,23 +113,25 @@ public final class WebApp: Sendable {
             var entry: [String: Any] = [
                 "assignmentID": assignment.id,
                 "title": assessments.title(frameworkID: assignment.contentID),
-                "purpose": chosen?.purposeLabel ?? "positionnement",
-                "due": assignment.dueDate.map { "À faire avant le \(WebApp.frenchDay($0))" } ?? "",
+                "purpose": (chosen?.purposeLabel ?? "positionnement").prefix(1).uppercased() + (chosen?.purposeLabel ?? "positionnement").dropFirst(),
                 "overdue": WebApp.isOverdue(assignment.dueDate, done: run?.state == .completed),
             ]
-            switch run?.state {
-            case nil:
+            if let due = assignment.dueDate { entry["due"] = "À faire avant le \(French.day(due))" }
+            if let run {
+                switch run.state {
+                case .started:
+                    let answered = (try? store.answers(assessmentID: run.id).count) ?? 0
+                    entry["state"] = answered == 0 ? "Commencé" : answered == 1 ? "En cours : 1 réponse enregistrée"
+                        : "En cours : \(answered) réponses enregistrées"
+                    entry["inProgress"] = true
+                case .completed, .abandoned:
+                    entry["state"] = run.sharedAt == nil ? "Terminé" : "Terminé et partagé avec votre formateur"
+                    entry["done"] = true
+                }
+                entry["runID"] = run.id
+            } else {
                 entry["state"] = "À commencer"
                 entry["notStarted"] = true
-            case .started?:
-                let answered = (try? store.answers(assessmentID: run!.id).count) ?? 0
-                entry["state"] = answered == 0 ? "Commencé" : "En cours : \(answered) réponse(s) enregistrée(s)"
-                entry["inProgress"] = true
-                entry["runID"] = run!.id
-            case .completed?, .abandoned?:
-                entry["state"] = run!.sharedAt == nil ? "Terminé" : "Terminé et partagé avec votre formateur"
-                entry["done"] = true
-                entry["runID"] = run!.id
             }
             return entry
         }
@@ -168,21 +170,19 @@ public final class WebApp: Sendable {
 
     func staffHome(_ user: StaffUser) -> HTTPResponse {
         let cohorts = (try? store.cohorts(visibleTo: user)) ?? []
-        let frameworks: [[String: Any]] = catalog.frameworks.map { framework in
-            ["id": framework.id, "title": framework.title,
-             "competences": framework.competences.map { ["id": $0.id, "title": $0.title, "framework": framework.id] }]
-        }
         let rows: [[String: Any]] = cohorts.map { cohort in
             let count = (try? store.learnerCount(cohortID: cohort.id)) ?? 0
             let questionnaireAssignments = (try? store.assignments(cohortID: cohort.id, kind: .questionnaire)) ?? []
             let opened: [[String: Any]] = ((try? store.assignments(cohortID: cohort.id, kind: .assessment)) ?? []).map {
                 let chosen = try? JSONDecoder().decode(AssessmentAssignment.self, from: Data($0.settings.utf8))
-                return ["id": $0.id, "title": assessments.title(frameworkID: $0.contentID),
-                        "purpose": chosen?.purposeLabel ?? "", "date": String($0.createdAt.prefix(10))]
+                var row: [String: Any] = ["id": $0.id, "title": assessments.title(frameworkID: $0.contentID),
+                                          "purpose": chosen?.purposeLabel ?? "positionnement", "date": French.day($0.createdAt)]
+                if let due = $0.dueDate { row["due"] = French.day(due) }
+                return row
             }
-            return ["id": cohort.id, "name": cohort.name, "year": cohort.year.map(String.init) ?? "",
+            var row: [String: Any] = ["id": cohort.id, "name": cohort.name,
                     "learners": count == 1 ? "1 apprenant" : "\(count) apprenants",
-                    "assessments": opened, "hasAssessments": !opened.isEmpty, "frameworks": frameworks,
+                    "assessments": opened, "hasAssessments": !opened.isEmpty,
                     "hasQuestionnaires": !questionnaireAssignments.isEmpty,
                     "questionnaires": questionnaireAssignments.map { assignment -> [String: Any] in
                         let settings = try? JSONDecoder().decode(QuestionnaireSettings.self, from: Data(assignment.settings.utf8))
@@ -192,6 +192,8 @@ public final class WebApp: Sendable {
                     "catalogQuestionnaires": catalog.questionnaires.map { ["id": $0.id, "title": $0.title] },
                     "targets": WebApp.assignmentTargets((try? store.learners(cohortID: cohort.id)) ?? []),
                     "hasCatalogQuestionnaires": !catalog.questionnaires.isEmpty]
+            if let year = cohort.year { row["year"] = String(year) }
+            return row
         }
         var context: [String: Any] = [
             "title": "Espace formateur", "name": user.displayName, "role": user.role.label,

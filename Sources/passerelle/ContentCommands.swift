@@ -105,11 +105,17 @@ struct Content: ParsableCommand {
                     }
                 }
             }
+            // Tubes that no lesson teaches yet (« aucune » in Curriculum/revisions.yaml): lessons to write.
+            let gaps = catalog.revisionGaps.sorted()
             if json {
-                try sayJSON(encoding: Report(frameworks: coverages, lessons: lessons, readabilityLimits: framework != nil ? nil : limits))
+                try sayJSON(encoding: Report(frameworks: coverages, lessons: lessons, readabilityLimits: framework != nil ? nil : limits,
+                                             tubesWithoutLesson: gaps))
             } else {
                 for (framework, coverage) in zip(frameworks, coverages) { print(framework, coverage) }
                 if !lessons.isEmpty { print(lessons, limits) }
+                if !gaps.isEmpty {
+                    say("Sujets sans leçon à relire après une erreur (Curriculum/revisions.yaml, « aucune ») : " + gaps.joined(separator: ", "))
+                }
             }
             if coverages.contains(where: { !$0.shortfalls.isEmpty }) || lessons.contains(where: { !$0.problems.isEmpty }) {
                 throw ExitCode.failure
@@ -120,6 +126,8 @@ struct Content: ParsableCommand {
             var frameworks: [BankCoverage]
             var lessons: [LessonReadability]
             var readabilityLimits: ReadabilityLimits?
+            /// Tubes that no lesson teaches yet.
+            var tubesWithoutLesson: [String]
         }
 
         struct LessonReadability: Encodable {

@@ -69,11 +69,18 @@ struct Demo: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Prépare une organisation de démonstration et démarre le serveur.",
         discussion: "Crée ou reprend ./passerelle-demo.sqlite (ou --db), avec une formatrice et une cohorte de "
-            + "12 apprenants. À chaque lancement, le mot de passe et les codes d'accès sont renouvelés et affichés.")
+            + "12 apprenants qui a déjà des résultats d'exemple. Le mot de passe et les codes d'accès sont affichés au "
+            + "premier lancement, puis gardés : les fiches imprimées restent valables. --new-codes en crée de nouveaux.")
 
     @Option(name: .customLong("db"), help: ArgumentHelp(
         "Fichier de base de démonstration (par défaut ./passerelle-demo.sqlite).", valueName: "fichier"))
     var path: String = "passerelle-demo.sqlite"
+
+    @Flag(name: .customLong("new-codes"), help: "Nouveau mot de passe et nouveaux codes pour tous (les anciens cessent de fonctionner).")
+    var newCodes = false
+
+    @Flag(name: .customLong("no-sample-results"), help: "Sans résultats d'exemple dans une nouvelle démonstration (pour les tests).")
+    var noSampleResults = false
 
     @OptionGroup var root: RootOptions
     @OptionGroup var server: ServerOptions
@@ -88,14 +95,22 @@ struct Demo: ParsableCommand {
         }
         let demo: DemoSeeder.Credentials
         do {
-            demo = try DemoSeeder.seed(store, catalog: catalog)
+            demo = try DemoSeeder.seed(store, catalog: catalog, renewSecrets: newCodes, sampleResults: !noSampleResults)
         } catch let error as StoreError {
             throw CommandFailure("préparation de la démonstration impossible : \(error.localizedDescription)")
         }
         say(demo.created ? "Démonstration créée dans \(store.path)." : "Démonstration reprise dans \(store.path).")
         say()
-        say("Formatrice : identifiant « \(demo.trainerUsername) », mot de passe « \(demo.trainerPassword) »")
-        say("Cohorte « \(demo.cohort.name) », codes d'accès des apprenants :")
+        if demo.renewed {
+            say("Formatrice : identifiant « \(demo.trainerUsername) », mot de passe « \(demo.trainerPassword) »")
+            say("Cohorte « \(demo.cohort.name) », codes d'accès des apprenants :")
+        } else {
+            say("Formatrice : identifiant « \(demo.trainerUsername) », mot de passe inchangé.")
+            say("Les codes d'accès des apprenants sont inchangés (ils ne sont gardés que chiffrés : ils ne peuvent pas "
+                + "être réaffichés). Pour un nouveau mot de passe et de nouveaux codes : passerelle demo --new-codes "
+                + "(ou make demo NEW_CODES=1).")
+            if !demo.learners.isEmpty { say("Codes des nouveaux apprenants :") }
+        }
         let width = demo.learners.map(\.name.count).max() ?? 0
         for (name, code) in demo.learners {
             say("  \(name.padding(toLength: width, withPad: " ", startingAt: 0))  \(code.display)")

@@ -52,9 +52,10 @@ import TestSupport
         // Ana: injection guard on her name, shared, 16 pix, level 2, 6 of the 10 skills (levels 1 and 2 of the
         // three tubes) mastered; the domain sums its one competence. Bob: not shared, no result.
         #expect(lines[1].hasPrefix("\"CCAS de Rennes\";\"Promo; \"\"2026\"\"\";\"'=Dupont\";\"Ana\";\"\";\"CCAS\";\"Référentiel d'essai\""))
-        #expect(lines[1].hasSuffix(";\"O\";1,00;;16;2;0,60;10;6;16;0,60;10;6"))
+        // Percentages as a French spreadsheet reads them: 100%, 60% (docs/EXPORTS.md).
+        #expect(lines[1].hasSuffix(";\"O\";100%;;16;2;60%;10;6;16;60%;10;6"))
         #expect(lines[2].contains("\"Martin\";\"Bob\""))
-        #expect(lines[2].hasSuffix(";\"N\";1,00;;;;;;;;;;"))
+        #expect(lines[2].hasSuffix(";\"N\";100%;;;;;;;;;;"))
 
         let pseudonyms = try client.request("GET", "/formateur/cohortes/\(cohort.id)/export.csv?pseudonymes=1", headers: ["Cookie": staff])
         #expect(!pseudonyms.text.contains("Dupont") && !pseudonyms.text.contains("Bob"))

@@ -56,4 +56,36 @@ import TestSupport
         #expect(form.status == 303)
         #expect(try store.answers(assessmentID: Int64(run)).count == 2)
     }
+
+    /// Issue 16: on the result page each missed question says which lesson to read again, as a link when
+    /// the learner may open that module.
+    @Test func aMissedQuestionPointsToTheLessonThatTeachesIt() throws {
+        let running = try RunningDemo()
+        defer { running.stop() }
+        let client = try running.client()
+        let signIn = try client.request("POST", "/connexion/apprenant", headers: form,
+                                        body: Array("code=\(running.demo.learners[3].code.value)".utf8))
+        let cookie = try #require(sessionCookie(signIn))
+        let headers = ["Content-Type": "application/json", "Cookie": cookie]
+        let listing = try #require(try JSONSerialization.jsonObject(
+            with: Data(try client.request("GET", "/api/assessments", headers: ["Cookie": cookie]).body)) as? [String: Any])
+        let assignment = try #require((listing["assessments"] as? [[String: Any]])?.first?["assignment"] as? Int)
+        var view = try #require(try JSONSerialization.jsonObject(with: Data(try client.request(
+            "POST", "/api/assessments", headers: headers, body: Array(#"{"assignment": \#(assignment)}"#.utf8)).body)) as? [String: Any])
+        let run = try #require(view["id"] as? Int)
+        for _ in 0..<400 {
+            guard let item = (view["item"] as? [String: Any])?["id"] as? String else { break }
+            let next = try client.request("POST", "/api/assessments/\(run)/answers", headers: headers,
+                                          body: Array(#"{"item": "\#(item)", "skip": true}"#.utf8))
+            view = try #require(try JSONSerialization.jsonObject(with: Data(next.body)) as? [String: Any])
+        }
+        #expect(view["state"] as? String == "completed")
+        let result = try client.request("GET", "/positionnement/\(run)/resultat", headers: ["Cookie": cookie])
+        #expect(result.status == 200)
+        #expect(result.page.contains("Pour revoir :"))
+        // The demo's first modules are open to the learner: at least one link to a lesson section.
+        #expect(result.text.range(of: #"<a href="/modules/[a-z-]+/lecons/[0-9a-z-]+(#[0-9a-z-]+)?">"#, options: .regularExpression) != nil)
+        // Modules not yet open are named, not linked.
+        #expect(result.page.contains("pas encore ouvert pour vous"))
+    }
 }

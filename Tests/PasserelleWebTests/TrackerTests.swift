@@ -47,7 +47,7 @@ import TestSupport
         let all = try pages()
         for page in all { #expect(page.contains("A besoin d'aide : L'administration en ligne")) }
         #expect(all[0].components(separatedBy: "besoin d'aide").count == 2, "the learner's report says it once, for that module")
-        #expect(all[0].contains("Histoire et acteurs du numérique : En cours"))
+        #expect(all[0].contains("Histoire et acteurs du numérique — En cours"))
         // The learner is encouraged, not alarmed.
         let signIn = try client.request("POST", "/connexion/apprenant", headers: form,
                                         body: Array("code=\(running.demo.learners[0].code.value)".utf8))

@@ -35,7 +35,7 @@ class Demo:
 def demo():
     folder = tempfile.mkdtemp(prefix="passerelle-browser-")
     process = subprocess.Popen(
-        [binary(), "demo", "--port", "0", "--quiet", "--db", os.path.join(folder, "demo.sqlite"), "--root", str(ROOT)],
+        [binary(), "demo", "--port", "0", "--quiet", "--new-codes", "--no-sample-results", "--db", os.path.join(folder, "demo.sqlite"), "--root", str(ROOT)],
         stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
     lines = []
     url = None

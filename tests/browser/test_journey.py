@@ -31,6 +31,7 @@ def test_a_learner_goes_through_by_clicking_only(demo, browser, size, learner):
     page = context.new_page()
     page.goto(demo.url + "/")  # the only address typed
     shot(page, tag, "01-connexion")
+    assert_accessible(page)
     sign_in_by_clicking(page, demo.learners[learner][1])
     shot(page, tag, "02-accueil")
     assert_accessible(page)
@@ -45,6 +46,7 @@ def test_a_learner_goes_through_by_clicking_only(demo, browser, size, learner):
 
     # First lesson, read, then its activities.
     page.locator("ol.steps a").first.click()
+    page.locator("article.lesson").wait_for()  # the click navigates; wait for the page
     assert page.locator("article.lesson").count() == 1
     shot(page, tag, "04-lecon")
     assert_accessible(page)
@@ -64,18 +66,22 @@ def test_a_learner_goes_through_by_clicking_only(demo, browser, size, learner):
     assert "refus=" in page.url, "post/redirect/get: a reload does not send the answer again"
     assert page.evaluate("document.activeElement.getAttribute('role')") == "alert", "the message takes the focus"
     shot(page, tag, "06-refus")
+    assert_accessible(page)
 
     # Every activity of the set, each type as a person answers it.
     for activity in activities:
         do_activity(page, activity)
         assert page.locator(f"#activite-{activity['id']} [role=status]").count() >= 1, activity["id"]
     shot(page, tag, "07-activites-faites")
+    assert_accessible(page)
 
     # On to the next lesson by its link.
     page.get_by_role("link", name=re.compile("Leçon suivante")).click()
+    page.locator("article.lesson").wait_for()  # the click navigates; wait for the page
     assert page.locator("article.lesson").count() == 1
     lesson_url = page.url
     shot(page, tag, "08-lecon-suivante")
+    assert_accessible(page)
 
     # Leave, come back: « Continuer » lands at the same place.
     page.get_by_role("button", name="Se déconnecter").click()
@@ -85,8 +91,30 @@ def test_a_learner_goes_through_by_clicking_only(demo, browser, size, learner):
     assert page.url == lesson_url
     shot(page, tag, "09-reprise")
 
+    # The rest of the module by clicking: each lesson read, each of its activities answered (every type the
+    # module holds: choices, short answers, ordering, matching, scenarios, self-assessment, reflection).
+    seen_types = {a["type"] for a in activities}
+    for number, (set_id, activities) in enumerate(sets[1:], start=2):
+        page.get_by_role("button", name=re.compile("J'ai lu")).click()
+        assert f"/activites/{set_id}" in page.url, (set_id, page.url)
+        for activity in activities:
+            do_activity(page, activity)
+            assert page.locator(f"#activite-{activity['id']} [role=status]").count() >= 1, activity["id"]
+            seen_types.add(activity["type"])
+        shot(page, tag, f"09-{number}-activites")
+        assert_accessible(page)
+        following = page.get_by_role("link", name=re.compile("Leçon suivante"))
+        if number < len(sets):
+            following.click()
+            page.locator("article.lesson").wait_for()  # the click navigates; wait for the page
+            assert page.locator("article.lesson").count() == 1
+    assert seen_types >= {"qcu", "qcm", "qroc", "ordering", "matching", "scenario", "self-assessment", "reflection"}, seen_types
+    page.locator(".eyebrow a").first.click()  # the module, named at the top of the page
+    assert "Terminé" in page.content() or "terminé" in page.content(), "every set done: the module says so"
+    shot(page, tag, "09-module-termine")
+    assert_accessible(page)
+
     # Back to the home page, then the positioning: one answer, « Je passe », close the tab, resume.
-    page.locator(".eyebrow a").first.click()  # the module, named at the top of the lesson
     page.get_by_role("link", name="Revenir à mon espace").click()
     page.wait_for_url("**/apprenant")
     page.locator("form[action^='/positionnements/'] button").first.click()
@@ -114,4 +142,5 @@ def test_a_learner_goes_through_by_clicking_only(demo, browser, size, learner):
     page.get_by_role("button", name=re.compile("Partager")).click()
     assert page.locator("[role=status]").count() >= 1
     shot(page, tag, "12-partage")
+    assert_accessible(page)
     context.close()

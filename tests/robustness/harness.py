@@ -24,7 +24,7 @@ def binary() -> str:
 class Demo:
     def __init__(self, database: str):
         self.process = subprocess.Popen(
-            [binary(), "demo", "--port", "0", "--quiet", "--db", database, "--root", str(ROOT)],
+            [binary(), "demo", "--port", "0", "--quiet", "--new-codes", "--no-sample-results", "--db", database, "--root", str(ROOT)],
             stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
         lines = []
         self.port = None

@@ -1,0 +1,161 @@
+import Foundation
+import PasserelleContent
+import PasserelleCore
+import PasserelleStore
+
+/// Sample results for a new demo cohort, so that every trainer screen shows something on first start: three
+/// learners who took and shared an initial and a final positioning (real engine runs through
+/// `AssessmentService`: the levels, knowledge elements and answers agree), module work for six learners (one
+/// who keeps failing the same set), and a questionnaire answered before and after the training.
+/// Deterministic: the same demo every time.
+struct DemoSamples {
+    let store: Store
+    let catalog: ContentCatalog
+    let cohort: Cohort
+    let trainer: StaffUser
+
+    /// The demo positionings' competences: the first three of the framework (a short test, about 20 questions).
+    static func profile(_ catalog: ContentCatalog) -> TargetProfile? {
+        guard let framework = catalog.framework(id: DemoSeeder.demoFramework) else { return nil }
+        var tubes: [String: Int] = [:]
+        for competence in framework.competences.prefix(3) {
+            for tube in competence.tubes { tubes[tube.id] = 6 }
+        }
+        return tubes.isEmpty ? nil : TargetProfile(tubes: tubes)
+    }
+
+    func add() throws {
+        let learners = try store.learners(cohortID: cohort.id)
+        guard learners.count >= 12 else { return }
+        try positionings(learners)
+        try modules(learners)
+        try questionnaire(learners)
+    }
+
+    /// An initial and a final positioning for three learners, the final one with more ability.
+    private func positionings(_ learners: [Learner]) throws {
+        guard let initial = try store.assignments(cohortID: cohort.id, kind: .assessment).first,
+              let framework = catalog.framework(id: initial.contentID) else { return }
+        let final = try store.createAssignment(cohortID: cohort.id, kind: .assessment, contentID: initial.contentID,
+                                               settings: try finalSettings(initial), createdBy: trainer.id)
+        var levels: [String: Int] = [:]
+        for skill in framework.competences.flatMap(\.tubes).flatMap(\.skills) { levels[skill.id] = skill.level }
+        let service = AssessmentService(store: store, catalog: catalog, newSeed: { 20_261_207 })
+        for (index, ability) in [(0, 2.8), (3, 3.5), (6, 2.2)] {
+            var random = SeededRandom(text: "demo/positionnement/\(index)")
+            try take(service, learners[index], initial.id, ability: ability, levels: levels, random: &random)
+            try take(service, learners[index], final, ability: ability + 1.5, levels: levels, random: &random)
+        }
+    }
+
+    private func finalSettings(_ initial: AssignmentRecord) throws -> String {
+        guard var chosen = try? JSONDecoder().decode(AssessmentAssignment.self, from: Data(initial.settings.utf8)) else {
+            throw StoreError.invalid("réglages du positionnement de démonstration illisibles")
+        }
+        chosen.purpose = AssessmentRecord.Purpose.final.rawValue
+        return String(decoding: try JSONEncoder.sorted.encode(chosen), as: UTF8.self)
+    }
+
+    /// One run answered to the end (a learner of this ability answers a skill of level L right with probability
+    /// 1 / (1 + e^(L − ability))), then shared.
+    private func take(_ service: AssessmentService, _ learner: Learner, _ assignmentID: Int64, ability: Double,
+                      levels: [String: Int], random: inout SeededRandom) throws {
+        var view = try service.view(try service.start(learner: learner, assignmentID: assignmentID))
+        var asked = 0
+        while let item = view.item, asked < 300 {
+            let level = Double(levels[item.skillID] ?? 3)
+            let correct = random.nextUnit() < 1 / (1 + exp(level - ability))
+            view = try service.answer(view.record, itemID: item.id, answer: DemoSamples.answer(item, correct: correct),
+                                      timeSpentMs: 15_000 + Int(random.nextUnit() * 45_000)).next
+            asked += 1
+        }
+        if view.record.state == .completed { try service.share(view.record) }
+    }
+
+    /// A right or a wrong answer to an item, of its type.
+    static func answer(_ item: Item, correct: Bool) -> ItemAnswer {
+        switch item.type {
+        case .qcu:
+            return .choice((item.choices.first { $0.correct == correct } ?? item.choices.first)?.id ?? "a")
+        case .qcm:
+            return .choices(correct ? item.choices.filter(\.correct).map(\.id) : item.choices.filter { !$0.correct }.prefix(1).map(\.id))
+        case .qroc, .qrocmInd, .qrocmDep:
+            var fields: [String: String] = [:]
+            for field in item.fields { fields[field.id] = correct ? (field.accepted.first ?? "") : "je ne sais pas" }
+            return .fields(fields)
+        case .ordering:
+            let ids = item.choices.map(\.id)
+            return .order(correct ? ids : ids.reversed())
+        case .matching:
+            let ids = item.pairs.map(\.id)
+            var pairs: [String: String] = [:]
+            for (position, id) in ids.enumerated() { pairs[id] = correct || ids.count < 2 ? id : ids[(position + 1) % ids.count] }
+            return .pairs(pairs)
+        }
+    }
+
+    /// Work in the first module of the programme for six learners, from almost done to just begun, and a
+    /// learner who failed the first set four times.
+    private func modules(_ learners: [Learner]) throws {
+        guard let first = try store.assignments(cohortID: cohort.id, kind: .module).first,
+              let module = catalog.module(id: first.contentID) else { return }
+        let encoder = JSONEncoder.sorted
+        func json(_ answer: ItemAnswer) -> String { String(decoding: (try? encoder.encode(answer)) ?? Data("{}".utf8), as: UTF8.self) }
+        for (index, reach) in [(1, 1.0), (2, 0.8), (4, 0.6), (5, 0.45), (7, 0.3), (8, 0.15)] {
+            var random = SeededRandom(text: "demo/module/\(index)")
+            let learner = learners[index]
+            for lesson in module.lessons.prefix(Int((Double(module.lessons.count) * reach).rounded(.up))) {
+                try store.recordLessonVisit(learnerID: learner.id, moduleID: module.id, lessonID: lesson.id, completed: true)
+            }
+            for set in module.activitySets.prefix(Int((Double(module.activitySets.count) * reach).rounded(.up))) {
+                for activity in set.activities {
+                    guard case .item(let item) = activity.kind else { continue }
+                    let correct = random.nextUnit() < 0.8
+                    try store.recordAttempt(learnerID: learner.id, moduleID: module.id, activitySetID: set.id, activityID: activity.id,
+                                            answer: json(DemoSamples.answer(item, correct: correct)),
+                                            result: correct ? "correct" : "incorrect", timeSpentMs: 20_000 + Int(random.nextUnit() * 60_000))
+                }
+            }
+        }
+        // Four wrong tries on the same set: someone the trainer should help.
+        if let set = module.activitySets.first,
+           let (activity, item) = set.activities.lazy.compactMap({ activity -> (Activity, Item)? in
+               if case .item(let item) = activity.kind { return (activity, item) } else { return nil }
+           }).first {
+            let learner = learners[9]
+            for lesson in module.lessons.prefix(1) {
+                try store.recordLessonVisit(learnerID: learner.id, moduleID: module.id, lessonID: lesson.id, completed: true)
+            }
+            for _ in 0..<4 {
+                try store.recordAttempt(learnerID: learner.id, moduleID: module.id, activitySetID: set.id, activityID: activity.id,
+                                        answer: json(DemoSamples.answer(item, correct: false)), result: "incorrect", timeSpentMs: 40_000)
+            }
+        }
+    }
+
+    /// The first questionnaire, before (eight learners) and after (seven) the training, with answers a little
+    /// higher after.
+    private func questionnaire(_ learners: [Learner]) throws {
+        guard let questionnaire = catalog.questionnaires.first else { return }
+        for (administration, shift, who) in [("avant", 0.0, Array(0..<8)), ("apres", 1.5, [0, 1, 2, 3, 4, 6, 7])] {
+            let assignment = try store.createAssignment(cohortID: cohort.id, kind: .questionnaire, contentID: questionnaire.id,
+                                                        settings: #"{"administration":"\#(administration)"}"#, createdBy: trainer.id)
+            for index in who {
+                var random = SeededRandom(text: "demo/questionnaire/\(administration)/\(index)")
+                var values: [String: Double] = [:]
+                for statement in questionnaire.statements {
+                    switch statement.kind {
+                    case .scale:
+                        let low = Double(questionnaire.scale.min), high = Double(questionnaire.scale.max)
+                        let value = (low + (high - low) * 0.35 + shift + (random.nextUnit() * 3 - 1.5)).rounded()
+                        values[statement.id] = min(high, max(low, value))
+                    case .yesNo:
+                        values[statement.id] = random.nextUnit() < 0.45 + shift / 5 ? 1 : 0
+                    }
+                }
+                try store.saveQuestionnaireAnswers(learnerID: learners[index].id, assignmentID: assignment,
+                                                   questionnaireID: questionnaire.id, administration: administration, values: values)
+            }
+        }
+    }
+}
