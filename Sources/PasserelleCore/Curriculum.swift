@@ -383,11 +383,22 @@ public struct ModuleProgress: Sendable, Equatable {
     public var masteredSets: Set<String>
     /// Per activity set, progress towards mastery (0...1).
     public var setProgress: [String: Double]
-    /// Activity sets with 4 or more wrong attempts and not mastered ("needs help").
+    /// Activity sets with 4 or more failed tries and not mastered ("needs help", `Mastery.needsHelp`).
     public var strugglingSets: Set<String>
 }
 
 public enum Mastery {
+    /// Failed tries on one activity set after which a learner who has not mastered it needs help (Kolibri's rule).
+    public static let failedTriesBeforeHelp = 4
+
+    /// Kolibri's « needs help »: `failedTriesBeforeHelp` or more failed tries on this very set (a wrong answer to
+    /// an item, a scenario that ended badly) and the set not mastered. Never for a set not started, never
+    /// because of tries on other sets, and no longer once the set is mastered.
+    public static func needsHelp(_ set: ActivitySet, record: ModuleRecord) -> Bool {
+        let failed = (record.attempts[set.id] ?? []).lazy.filter { !$0.correct }.count
+        return failed >= failedTriesBeforeHelp && !isMastered(set, record: record)
+    }
+
     public static func isMastered(_ set: ActivitySet, record: ModuleRecord) -> Bool {
         let attempts = record.attempts[set.id] ?? []
         let ungraded = set.activities.filter { !$0.isGraded }.map(\.id)
@@ -409,7 +420,7 @@ public enum Mastery {
             setProgress[set.id] = set.gradedActivityIDs.isEmpty ? submitted : (ungraded.isEmpty ? graded : (graded + submitted) / 2)
             if isMastered(set, record: record) {
                 mastered.insert(set.id)
-            } else if attempts.filter({ !$0.correct }).count >= 4 {
+            } else if needsHelp(set, record: record) {
                 struggling.insert(set.id)
             }
         }

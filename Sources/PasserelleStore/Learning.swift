@@ -147,6 +147,19 @@ extension Store {
         }
     }
 
+    /// Submitted work of a cohort's learners that has no comment yet (module and activity of each), in one query:
+    /// the tracker counts what is left to review without reading every answer.
+    public func uncommentedSubmissions(cohortID: Int64) throws -> [(moduleID: String, activityID: String)] {
+        try read { db in
+            try Row.fetchAll(db, sql: """
+                SELECT a.module_id, a.activity_id
+                FROM activity_attempts a JOIN learners l ON l.id = a.learner_id
+                WHERE l.cohort_id = ? AND l.archived_at IS NULL AND a.result = 'submitted'
+                  AND NOT EXISTS (SELECT 1 FROM attempt_reviews r WHERE r.attempt_id = a.id)
+                """, arguments: [cohortID]).map { (moduleID: $0["module_id"], activityID: $0["activity_id"]) }
+        }
+    }
+
     /// Adds a trainer's comment to a submitted attempt of a learner of `cohortID`; false when there is no such attempt.
     @discardableResult
     public func addReview(attemptID: Int64, cohortID: Int64, reviewerID: Int64, comment: String) throws -> Bool {

@@ -7,14 +7,29 @@ import PasserelleStore
 /// the levels of the latest shared positioning (a learners x competences heat map), module completion,
 /// the most missed items and the distribution of levels. Only shared results are used.
 public struct CohortReport: Codable, Sendable {
-    public struct Column: Codable, Sendable { public var key: String; public var label: String; public var title: String }
+    public struct Column: Codable, Sendable {
+        public var key: String
+        public var label: String
+        public var title: String
+        /// The title of the competence's framework (a cohort may be positioned on two).
+        public var framework: String
+    }
     public struct LearnerRow: Codable, Sendable {
         public var id: Int64
         public var name: String
+        public var firstName: String
+        public var lastName: String
         public var modules: [String: String]
+        /// Module id -> share of the module done, 0 to 100.
+        public var modulePercents: [String: Int]
         public var timeSpentMinutes: Int
         public var lastActivity: String?
+        /// The last activity as stored (ISO 8601, UTC): what the tracker sorts on.
+        public var lastActivityAt: String?
+        /// « Module : activity set » where the learner needs help (`Mastery.needsHelp`), in the modules' order.
         public var needsHelp: [String]
+        /// Module id -> the titles of its activity sets where the learner needs help.
+        public var helpByModule: [String: [String]]
         /// Column key -> level, from the learner's latest shared result.
         public var levels: [String: Int]
     }
@@ -47,17 +62,21 @@ public struct CohortReport: Codable, Sendable {
         var columns: [Column] = []
         for frameworkID in Array(Set(assignments.map(\.contentID))).sorted() {
             guard let framework = catalog.framework(id: frameworkID) else { continue }
-            columns += framework.competences.map { Column(key: "\(framework.id):\($0.id)", label: $0.id, title: $0.title) }
+            columns += framework.competences.map {
+                Column(key: "\(framework.id):\($0.id)", label: $0.id, title: $0.title, framework: framework.title)
+            }
         }
         let activity = try store.learnerActivity(cohortID: cohortID)
         var moduleIDs: [String] = []
         var completion: [String: ModuleCompletion] = [:]
         var rows: [LearnerRow] = []
         for learner in learners {
-            var modules: [String: String] = [:], help: [String] = []
+            var modules: [String: String] = [:], percents: [String: Int] = [:], help: [String] = []
+            var helpByModule: [String: [String]] = [:]
             for (module, _) in service.modules(for: learner) {
                 let progress = service.progress(learner, module)
                 modules[module.id] = progress.state.rawValue
+                percents[module.id] = Int((progress.fraction * 100).rounded())
                 if !moduleIDs.contains(module.id) { moduleIDs.append(module.id) }
                 var entry = completion[module.id] ?? ModuleCompletion(id: module.id, title: module.title, complete: 0,
                                                                       inProgress: 0, notStarted: 0, locked: 0)
@@ -69,7 +88,9 @@ public struct CohortReport: Codable, Sendable {
                 }
                 completion[module.id] = entry
                 // In the module's order (a set's iteration order changes from one set to another).
-                help += module.activitySets.filter { progress.strugglingSets.contains($0.id) }.map { "\(module.title) : \($0.title)" }
+                let struggling = module.activitySets.filter { progress.strugglingSets.contains($0.id) }.map(\.title)
+                help += struggling.map { "\(module.title) : \($0)" }
+                if !struggling.isEmpty { helpByModule[module.id] = struggling }
             }
             var levels: [String: Int] = [:]
             for run in (runs[learner.id] ?? []).reversed() {  // oldest first: later shares win
@@ -79,10 +100,12 @@ public struct CohortReport: Codable, Sendable {
                     if let level = competence.level { levels["\(result.frameworkID):\(competence.competenceID)"] = level }
                 }
             }
-            rows.append(LearnerRow(id: learner.id, name: learner.displayName, modules: modules,
+            rows.append(LearnerRow(id: learner.id, name: learner.displayName, firstName: learner.firstName, lastName: learner.lastName,
+                                   modules: modules, modulePercents: percents,
                                    timeSpentMinutes: (activity[learner.id]?.timeSpentMs ?? 0) / 60_000,
-                                   lastActivity: activity[learner.id]?.lastActivity.map(French.date), needsHelp: help,
-                                   levels: levels))
+                                   lastActivity: activity[learner.id]?.lastActivity.map(French.date),
+                                   lastActivityAt: activity[learner.id]?.lastActivity, needsHelp: help,
+                                   helpByModule: helpByModule, levels: levels))
         }
         let missed = try store.missedItems(assignmentIDs: assignments.map(\.id)).map { entry in
             MissedItem(itemID: entry.itemID, prompt: catalog.item(id: entry.itemID).map { Markdown.plainText($0.prompt) } ?? entry.itemID,

@@ -235,7 +235,7 @@ extension WebApp {
             app.staffAction(context, "learner") { user, id in app.learnerPage(context.request, user, learnerID: id) }
         },
         Route("GET", "/formateur/cohortes/{cohort:int}/modules", .staff) { app, context in
-            app.cohortAction(context) { _, cohort in try app.trainerModulesPage(cohort) }
+            app.cohortAction(context) { _, cohort in try app.trainerModulesPage(cohort, request: context.request) }
         },
         Route("POST", "/formateur/cohortes/{cohort:int}/modules", .staff) { app, context in
             app.cohortAction(context) { user, cohort in try app.assignModules(context.request, user, cohort) }
@@ -271,7 +271,7 @@ extension WebApp {
             }
         },
         Route("GET", "/formateur/cohortes/{cohort:int}/suivi", .staff) { app, context in
-            app.cohortAction(context) { _, cohort in try app.trackerPage(cohort) }
+            app.cohortAction(context) { _, cohort in try app.trackerPage(cohort, request: context.request) }
         },
         Route("GET", "/formateur/cohortes/{cohort:int}/rapport", .staff) { app, context in
             app.cohortAction(context) { _, cohort in try app.printableReport(cohort) }

@@ -23,6 +23,7 @@ public struct Templates: Sendable {
 
     public static let required = [
         "layout", "connexion", "apprenant", "formateur", "erreur", "question", "resultat", "formateur-positionnement", "item-champs", "module", "lecon", "activites", "formateur-modules", "formateur-apprenants", "codes", "formateur-progression", "formateur-suivi", "questionnaire", "formateur-questionnaire", "formateur-apprenant", "rapport", "formateur-ouvrir",
+        "suivi-resume", "suivi-tri", "suivi-pages", "suivi-grille", "suivi-verrou", "travail-a-relire",
     ]
 
     public init(folder: URL) throws {

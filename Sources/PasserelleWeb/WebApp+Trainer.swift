@@ -147,28 +147,21 @@ extension WebApp {
         return .redirect(to: back + "#relectures")
     }
 
-    func trainerModulesPage(_ cohort: Cohort) throws -> HTTPResponse {
-        let service = modulesService
+    /// Submitted works shown at once on the modules page, of those to review and of the others.
+    static let reviewsShown = 30
+
+    /// `GET /formateur/cohortes/{cohort}/modules[?tri=…&page=…]`: the work to review first, then the learners x
+    /// modules grid (one page of learners), then the forms to assign and to open a module.
+    func trainerModulesPage(_ cohort: Cohort, request: HTTPRequest) throws -> HTTPResponse {
         let learners = try store.learners(cohortID: cohort.id)
-        var moduleIDs: [String] = []
-        for learner in learners {
-            for entry in try service.modules(for: learner) where !moduleIDs.contains(entry.module.id) {
-                moduleIDs.append(entry.module.id)
-            }
-        }
-        let modules: [[String: Any]] = try moduleIDs.compactMap { catalog.module(id: $0) }.map { module in
-            ["title": module.title, "id": module.id, "rows": try learners.map { learner -> [String: Any] in
-                let progress = try service.progress(learner, module)
-                return ["learnerID": learner.id, "name": learner.displayName, "link": "/formateur/apprenants/\(learner.id)", "moduleID": module.id,
-                        "state": WebApp.stateLabel(progress.state), "percent": Int((progress.fraction * 100).rounded()),
-                        "locked": progress.state == .locked,
-                        "help": progress.strugglingSets.isEmpty ? "" : "A besoin d'aide"]
-            }]
-        }
+        let report = try CohortReport.build(store: store, catalog: catalog, cohortID: cohort.id)
+        var query = TrackerQuery({ request.queryValue($0) }, columns: [])
+        query.view = .modules
         let names = Dictionary(learners.map { ($0.id, $0.displayName) }, uniquingKeysWith: { a, _ in a })
-        let submissions: [[String: Any]] = try store.submissions(cohortID: cohort.id).compactMap { submission in
-            guard let module = catalog.module(id: submission.moduleID), let names = names[submission.learnerID],
-                  let (_, activity) = module.activity(submission.activityID) else { return nil }
+        var unreviewed: [[String: Any]] = [], others: [[String: Any]] = []
+        for submission in try store.submissions(cohortID: cohort.id) {
+            guard let module = catalog.module(id: submission.moduleID), let name = names[submission.learnerID],
+                  let (_, activity) = module.activity(submission.activityID) else { continue }
             let answer = (try? JSONSerialization.jsonObject(with: Data(submission.answer.utf8))) as? [String: Any] ?? [:]
             var lines: [[String: String]] = []
             switch activity.kind {
@@ -181,22 +174,47 @@ extension WebApp {
             case .selfAssessment(_, _, let statements):
                 let values = answer["values"] as? [String: Any] ?? [:]
                 lines = statements.map { ["question": $0.text, "answer": "\(values[$0.id] ?? "—")"] }
-            default: return nil
+            default: continue
             }
-            return ["attemptID": submission.attemptID, "learner": names, "module": module.title,
-                    "activity": activity.typeName == "reflection" ? "Réflexion" : activity.typeName == "observation-grid"
-                        ? "Grille d'observation" : "Auto-positionnement",
-                    "date": String(submission.createdAt.prefix(10)), "lines": lines, "reviews": submission.reviews,
-                    "reviewable": activity.typeName != "self-assessment"]
+            let reviewable = WebApp.isReviewable(activity)
+            let entry: [String: Any] = [
+                "attemptID": submission.attemptID, "learner": name, "module": module.title,
+                "activity": activity.typeName == "reflection" ? "Réflexion" : activity.typeName == "observation-grid"
+                    ? "Grille d'observation" : "Auto-positionnement",
+                "date": String(submission.createdAt.prefix(10)), "lines": lines, "reviews": submission.reviews,
+                "reviewable": reviewable,
+            ]
+            if reviewable && submission.reviews.isEmpty { unreviewed.append(entry) } else { others.append(entry) }
         }
-        let targets = WebApp.assignmentTargets(learners)
-        return .html(templates.render("formateur-modules", [
-            "title": "Modules — \(cohort.name)", "cohort": cohort.name, "cohortID": cohort.id, "targets": targets,
+        let page = TrackerPage(cohortID: cohort.id, report: report, query: query, toReview: unreviewed.count,
+                               path: WebApp.modulesPage(of: cohort))
+        var context = page.context()
+        // A large cohort can send hundreds of texts: the oldest first, a few at a time (the next ones come up as
+        // these are commented), and only the latest of the others.
+        let shownUnreviewed = Array(unreviewed.reversed().prefix(WebApp.reviewsShown))
+        let shownOthers = Array(others.prefix(WebApp.reviewsShown))
+        if unreviewed.count > shownUnreviewed.count {
+            context["moreToReview"] = "Les \(shownUnreviewed.count) plus anciens des \(French.count(unreviewed.count, "", "")) travaux à relire "
+                + "sont affichés ; les suivants apparaîtront quand vous les aurez commentés."
+        }
+        // Who has a locked module, and which modules are locked for someone: the « open a module » form.
+        let lockedLearners = report.learners.filter { $0.modules.values.contains(ModuleState.locked.rawValue) }
+        let lockedModules = report.modules.filter { $0.locked > 0 }
+        context.merge([
+            "title": "Modules — \(cohort.name)", "cohort": cohort.name, "targets": WebApp.assignmentTargets(learners),
             "catalog": catalog.programmes.map { ["id": "parcours:\($0.id)", "title": "Parcours : \($0.title) (\($0.modules.count) modules)"] }
                 + catalog.modules.map { ["id": $0.id, "title": $0.title] },
-            "modules": modules, "hasModules": !modules.isEmpty,
-            "submissions": submissions, "hasSubmissions": !submissions.isEmpty,
-        ]))
+            "hasToReview": !unreviewed.isEmpty, "toReviewLabel": "\(French.count(unreviewed.count, "travail", "travaux")) à relire",
+            "unreviewed": shownUnreviewed, "reviewed": shownOthers, "hasReviewed": !others.isEmpty,
+            "reviewedCount": others.count > shownOthers.count ? "les \(shownOthers.count) plus récents sur \(French.count(others.count, "", ""))"
+                : "\(others.count)",
+            "hasSubmissions": !(unreviewed.isEmpty && others.isEmpty),
+            "hasLocked": !lockedModules.isEmpty,
+            "lockedLearners": lockedLearners.sorted { TrackerQuery.nameKey($0) < TrackerQuery.nameKey($1) }
+                .map { ["id": $0.id, "name": TrackerPage.listName($0)] as [String: Any] },
+            "lockedModules": lockedModules.map { ["id": $0.id, "title": $0.title] },
+        ]) { _, new in new }
+        return .html(templates.render("formateur-modules", context))
     }
 
     /// A file to download (never cached: it holds learner data).
@@ -463,31 +481,33 @@ extension WebApp {
 
     // MARK: Tracker
 
-    func trackerPage(_ cohort: Cohort) throws -> HTTPResponse {
+    /// `GET /formateur/cohortes/{cohort}/suivi[?vue=modules&tri=…&ordre=…&page=…]`: the competences heat map or
+    /// the learners x modules grid, one page of learners in the asked order.
+    func trackerPage(_ cohort: Cohort, request: HTTPRequest) throws -> HTTPResponse {
         let report = try CohortReport.build(store: store, catalog: catalog, cohortID: cohort.id)
-        let stateLabels = ["complete": "Terminé", "in-progress": "En cours", "not-started": "Pas commencé", "locked": "Verrouillé"]
-        let moduleTitles = Dictionary(report.modules.map { ($0.id, $0.title) }, uniquingKeysWith: { a, _ in a })
-        let learners: [[String: Any]] = report.learners.map { row in
-            ["id": row.id, "name": row.name, "time": row.timeSpentMinutes, "last": row.lastActivity ?? "—",
-             "help": row.needsHelp.joined(separator: " ; "),
-             "modules": row.modules.sorted { $0.key < $1.key }.map { "\(moduleTitles[$0.key] ?? $0.key) : \(stateLabels[$0.value] ?? $0.value)" }
-                .joined(separator: " · "),
-             "cells": report.columns.map { column -> [String: Any] in
-                 let level = row.levels[column.key]
-                 return ["text": level.map(String.init) ?? "—", "heat": level.map { "heat-\(min($0, 6))" } ?? "heat-none"]
-             }]
+        let query = TrackerQuery({ request.queryValue($0) }, columns: report.columns.map(\.key))
+        let page = TrackerPage(cohortID: cohort.id, report: report, query: query, toReview: try workToReview(cohort).count,
+                               path: TrackerPage.trackerPath(cohort.id))
+        var context = page.context()
+        context["title"] = "Suivi — \(cohort.name)"
+        context["cohort"] = cohort.name
+        return .html(templates.render("formateur-suivi", context))
+    }
+
+    /// Submitted reflections and observation grids of the cohort that no trainer has commented yet
+    /// (self-assessments are not reviewed).
+    func workToReview(_ cohort: Cohort) throws -> [(moduleID: String, activityID: String)] {
+        try store.uncommentedSubmissions(cohortID: cohort.id).filter { submission in
+            guard let (_, activity) = catalog.module(id: submission.moduleID)?.activity(submission.activityID) else { return false }
+            return WebApp.isReviewable(activity)
         }
-        return .html(templates.render("formateur-suivi", [
-            "title": "Suivi — \(cohort.name)", "cohort": cohort.name, "cohortID": cohort.id,
-            "columns": report.columns.map { ["label": $0.label, "title": $0.title] }, "hasColumns": !report.columns.isEmpty,
-            "learners": learners, "modules": report.modules.map { ["title": $0.title, "complete": $0.complete,
-                                                                   "inProgress": $0.inProgress, "notStarted": $0.notStarted,
-                                                                   "locked": $0.locked] },
-            "hasModules": !report.modules.isEmpty,
-            "missed": report.missedItems.map { ["prompt": $0.prompt, "wrong": $0.wrong, "total": $0.total] },
-            "hasMissed": !report.missedItems.isEmpty,
-            "distribution": report.distribution.map { ["label": $0.label, "counts": $0.counts.map { ["n": $0] }] },
-        ]))
+    }
+
+    static func isReviewable(_ activity: Activity) -> Bool {
+        switch activity.kind {
+        case .reflection, .observationGrid: true
+        default: false
+        }
     }
 
     // MARK: Gains between two positionings
