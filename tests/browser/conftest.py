@@ -31,8 +31,8 @@ class Demo:
         self.learners = learners  # list of (name, code)
 
 
-@pytest.fixture(scope="session")
-def demo():
+def start_demo():
+    """Starts a demo server on a database of its own; returns (Demo, process)."""
     folder = tempfile.mkdtemp(prefix="passerelle-browser-")
     process = subprocess.Popen(
         [binary(), "demo", "--port", "0", "--quiet", "--new-codes", "--no-sample-results", "--db", os.path.join(folder, "demo.sqlite"), "--root", str(ROOT)],
@@ -50,9 +50,29 @@ def demo():
     trainer = re.search(r"identifiant « (.+?) », mot de passe « (.+?) »", text)
     learners = re.findall(r"^  (\S.*?)\s{2,}([A-Z0-9]{5}-[A-Z0-9]{5})$", text, re.MULTILINE)
     assert trainer and len(learners) == 12, text
-    yield Demo(url, trainer.group(1), trainer.group(2), learners)
+    return Demo(url, trainer.group(1), trainer.group(2), learners), process
+
+
+def stop_demo(process):
     process.send_signal(signal.SIGTERM)
-    assert process.wait(timeout=30) == 0
+    assert process.wait(timeout=120) == 0
+
+
+@pytest.fixture(scope="session")
+def demo():
+    """The demo most tests share; each test signs in as its own learners (see the tests' indices)."""
+    running, process = start_demo()
+    yield running
+    stop_demo(process)
+
+
+@pytest.fixture(scope="module")
+def own_demo():
+    """A demo of the test module's own, for tests that fill a cohort with results through the API (they use
+    every learner, which would take the shared demo's positionings away from the other tests)."""
+    running, process = start_demo()
+    yield running
+    stop_demo(process)
 
 
 @pytest.fixture(scope="session")

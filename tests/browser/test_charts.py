@@ -250,7 +250,8 @@ def open_numbers_by_keyboard(page):
     return table
 
 
-def test_the_trainer_reads_the_charts(demo, browser):
+def test_the_trainer_reads_the_charts(own_demo, browser):
+    demo = own_demo
     context = browser.new_context(viewport={"width": 1280, "height": 800}, locale="fr-FR")
     page = context.new_page()
     requests = []

@@ -43,7 +43,8 @@ def column(page, header_name):
     return [cell.strip() for cell in page.locator(f"table.heatmap tbody tr > :nth-child({index + 1})").all_inner_texts()]
 
 
-def test_a_trainer_reads_the_tracker_at_a_glance(demo, page):
+def test_a_trainer_reads_the_tracker_at_a_glance(own_demo, page):
+    demo = own_demo
     # Learners work first, through the learner API: positionings shared, activities answered, reflections sent,
     # and one learner who failed the same scenario four times.
     assert tracker_work.give_work(demo.url, demo.learners) >= 8
