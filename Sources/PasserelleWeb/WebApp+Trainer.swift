@@ -181,7 +181,7 @@ extension WebApp {
                 "attemptID": submission.attemptID, "learner": name, "module": module.title,
                 "activity": activity.typeName == "reflection" ? "Réflexion" : activity.typeName == "observation-grid"
                     ? "Grille d'observation" : "Auto-positionnement",
-                "date": String(submission.createdAt.prefix(10)), "lines": lines, "reviews": submission.reviews,
+                "date": French.day(submission.createdAt), "lines": lines, "reviews": submission.reviews,
                 "reviewable": reviewable,
             ]
             if reviewable && submission.reviews.isEmpty { unreviewed.append(entry) } else { others.append(entry) }
