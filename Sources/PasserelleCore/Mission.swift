@@ -130,12 +130,17 @@ public struct MissionProblem: Sendable, Equatable {
     public var step: String
     public var what: String
     public var why: String
+    /// What gives a message away (or shows it is genuine), as a list under `cluesTitle`.
+    public var clues: [String]
+    public var cluesTitle: String
 
-    public init(goal: MissionGoal, step: String, what: String, why: String) {
+    public init(goal: MissionGoal, step: String, what: String, why: String, clues: [String] = [], cluesTitle: String = "") {
         self.goal = goal
         self.step = step
         self.what = what
         self.why = why
+        self.clues = clues
+        self.cluesTitle = cluesTitle
     }
 }
 
@@ -216,13 +221,13 @@ public enum MissionCheck {
             guard caisse.contains(where: { $0.action == .signUp && $0.outcome == .ok }) else {
                 let refused = caisse.last { $0.action == .signUp && $0.outcome == .refused }
                 return problem("Création du compte",
-                               refused == nil ? "Le compte n'a pas été créé." : "Le compte n'a pas été créé : le formulaire a été refusé.",
+                               refused == nil ? "Le compte n'est pas créé." : "Le site a refusé le formulaire : le compte n'est pas créé.",
                                refused?.data["raison"].map { "Le site a répondu : \($0)" }
                                    ?? "Sans compte, la personne ne peut faire aucune démarche sur le site.")
             }
             guard caisse.contains(where: { $0.action == .codeEntered && $0.outcome == .ok }) else {
-                return problem("Confirmation du compte", "Le compte n'a pas été confirmé avec le code reçu par courriel.",
-                               "Le site envoie un code dans la boîte de courriel de la personne : il faut l'ouvrir, lire le code et le taper. Sans cela, le compte reste inutilisable.")
+                return problem("Confirmation du compte", "Vous n'avez pas tapé le code de confirmation.",
+                               "Le site envoie un code dans la boîte de courriel de la personne. Il faut ouvrir ce courriel, lire le code, puis le taper sur le site. Sans cela, le compte ne sert à rien.")
             }
             return []
 
@@ -230,8 +235,8 @@ public enum MissionCheck {
             guard let sent = caisse.last(where: { $0.action == .declarationSent && $0.outcome == .ok }) else {
                 let reached = caisse.filter { $0.action == .declarationStep && $0.outcome == .ok }.compactMap { Int($0.data["etape"] ?? "") }.max()
                 let step = reached.map { "Étape \(min($0 + 1, 3)) de la déclaration" } ?? "Déclaration trimestrielle"
-                return problem(step, "La déclaration n'a pas été envoyée.",
-                               "Tant que la dernière étape n'est pas validée (case « Je certifie » puis « Envoyer »), la caisse ne reçoit rien et les droits peuvent être suspendus.")
+                return problem(step, "Vous n'avez pas envoyé la déclaration.",
+                               "Il faut aller jusqu'à la dernière étape : cocher « Je certifie », puis cliquer sur « Envoyer ». Sinon, la caisse ne reçoit rien et les droits peuvent être suspendus.")
             }
             var found: [MissionProblem] = []
             for field in DeclarationField.allCases {
@@ -256,30 +261,30 @@ public enum MissionCheck {
             guard !caisse.contains(where: { $0.action == .proofSent && $0.outcome == .ok && $0.data["document"] == document }) else { return [] }
             let title = mission.persona.documents.first { $0.id == document }?.title ?? "le justificatif"
             if let refused = caisse.last(where: { $0.action == .proofSent && $0.outcome == .refused && $0.data["document"] == document }) {
-                return problem("Envoi du justificatif", "« \(title) » a été refusé par le site et n'a pas été renvoyé dans un format accepté.",
-                               (refused.data["raison"] ?? "") + " Les outils « Convertir en PDF » et « Compresser » préparent le fichier avant l'envoi.")
+                return problem("Envoi du justificatif", "Le site a refusé « \(title) », et vous ne l'avez pas renvoyé dans un format accepté.",
+                               (refused.data["raison"] ?? "") + " Les boutons « Convertir en PDF » et « Compresser » préparent le fichier avant l'envoi.")
             }
             if let other = caisse.last(where: { $0.action == .proofSent && $0.outcome == .ok }),
                let wrong = mission.persona.documents.first(where: { $0.id == other.data["document"] }) {
-                return problem("Envoi du justificatif", "Le document envoyé est « \(wrong.title) », pas « \(title) ».",
-                               "Le message de la caisse dit quelle pièce manque : la relire avant de choisir le fichier évite un second courrier et un dossier bloqué.")
+                return problem("Envoi du justificatif", "Vous avez envoyé « \(wrong.title) », pas « \(title) ».",
+                               "Le message de la caisse dit quelle pièce manque. Le relire avant de choisir le fichier évite un dossier bloqué.")
             }
-            return problem("Envoi du justificatif", "« \(title) » n'a pas été envoyé.",
-                           "Tant que la pièce demandée n'est pas reçue, le dossier reste en attente.")
+            return problem("Envoi du justificatif", "Vous n'avez pas envoyé « \(title) ».",
+                           "Tant que la caisse n'a pas reçu la pièce demandée, le dossier reste en attente.")
 
         case .messageRead(let message):
             guard !events.contains(where: { $0.action == .messageRead && $0.data["message"] == message }) else { return [] }
             let subject = SandboxMessage.named(message)?.subject ?? "le message"
-            return problem("Messagerie de la caisse", "Le message « \(subject) » n'a pas été ouvert.",
-                           "La caisse écrit dans l'espace personnel, pas seulement par courriel : c'est là qu'elle dit ce qui manque au dossier.")
+            return problem("Messagerie de la caisse", "Vous n'avez pas ouvert le message « \(subject) ».",
+                           "La caisse écrit dans l'espace personnel. C'est là qu'elle dit ce qui manque au dossier.")
 
         case .reported(let ids):
             return ids.compactMap { id -> MissionProblem? in
                 guard !events.contains(where: { $0.action == .reported && $0.data["message"] == id }),
                       let message = SandboxMessage.named(id) else { return nil }
-                return MissionProblem(goal: goal, step: message.place,
-                                      what: "Ce message frauduleux n'a pas été signalé.",
-                                      why: "Indices : " + message.clues.joined(separator: " ; ") + ". Le signaler protège aussi les autres destinataires.")
+                return MissionProblem(goal: goal, step: message.place, what: "Vous n'avez pas signalé ce message frauduleux.",
+                                      why: "Le signaler protège aussi les autres personnes qui l'ont reçu.",
+                                      clues: message.clues, cluesTitle: "Les indices")
             }
 
         case .noFraudulentLinkFollowed:
@@ -287,10 +292,9 @@ public enum MissionCheck {
             return events.filter { $0.action == .linkFollowed }.compactMap { event -> MissionProblem? in
                 guard let id = event.data["message"], seen.insert(id).inserted,
                       let message = SandboxMessage.named(id), message.fraudulent else { return nil }
-                return MissionProblem(goal: goal, step: message.place,
-                                      what: "Le lien « \(message.link ?? "") » a été suivi.",
-                                      why: "Ce lien mène à un faux site qui copie une administration pour voler des identifiants ou un numéro de carte. Indices : "
-                                        + message.clues.joined(separator: " ; ") + ".")
+                return MissionProblem(goal: goal, step: message.place, what: "Vous avez ouvert le lien « \(message.link ?? "") ».",
+                                      why: "Ce lien mène à un faux site. Il copie une administration pour voler un mot de passe ou un numéro de carte.",
+                                      clues: message.clues, cluesTitle: "Les indices")
             }
 
         case .genuineKept:
@@ -298,25 +302,25 @@ public enum MissionCheck {
             return events.filter { $0.action == .reported }.compactMap { event -> MissionProblem? in
                 guard let id = event.data["message"], seen.insert(id).inserted,
                       let message = SandboxMessage.named(id), !message.fraudulent else { return nil }
-                return MissionProblem(goal: goal, step: message.place, what: "Ce vrai message a été signalé comme frauduleux.",
-                                      why: "Il ne demande ni mot de passe ni paiement, et ne contient pas de lien à suivre : " + message.clues.joined(separator: " ; ")
-                                        + ". Le signaler fait perdre une information utile à la personne.")
+                return MissionProblem(goal: goal, step: message.place, what: "Vous avez signalé ce vrai message comme frauduleux.",
+                                      why: "Il ne demande ni mot de passe ni argent. En le signalant, la personne perd une information utile.",
+                                      clues: message.clues, cluesTitle: "Ce qui montre qu'il est vrai")
             }
 
         case .signedOut:
             let state = SandboxState(events: events, existingAccount: mission.existingAccount)
             guard state.signedIn else { return [] }
-            return problem("Fin de la mission", "Le compte est resté connecté.",
+            return problem("Fin de la mission", "Le compte est resté connecté à la fin.",
                            "Sur un ordinateur partagé (accueil, médiathèque), la personne suivante pourrait ouvrir ce compte. On clique sur « Se déconnecter » avant de partir.")
 
         case .passwordNotSaved:
             guard events.contains(where: { $0.action == .passwordSaved }) else { return [] }
-            return problem("Après la connexion", "Le mot de passe a été enregistré dans le navigateur.",
+            return problem("Après la connexion", "Vous avez enregistré le mot de passe dans le navigateur.",
                            "Sur un poste partagé, le navigateur le proposera à la personne suivante, qui pourra ouvrir le dossier d'une autre. On répond « Jamais ».")
 
         case .noRealNumber:
             guard let typed = events.first(where: { $0.action == .sensitiveValue }) else { return [] }
-            return problem(typed.data["page"] ?? "Saisie", "Un nombre qui ressemble à un vrai \(typed.data["type"] ?? "numéro") a été tapé.",
+            return problem(typed.data["page"] ?? "Saisie", "Vous avez tapé un nombre qui ressemble à un vrai \(typed.data["type"] ?? "numéro").",
                            "Dans un site d'entraînement, on n'utilise que les données inventées de la fiche. Un vrai numéro n'a rien à faire ici.")
         }
     }

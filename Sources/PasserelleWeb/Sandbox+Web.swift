@@ -109,7 +109,7 @@ extension WebApp {
     func sandboxFrame(_ s: SandboxContext, title: String, _ extra: [String: Any]) -> [String: Any] {
         var context: [String: Any] = [
             "title": title, "sandboxID": s.attempt.id, "missionTitle": s.mission.title, "persona": s.mission.persona.name,
-            "moduleID": s.module.id, "setID": s.set.id,
+            "moduleID": s.module.id, "setID": s.set.id, "activityID": s.attempt.activityID,
         ]
         for (key, value) in extra { context[key] = value }
         return context
@@ -424,7 +424,8 @@ extension WebApp {
         guard s.mission.inbox.contains(id), let message = SandboxMessage.named(id) else { throw SandboxRefusal.notFound }
         return .html(templates.render("bac-a-sable-messagerie", sandboxFrame(s, title: "\(message.subject) — Messagerie", [
             "message": true, "id": message.id, "channel": message.channel == .sms ? "SMS" : "Courriel",
-            "sender": message.sender, "address": message.address, "subject": message.subject, "body": message.body,
+            "sender": message.sender, "address": message.address == message.sender ? "" : message.address,
+            "subject": message.subject, "body": message.body,
             "link": message.link ?? "", "hasLink": message.link != nil, "time": message.time,
             "reported": s.state.reported.contains(message.id),
         ])))
@@ -482,7 +483,8 @@ extension WebApp {
         let problems = s.mission.problems(s.events)
         let failedGoals = problems.map(\.goal)
         let rows: [[String: Any]] = problems.enumerated().map { index, problem in
-            var row: [String: Any] = ["number": index + 1, "step": problem.step, "what": problem.what, "why": problem.why]
+            var row: [String: Any] = ["number": index + 1, "step": problem.step, "what": problem.what, "why": problem.why,
+                                      "clues": problem.clues, "hasClues": !problem.clues.isEmpty, "cluesTitle": problem.cluesTitle]
             if let link = lessonLink(problem.goal.lesson, module: s.module) { row["lesson"] = link }
             return row
         }

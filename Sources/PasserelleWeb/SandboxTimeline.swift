@@ -23,7 +23,7 @@ extension WebApp {
                     return ["number": index + 1, "time": WebApp.clock(event.at), "service": event.service.title, "step": event.step,
                             "action": event.action.label, "details": details.joined(separator: " ; "),
                             "refused": event.outcome == .refused, "risk": event.outcome == .risk,
-                            "outcome": event.outcome == .ok ? "réussi" : event.outcome == .refused ? "refusé par le site" : "risque"]
+                            "outcome": WebApp.outcomeLabel(event)]
                 }
                 return ["id": attempt.id, "mission": mission.title, "module": module.title, "started": WebApp.frenchTime(attempt.startedAt),
                         "open": attempt.isOpen, "success": attempt.result == "success", "failure": attempt.result == "failure",
@@ -35,6 +35,16 @@ extension WebApp {
             ]))
         } catch {
             return errorResponse(request, status: 500, message: WebApp.serverTrouble)
+        }
+    }
+
+    /// How a step went, in plain words.
+    static func outcomeLabel(_ event: SandboxEvent) -> String {
+        if event.action == .missionEnded { return event.outcome == .ok ? "mission réussie" : "mission pas réussie" }
+        switch event.outcome {
+        case .ok: return "fait"
+        case .refused: return "refusé par le site"
+        case .risk: return "geste risqué"
         }
     }
 
@@ -51,15 +61,31 @@ extension WebApp {
         }
     }
 
-    /// `2026-12-07T09:14:03.120Z` → `09:14:03` (UTC kept: the order matters, not the zone).
+    /// A stored time (`2026-12-07T09:14:03.120Z`, UTC) in Paris time: `10:14:03`.
     static func clock(_ at: String) -> String {
-        guard at.count >= 19 else { return at }
-        return String(at.dropFirst(11).prefix(8))
+        guard let date = instant(at) else { return at }
+        return parisFormatter("HH:mm:ss").string(from: date)
     }
 
-    /// `2026-12-07T09:14:03.120Z` → `07/12/2026 à 09:14`.
+    /// A stored time in Paris time: `07/12/2026 à 10:14`.
     static func frenchTime(_ at: String) -> String {
-        guard at.count >= 16 else { return at }
-        return frenchDay(String(at.prefix(10))) + " à " + String(at.dropFirst(11).prefix(5))
+        guard let date = instant(at) else { return at }
+        return parisFormatter("dd/MM/yyyy 'à' HH:mm").string(from: date)
+    }
+
+    static func instant(_ at: String) -> Date? {
+        let formatter = ISO8601DateFormatter()
+        formatter.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
+        if let date = formatter.date(from: at) { return date }
+        formatter.formatOptions = [.withInternetDateTime]
+        return formatter.date(from: at)
+    }
+
+    static func parisFormatter(_ format: String) -> DateFormatter {
+        let formatter = DateFormatter()
+        formatter.locale = Locale(identifier: "fr_FR")
+        formatter.timeZone = TimeZone(identifier: "Europe/Paris")
+        formatter.dateFormat = format
+        return formatter
     }
 }

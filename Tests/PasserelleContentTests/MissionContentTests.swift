@@ -80,16 +80,16 @@ import Testing
         case "mission-sms-douteux", "mission-courriels-douteux":
             let fraud = mission.inbox.compactMap(SandboxMessage.named).first { $0.fraudulent }
             log.insert(event(.linkFollowed, .risk, ["message": fraud?.id ?? ""], service: .messagerie), at: 0)
-            expected = "a été suivi"
+            expected = "ouvert le lien"
         case "mission-creer-compte":
             log.removeAll { $0.action == .codeEntered }
-            expected = "pas été confirmé"
+            expected = "pas tapé le code"
         case "mission-piece-manquante":
             log = log.map { $0.action == .proofSent ? event(.proofSent, .ok, ["document": "attestation-loyer"]) : $0 }
             expected = "Attestation de loyer"
         case "mission-justificatif-trop-lourd":
             log = log.map { $0.action == .proofSent ? event(.proofSent, .refused, ["document": "avis-imposition", "raison": "Format refusé."]) : $0 }
-            expected = "refusé par le site"
+            expected = "Le site a refusé"
         case "mission-declaration":
             log = log.map { event -> SandboxEvent in
                 guard event.action == .declarationSent else { return event }
@@ -103,7 +103,7 @@ import Testing
             expected = "resté connecté"
         default:
             log.insert(event(.passwordSaved, .risk), at: 3)
-            expected = "enregistré dans le navigateur"
+            expected = "dans le navigateur"
         }
         let problems = mission.problems(log)
         #expect(problems.count == 1, "\(id): \(problems.map(\.what))")
