@@ -275,7 +275,7 @@ extension WebApp {
             }
             if activity.id == done, let latest {
                 var result: [String: Any] = ["correct": latest.result == "correct", "wrong": latest.result == "incorrect",
-                                             "submitted": latest.result == "submitted"]
+                                             "submitted": latest.result == "submitted", "isMission": activity.typeName == "mission"]
                 result["feedback"] = feedbackHTML(for: activity, attempt: latest)
                 entry["result"] = result
             }
@@ -375,7 +375,7 @@ extension WebApp {
                   let path = answer["path"] as? [String], let walk = try? scenario.walk(path) else { return "" }
             return walk.path.map { Markdown.html("**\($0.choice.text)** — \($0.choice.feedback)") }.joined()
                 + sourcesHTML(cited: walk.path.map(\.choice.feedback).joined(separator: " "))
-        case .mission: return Markdown.html("Le bilan de chaque essai est sous la mission.")
+        case .mission: return Markdown.html("Le bilan de chaque essai se relit avec les liens « Vos essais » ci-dessous.")
         case .selfAssessment: return Markdown.html("Merci : vos réponses sont enregistrées.")
         case .observationGrid, .reflection: return Markdown.html("Envoyé à votre formateur, qui le relira.")
         }
