@@ -16,8 +16,8 @@ extension ModuleLoader {
         }
         let serviceText = reader.string(map, "service", in: what, at: node)
         let service = serviceText.flatMap(SandboxService.init(rawValue:))
-        if serviceText != nil && (service == nil || service == .bacASable) {
-            reader.report(at: map["service"], "\(what) : « service » vaut allocations ou messagerie")
+        if serviceText != nil && (service == nil || service == .bacASable || service == .portail) {
+            reader.report(at: map["service"], "\(what) : « service » vaut allocations, messagerie ou rendez-vous")
         }
         let inbox = strings(reader, map, "inbox", what, node, required: false)
         let caisse = strings(reader, map, "caisse_messages", what, node, required: false)
@@ -45,7 +45,7 @@ extension ModuleLoader {
     static func loadPersona(_ node: Node, _ reader: YAMLReader, _ what: String) -> Persona? {
         let where_ = "\(what), persona"
         guard let map = reader.mapping(node, where_) else { return nil }
-        reader.rejectUnknownKeys(map, allowed: ["name", "situation", "identifier", "password", "email", "documents"], in: where_)
+        reader.rejectUnknownKeys(map, allowed: ["name", "situation", "identifier", "password", "email", "documents", "provider"], in: where_)
         let name = reader.string(map, "name", in: where_, at: node)
         let situation = reader.string(map, "situation", in: where_, at: node)
         let identifier = reader.optionalString(map, "identifier", in: where_)
@@ -78,14 +78,20 @@ extension ModuleLoader {
             }
         }
         if Set(documents.map(\.id)).count != documents.count { reader.report(at: map["documents"], "\(where_) : un document apparaît deux fois") }
+        let providerText = reader.optionalString(map, "provider", in: where_)
+        let provider = IdentityProvider(rawValue: providerText)
+        if !providerText.isEmpty && provider == nil {
+            reader.report(at: map["provider"], "\(where_) : fournisseur d'identité inconnu (" + IdentityProvider.allCases.map(\.rawValue).joined(separator: ", ") + ")")
+        }
+        if provider != nil && identifier.isEmpty { reader.report(at: map["provider"], "\(where_) : « provider » va avec « identifier » et « password »") }
         guard let name, let situation else { return nil }
         return Persona(name: name, situation: situation, identifier: identifier.isEmpty ? nil : identifier,
                        password: password.isEmpty ? nil : password, email: reader.optionalString(map, "email", in: where_),
-                       documents: documents)
+                       documents: documents, provider: provider)
     }
 
     static func loadGoal(_ map: Node.Mapping, _ node: Node, _ reader: YAMLReader, _ what: String, persona: Persona?) -> MissionGoal? {
-        reader.rejectUnknownKeys(map, allowed: ["check", "lesson", "amounts", "gross", "document", "message", "messages"], in: what)
+        reader.rejectUnknownKeys(map, allowed: ["check", "lesson", "amounts", "gross", "document", "message", "messages", "reason", "slots"], in: what)
         guard let check = reader.string(map, "check", in: what, at: node) else { return nil }
         let lesson = reader.optionalString(map, "lesson", in: what)
         if lesson.isEmpty { reader.report(at: node, "\(what) \(check) : « lesson » (la section de leçon qui explique) manque") }
@@ -131,6 +137,16 @@ extension ModuleLoader {
         case "signed-out": kind = .signedOut
         case "password-not-saved": kind = .passwordNotSaved
         case "no-real-number": kind = .noRealNumber
+        case "appointment-booked":
+            let reason = reader.string(map, "reason", in: what, at: node)
+            if let reason, Appointments.reason(reason) == nil {
+                reader.report(at: map["reason"], "\(what) : motif inconnu (" + Appointments.reasons.map(\.id).joined(separator: ", ") + ")")
+            }
+            let slots = strings(reader, map, "slots", what, node, required: true)
+            for slot in slots where Appointments.slot(slot) == nil {
+                reader.report(at: map["slots"], "\(what) : créneau inconnu « \(slot) » (" + Appointments.slots.map(\.id).joined(separator: ", ") + ")")
+            }
+            kind = reason.map { .appointmentBooked(reason: $0, slots: slots) }
         default:
             reader.report(at: map["check"], "\(what) : vérification inconnue « \(check) » (" + MissionGoal.names.joined(separator: ", ") + ")")
             kind = nil

@@ -34,9 +34,13 @@ public struct Persona: Sendable, Equatable {
     public var password: String?
     public var email: String
     public var documents: [PersonaDocument]
+    /// The identity provider the persona has an account with (their `identifier` and `password` there),
+    /// for missions through the state's sign-in portal.
+    public var provider: IdentityProvider?
 
     public init(name: String, situation: String, identifier: String? = nil, password: String? = nil,
-                email: String = "", documents: [PersonaDocument] = []) {
+                email: String = "", documents: [PersonaDocument] = [], provider: IdentityProvider? = nil) {
+        self.provider = provider
         self.name = name
         self.situation = situation
         self.identifier = identifier
@@ -91,6 +95,8 @@ public struct MissionGoal: Sendable, Equatable {
         case passwordNotSaved
         /// No number that looks like a real social security number or IBAN typed.
         case noRealNumber
+        /// An appointment booked for this reason, in one of these slots (the persona's constraints).
+        case appointmentBooked(reason: String, slots: [String])
     }
 
     public var kind: Kind
@@ -104,7 +110,7 @@ public struct MissionGoal: Sendable, Equatable {
     /// The names used in activity files.
     public static let names = ["account-created", "declaration-sent", "proof-sent", "message-read", "reported",
                                "no-fraudulent-link-followed", "genuine-kept", "signed-out", "password-not-saved",
-                               "no-real-number"]
+                               "no-real-number", "appointment-booked"]
 
     /// What the goal asks, in plain French (shown before and after the mission).
     public var summary: String {
@@ -119,6 +125,7 @@ public struct MissionGoal: Sendable, Equatable {
         case .signedOut: return "Se déconnecter à la fin."
         case .passwordNotSaved: return "Ne pas enregistrer le mot de passe dans le navigateur."
         case .noRealNumber: return "Ne jamais taper de vrai numéro (sécurité sociale, compte bancaire)."
+        case .appointmentBooked: return "Prendre le bon rendez-vous, à un moment où la personne est libre."
         }
     }
 }
@@ -177,7 +184,8 @@ public struct Mission: Sendable, Equatable {
         self.competences = competences
     }
 
-    public var existingAccount: Bool { persona.identifier != nil }
+    /// The persona already has an account at the caisse (not an identity provider's).
+    public var existingAccount: Bool { persona.identifier != nil && persona.provider == nil }
 
     /// The problems of an attempt, from its events (oldest first); empty when the mission is succeeded.
     public func problems(_ events: [SandboxEvent]) -> [MissionProblem] {
@@ -309,9 +317,40 @@ public enum MissionCheck {
 
         case .signedOut:
             let state = SandboxState(events: events, existingAccount: mission.existingAccount)
+            if state.portalSignedIn || state.appointmentSignedIn {
+                return problem("Fin de la mission", state.appointmentSignedIn ? "Le compte est resté connecté au site de rendez-vous."
+                                   : "Le compte est resté connecté au portail Connexion État.",
+                               "En quittant un site ouvert avec Connexion État, il faut aussi se déconnecter du portail : sinon, la personne suivante peut ouvrir d'autres sites à son nom sans mot de passe.")
+            }
             guard state.signedIn else { return [] }
             return problem("Fin de la mission", "Le compte est resté connecté à la fin.",
                            "Sur un ordinateur partagé (accueil, médiathèque), la personne suivante pourrait ouvrir ce compte. On clique sur « Se déconnecter » avant de partir.")
+
+        case .appointmentBooked(let reason, let slots):
+            guard let booked = events.last(where: { $0.action == .appointmentBooked && $0.outcome == .ok }),
+                  let chosenReason = booked.data["motif"], let chosenSlot = booked.data["creneau"] else {
+                let portal = events.filter { $0.service == .portail }
+                if let wrong = portal.last(where: { $0.action == .portalSignIn && $0.outcome == .refused }),
+                   !portal.contains(where: { $0.action == .portalSignIn && $0.outcome == .ok }) {
+                    return problem("Connexion État", "Vous n'avez pas pu vous connecter chez « \(wrong.data["fournisseur"] ?? "") ».",
+                                   "La personne a un compte chez un seul de ces fournisseurs : sa fiche dit lequel. On choisit celui-là, avec ses identifiants.")
+                }
+                if events.contains(where: { $0.action == .consent && $0.outcome == .refused }) {
+                    return problem("Partage des données", "Vous avez refusé le partage des données : le site de rendez-vous ne vous a pas connecté.",
+                                   "La page liste les données transmises au site (nom, prénom, date de naissance, courriel). On la lit avec la personne, puis on clique sur « Continuer » si elle est d'accord.")
+                }
+                return problem("Rendez-vous", "Vous n'avez pas pris de rendez-vous.", "Sans rendez-vous confirmé, la personne ne sera pas reçue.")
+            }
+            var found: [MissionProblem] = []
+            if chosenReason != reason {
+                found += problem("Choix du motif", "Vous avez pris rendez-vous pour « \(Appointments.reason(chosenReason) ?? chosenReason) ».",
+                                 "La personne vient pour « \(Appointments.reason(reason) ?? reason) ». Avec un autre motif, le guichet ne pourra pas traiter sa demande.")
+            }
+            if !slots.contains(chosenSlot) {
+                found += problem("Choix du créneau", "Vous avez choisi « \(Appointments.slot(chosenSlot) ?? chosenSlot) ».",
+                                 "À ce moment-là, la personne ne peut pas venir : sa fiche le dit. On lit la fiche, ou on lui demande, avant de choisir.")
+            }
+            return found
 
         case .passwordNotSaved:
             guard events.contains(where: { $0.action == .passwordSaved }) else { return [] }

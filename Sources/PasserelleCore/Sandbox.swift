@@ -11,6 +11,10 @@ public enum SandboxService: String, Sendable, Codable, CaseIterable {
     case allocations
     /// The simulated mailbox and SMS inbox of the persona.
     case messagerie
+    /// The state's sign-in portal (« Connexion État de démonstration »): choose an identity provider, consent.
+    case portail
+    /// An appointment-booking service reached through the portal.
+    case rendezVous = "rendez-vous"
     /// The sandbox itself (mission opened, ended, sensitive value typed).
     case bacASable = "bac-a-sable"
 
@@ -18,6 +22,8 @@ public enum SandboxService: String, Sendable, Codable, CaseIterable {
         switch self {
         case .allocations: return "Caisse d'allocations de démonstration"
         case .messagerie: return "Messagerie et SMS"
+        case .portail: return "Connexion État de démonstration"
+        case .rendezVous: return "Rendez-vous en préfecture de démonstration"
         case .bacASable: return "Bac à sable"
         }
     }
@@ -53,6 +59,11 @@ public enum SandboxAction: String, Sendable, Codable, CaseIterable {
     case mailOpened = "courriel-ouvert"
     case linkFollowed = "lien-suivi"
     case reported = "signale"
+    // Sign-in portal and appointments
+    case providerChosen = "fournisseur-choisi"
+    case portalSignIn = "portail-connexion"
+    case consent = "consentement"
+    case appointmentBooked = "rendez-vous-pris"
 
     /// In plain French, for the trainer's timeline.
     public var label: String {
@@ -75,6 +86,10 @@ public enum SandboxAction: String, Sendable, Codable, CaseIterable {
         case .mailOpened: return "Message ouvert"
         case .linkFollowed: return "Lien d'un message suivi"
         case .reported: return "Message signalé comme frauduleux"
+        case .providerChosen: return "Fournisseur d'identité choisi"
+        case .portalSignIn: return "Connexion chez le fournisseur d'identité"
+        case .consent: return "Partage des données accepté ou refusé"
+        case .appointmentBooked: return "Rendez-vous pris"
         }
     }
 }
@@ -244,6 +259,15 @@ public enum SandboxInput {
 
 /// What the sandbox shows now, worked out from the attempt's events (oldest first).
 public struct SandboxState: Sendable, Equatable {
+    public static func == (a: SandboxState, b: SandboxState) -> Bool {
+        a.accountCreated == b.accountCreated && a.accountConfirmed == b.accountConfirmed && a.signedIn == b.signedIn
+            && a.declarationStep == b.declarationStep && a.declaration == b.declaration && a.declarationSent == b.declarationSent
+            && a.madeFiles == b.madeFiles && a.proofsAccepted == b.proofsAccepted && a.reported == b.reported && a.opened == b.opened
+            && a.linksFollowed == b.linksFollowed && a.passwordQuestionAnswered == b.passwordQuestionAnswered && a.ended == b.ended
+            && a.portalSignedIn == b.portalSignedIn && a.appointmentSignedIn == b.appointmentSignedIn
+            && a.booked?.reason == b.booked?.reason && a.booked?.slot == b.booked?.slot
+    }
+
     public var accountCreated = false
     public var accountConfirmed = false
     public var signedIn = false
@@ -260,6 +284,12 @@ public struct SandboxState: Sendable, Equatable {
     public var linksFollowed: Set<String> = []
     public var passwordQuestionAnswered = false
     public var ended = false
+    /// Signed in at an identity provider through the portal (not yet on the appointment service).
+    public var portalSignedIn = false
+    /// Signed in on the appointment service (the data sharing accepted).
+    public var appointmentSignedIn = false
+    /// The appointment booked: reason and slot ids.
+    public var booked: (reason: String, slot: String)?
 
     public init() {}
 
@@ -276,7 +306,18 @@ public struct SandboxState: Sendable, Equatable {
         case (.codeEntered, .ok): accountConfirmed = true; signedIn = true; passwordQuestionAnswered = false
         case (.signIn, .ok): signedIn = true; passwordQuestionAnswered = false
         case (.passwordSaved, _), (.passwordNotSaved, _): passwordQuestionAnswered = true
-        case (.signOut, _): signedIn = false
+        case (.signOut, _):
+            switch event.service {
+            case .rendezVous:
+                appointmentSignedIn = false
+                if event.data["portail"] == "oui" { portalSignedIn = false }
+            case .portail: portalSignedIn = false; appointmentSignedIn = false
+            default: signedIn = false
+            }
+        case (.portalSignIn, .ok): portalSignedIn = true
+        case (.consent, .ok): if portalSignedIn { appointmentSignedIn = true }
+        case (.appointmentBooked, .ok):
+            if let reason = event.data["motif"], let slot = event.data["creneau"] { booked = (reason, slot) }
         case (.declarationStep, .ok):
             for (key, value) in event.data where key != "etape" { declaration[key] = value }
             if let step = Int(event.data["etape"] ?? ""), step == declarationStep { declarationStep = min(step + 1, 3) }
@@ -290,4 +331,38 @@ public struct SandboxState: Sendable, Equatable {
         default: break
         }
     }
+}
+
+// MARK: The state's sign-in portal and the appointment service
+
+/// The identity providers the portal offers (all invented).
+public enum IdentityProvider: String, Sendable, CaseIterable {
+    case impots, sante, courrier
+
+    public var title: String {
+        switch self {
+        case .impots: return "Identité Impôts de démonstration"
+        case .sante: return "Identité Assurance santé de démonstration"
+        case .courrier: return "Identité Courrier de démonstration"
+        }
+    }
+}
+
+/// What the appointment service offers: reasons and slots.
+public enum Appointments {
+    public static let reasons: [(id: String, label: String)] = [
+        ("titre-sejour", "Renouveler un titre de séjour"),
+        ("carte-identite", "Demander une carte d'identité"),
+        ("permis", "Échanger un permis de conduire étranger"),
+    ]
+    public static let slots: [(id: String, label: String)] = [
+        ("mar-0930", "Mardi 15 décembre, 9 h 30"),
+        ("mar-1100", "Mardi 15 décembre, 11 h"),
+        ("jeu-1430", "Jeudi 17 décembre, 14 h 30"),
+        ("ven-0845", "Vendredi 18 décembre, 8 h 45"),
+        ("ven-1600", "Vendredi 18 décembre, 16 h"),
+    ]
+
+    public static func reason(_ id: String) -> String? { reasons.first { $0.id == id }?.label }
+    public static func slot(_ id: String) -> String? { slots.first { $0.id == id }?.label }
 }

@@ -274,6 +274,33 @@ extension WebApp {
         Route("POST", "/bac-a-sable/{sandbox:int}/messagerie/{message}/{action}", .learner) { app, context in
             app.sandboxAction(context) { try app.mailAction($0, context["message"], context["action"]) }
         },
+        Route("GET", "/bac-a-sable/{sandbox:int}/rendez-vous", .learner) { app, context in
+            app.sandboxAction(context) { app.appointmentHome($0) }
+        },
+        Route("GET", "/bac-a-sable/{sandbox:int}/rendez-vous/portail", .learner) { app, context in
+            app.sandboxAction(context) { app.portalPage($0) }
+        },
+        Route("GET", "/bac-a-sable/{sandbox:int}/rendez-vous/portail/{provider}", .learner) { app, context in
+            app.sandboxAction(context) { try app.providerSignIn($0, context["provider"], post: false) }
+        },
+        Route("POST", "/bac-a-sable/{sandbox:int}/rendez-vous/portail/{provider}", .learner) { app, context in
+            app.sandboxAction(context) { try app.providerSignIn($0, context["provider"], post: true) }
+        },
+        Route("GET", "/bac-a-sable/{sandbox:int}/rendez-vous/consentement", .learner) { app, context in
+            app.sandboxAction(context) { try app.consentPage($0, post: false) }
+        },
+        Route("POST", "/bac-a-sable/{sandbox:int}/rendez-vous/consentement", .learner) { app, context in
+            app.sandboxAction(context) { try app.consentPage($0, post: true) }
+        },
+        Route("POST", "/bac-a-sable/{sandbox:int}/rendez-vous/reserver", .learner) { app, context in
+            app.sandboxAction(context) { try app.bookAppointment($0) }
+        },
+        Route("GET", "/bac-a-sable/{sandbox:int}/rendez-vous/deconnexion", .learner) { app, context in
+            app.sandboxAction(context) { try app.appointmentSignOut($0, post: false) }
+        },
+        Route("POST", "/bac-a-sable/{sandbox:int}/rendez-vous/deconnexion", .learner) { app, context in
+            app.sandboxAction(context) { try app.appointmentSignOut($0, post: true) }
+        },
         Route("POST", "/bac-a-sable/{sandbox:int}/terminer", .learner) { app, context in
             app.sandboxAction(context) { try app.finishMission($0) }
         },

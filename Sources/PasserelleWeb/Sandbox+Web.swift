@@ -127,6 +127,8 @@ extension WebApp {
             "goalHTML": Markdown.html(s.mission.goal), "level": s.mission.level.rawValue,
             "situation": persona.situation, "email": persona.email, "hasEmail": !persona.email.isEmpty,
             "identifier": persona.identifier ?? "", "password": persona.password ?? "", "hasAccount": persona.identifier != nil,
+            "accountAt": persona.provider.map { "Compte chez « \($0.title) »" } ?? "Compte à la caisse",
+            "startsWithAppointment": s.mission.start == .rendezVous,
             "documents": documents, "hasDocuments": !documents.isEmpty,
             "goals": s.mission.goals.map(\.summary),
             "startsWithMail": s.mission.start == .messagerie, "unread": unread,
@@ -171,7 +173,7 @@ extension WebApp {
             return caisseHome(s, message: "Tapez l'identifiant et le mot de passe.")
         }
         let right: Bool
-        if let known = s.mission.persona.identifier, let knownPassword = s.mission.persona.password {
+        if s.mission.existingAccount, let known = s.mission.persona.identifier, let knownPassword = s.mission.persona.password {
             right = identifier.caseInsensitiveCompare(known) == .orderedSame && password == knownPassword
         } else if let created = s.attempt.accountIdentifier, let hash = s.attempt.passwordHash, s.state.accountCreated {
             guard s.state.accountConfirmed else {

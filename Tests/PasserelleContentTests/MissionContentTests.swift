@@ -43,18 +43,25 @@ import Testing
             switch goal.kind {
             case .messageRead(let id): log.append(event(.messageRead, .ok, ["message": id]))
             case .proofSent(let document): log.append(event(.proofSent, .ok, ["document": document]))
+            case .appointmentBooked(let reason, let slots):
+                log += [SandboxEvent(service: .portail, step: "Connexion État", action: .portalSignIn),
+                        SandboxEvent(service: .portail, step: "Partage", action: .consent),
+                        SandboxEvent(service: .rendezVous, step: "Choix", action: .appointmentBooked, data: ["motif": reason, "creneau": slots[0]])]
             case .declarationSent(let amounts, _):
                 log.append(event(.declarationSent, .ok, Dictionary(uniqueKeysWithValues: amounts.map { ($0.key.rawValue, String($0.value)) })))
             default: break
             }
         }
         log.append(event(.signOut))
+        if mission.persona.provider != nil {
+            log.append(SandboxEvent(service: .rendezVous, step: "Déconnexion", action: .signOut, data: ["portail": "oui"]))
+        }
         return log
     }
 
     @Test func eightMissionsFromEasyToHardInBothFrameworks() throws {
         let missions = try missions()
-        #expect(missions.count >= 8)
+        #expect(missions.count >= 9)
         #expect(Set(missions.values.map(\.level)) == Set(Mission.Level.allCases))
         let catalog = try #require(MissionContentTests.catalog)
         for (id, mission) in missions {
@@ -68,7 +75,8 @@ import Testing
     }
 
     @Test(arguments: ["mission-sms-douteux", "mission-courriels-douteux", "mission-creer-compte", "mission-piece-manquante",
-                      "mission-justificatif-trop-lourd", "mission-declaration", "mission-sms-puis-declaration", "mission-nouvelle-allocataire"])
+                      "mission-justificatif-trop-lourd", "mission-declaration", "mission-sms-puis-declaration", "mission-nouvelle-allocataire",
+                      "mission-rendez-vous"])
     func eachMissionSucceedsWhenDoneAndSaysWhatWentWrongOtherwise(_ id: String) throws {
         let mission = try #require(try missions()[id])
         #expect(mission.problems(winningLog(mission)).isEmpty, "\(id): \(mission.problems(winningLog(mission)).map(\.what))")
@@ -101,6 +109,10 @@ import Testing
         case "mission-sms-puis-declaration":
             log.removeAll { $0.action == .signOut }
             expected = "resté connecté"
+        case "mission-rendez-vous":
+            log = log.map { $0.action == .appointmentBooked
+                ? SandboxEvent(service: .rendezVous, step: "Choix", action: .appointmentBooked, data: ["motif": "titre-sejour", "creneau": "mar-0930"]) : $0 }
+            expected = "ne peut pas venir"
         default:
             log.insert(event(.passwordSaved, .risk), at: 3)
             expected = "dans le navigateur"

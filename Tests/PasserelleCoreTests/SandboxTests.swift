@@ -149,4 +149,35 @@ import Testing
             #expect(message.fraudulent == (message.link != nil) || message.channel == .caisse, "\(message.id): only frauds hold links")
         }
     }
+
+    @Test func appointmentThroughThePortal() {
+        let goal = MissionGoal(.appointmentBooked(reason: "titre-sejour", slots: ["jeu-1430"]))
+        let mission = Mission(title: "M", level: .medium, goal: "B",
+                              persona: Persona(name: "P", situation: "S", identifier: "p@x.fr", password: "Motdepasse1", provider: .impots),
+                              start: .rendezVous, goals: [goal, MissionGoal(.signedOut)], competences: [])
+        #expect(!mission.existingAccount, "an identity provider's account is not one at the caisse")
+        func portal(_ action: SandboxAction, _ outcome: SandboxOutcome = .ok, _ data: [String: String] = [:]) -> SandboxEvent {
+            SandboxEvent(service: .portail, step: "Connexion État", action: action, outcome: outcome, data: data)
+        }
+        let book = SandboxEvent(service: .rendezVous, step: "Choix", action: .appointmentBooked, data: ["motif": "titre-sejour", "creneau": "jeu-1430"])
+        let outEverywhere = SandboxEvent(service: .rendezVous, step: "Déconnexion", action: .signOut, data: ["portail": "oui"])
+        let outHere = SandboxEvent(service: .rendezVous, step: "Déconnexion", action: .signOut, data: ["portail": "non"])
+        let good = [portal(.portalSignIn, .refused, ["fournisseur": "Identité Assurance santé de démonstration"]), portal(.portalSignIn),
+                    portal(.consent), book, outEverywhere]
+        #expect(mission.problems(good).isEmpty)
+        let state = SandboxState(events: Array(good.prefix(3)), existingAccount: false)
+        #expect(state.portalSignedIn && state.appointmentSignedIn && state.booked == nil)
+        // Signed out of the site only: the portal stays open for the next person.
+        let leftOpen = mission.problems([portal(.portalSignIn), portal(.consent), book, outHere])
+        #expect(leftOpen.count == 1 && leftOpen[0].what.contains("portail"))
+        // The wrong provider only: said so.
+        let wrongProvider = mission.problems([portal(.portalSignIn, .refused, ["fournisseur": "Identité Assurance santé de démonstration"])])
+        #expect(wrongProvider.first?.what.contains("Identité Assurance santé") == true)
+        // A morning slot and another reason: both said.
+        let wrong = SandboxEvent(service: .rendezVous, step: "Choix", action: .appointmentBooked, data: ["motif": "permis", "creneau": "mar-0930"])
+        let both = mission.problems([portal(.portalSignIn), portal(.consent), wrong, outEverywhere])
+        #expect(both.map(\.step) == ["Choix du motif", "Choix du créneau"])
+        // Consent refused: the service never opened.
+        #expect(mission.problems([portal(.portalSignIn), portal(.consent, .refused), portal(.signOut)]).first?.step == "Partage des données")
+    }
 }

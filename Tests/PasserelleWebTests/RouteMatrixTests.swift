@@ -105,7 +105,7 @@ import TestSupport
             // Every id in a path is one the router knows how to check.
             for parameter in route.parameters {
                 #expect(["cohort", "learner", "assignment", "run", "module", "lesson", "set", "activity", "attempt", "sandbox", "step",
-                         "message", "action"].contains(parameter.name),
+                         "message", "action", "provider"].contains(parameter.name),
                         "unchecked parameter \(parameter.name) in \(route.pattern)")
             }
         }

@@ -4,6 +4,8 @@ import re
 
 ACCEPTED = {"pdf", "jpeg", "png"}
 PASSWORD = "Entrainement2026"
+PROVIDERS = {"impots": "Identité Impôts de démonstration", "sante": "Identité Assurance santé de démonstration",
+             "courrier": "Identité Courrier de démonstration"}
 
 
 def nav(page, name):
@@ -20,11 +22,32 @@ def play_mission(page, activity):
     for goal in goals:
         if goal["check"] == "reported":
             for message in goal["messages"]:
-                nav(page, "Messagerie et SMS")
+                nav(page, "Messages et SMS")
                 page.locator(f"form[action$='/messagerie/{message}/ouvrir'] button").click()
                 page.get_by_role("button", name="Signaler comme frauduleux").click()
 
-    nav(page, "Site de la caisse")
+    if "appointment-booked" in checks:
+        goal = next(g for g in goals if g["check"] == "appointment-booked")
+        nav(page, "Rendez-vous")
+        page.get_by_role("link", name="S'identifier avec Connexion État").click()
+        page.get_by_role("button", name=PROVIDERS[persona["provider"]]).click()
+        page.locator("#identifiant").fill(str(persona["identifier"]))
+        page.locator("#mot_de_passe").fill(str(persona["password"]))
+        page.get_by_role("button", name="Se connecter").click()
+        page.get_by_role("button", name="Continuer sur le site de rendez-vous").click()
+        page.locator(f"input[name=motif][value='{goal['reason']}']").check()
+        page.locator(f"input[name=creneau][value='{goal['slots'][0]}']").check()
+        page.get_by_role("button", name="Confirmer le rendez-vous").click()
+        assert "Rendez-vous confirmé" in page.locator("h1").inner_text()
+        page.get_by_role("link", name="Se déconnecter").click()
+        page.get_by_role("button", name="Me déconnecter partout").click()
+        nav(page, "La mission")
+        page.get_by_role("button", name="J'ai fini : voir le bilan").click()
+        assert "Mission réussie" in page.locator("[role=status]").inner_text(), page.locator("main").inner_text()
+        page.get_by_role("link", name="Retour aux activités").click()
+        return
+
+    nav(page, "Caisse")
     if "account-created" in checks:
         page.get_by_role("link", name="Créer mon compte").click()
         page.get_by_label("Adresse de courriel").fill(persona["email"])
@@ -32,7 +55,7 @@ def play_mission(page, activity):
         page.locator("#mot_de_passe_2").fill(PASSWORD)
         page.get_by_label(re.compile("conditions d'utilisation")).check()
         page.get_by_role("button", name="Créer mon compte").click()
-        nav(page, "Messagerie et SMS")
+        nav(page, "Messages et SMS")
         page.locator("form[action$='/messagerie/code/ouvrir'] button").click()
         code = page.locator(".mail-code").inner_text().strip()
         page.get_by_role("link", name=re.compile("taper le code")).click()
@@ -50,7 +73,7 @@ def play_mission(page, activity):
         if goal["check"] == "message-read":
             page.get_by_role("link", name=re.compile("Mes messages")).click()
             page.locator(f"form[action$='/caisse/messages/{goal['message']}'] button").click()
-            nav(page, "Site de la caisse")
+            nav(page, "Caisse")
         elif goal["check"] == "proof-sent":
             document = next(d for d in persona["documents"] if d["id"] == goal["document"])
             page.get_by_role("link", name="Envoyer un justificatif").click()
@@ -63,7 +86,7 @@ def play_mission(page, activity):
                 page.get_by_role("button", name=re.compile("Compresser")).click()
             page.get_by_role("button", name="Envoyer ce fichier").click()
             assert "Justificatif reçu" in page.locator("[role=status]").inner_text()
-            nav(page, "Site de la caisse")
+            nav(page, "Caisse")
         elif goal["check"] == "declaration-sent":
             amounts = goal["amounts"]
             page.get_by_role("link", name=re.compile("Déclarer mes ressources")).click()
@@ -75,7 +98,7 @@ def play_mission(page, activity):
             page.get_by_role("button", name="Étape suivante").click()
             page.get_by_label(re.compile("Je certifie")).check()
             page.get_by_role("button", name="Envoyer la déclaration").click()
-            nav(page, "Site de la caisse")
+            nav(page, "Caisse")
 
     if signed_in:
         page.locator(".caisse-header").get_by_role("button", name="Se déconnecter").click()

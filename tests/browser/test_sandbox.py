@@ -60,7 +60,7 @@ def test_a_learner_fails_a_mission_reads_why_and_succeeds(demo, browser, size, l
     assert "M. Bernard L." in text(page.locator("main"))
 
     # First attempt: the fake fine's link is followed (the mistake), both frauds reported.
-    page.locator(".sandbox-nav").get_by_role("link", name="Messagerie et SMS").click()
+    page.locator(".sandbox-nav").get_by_role("link", name="Messages et SMS").click()
     look(page, tag, "04-messagerie")
     open_message(page, "Amende impayée")
     look(page, tag, "05-sms-amende")
@@ -89,7 +89,7 @@ def test_a_learner_fails_a_mission_reads_why_and_succeeds(demo, browser, size, l
     mission = page.locator("#activite-mission-sms-douteux")
     assert "À retravailler" in text(mission)
     mission.get_by_role("button", name="Recommencer la mission").click()
-    page.locator(".sandbox-nav").get_by_role("link", name="Messagerie et SMS").click()
+    page.locator(".sandbox-nav").get_by_role("link", name="Messages et SMS").click()
     for subject in ["Amende impayée", "Votre colis est en attente"]:
         open_message(page, subject)
         page.get_by_role("button", name="Signaler comme frauduleux").click()
@@ -162,4 +162,48 @@ def test_the_trainer_reads_each_attempt_step_by_step(demo, browser):
     assert "Lien d'un message suivi" in text(first)
     assert first.locator("tr.risk").count() == 1
     look(page, "1280", "17-formateur-etapes")
+    context.close()
+
+
+def test_an_appointment_through_the_state_portal_with_its_traps(demo, browser):
+    """The wrong identity provider first, a morning slot, signed out of the site only: the result says
+    all of it, and the pages of the portal and of the appointment service pass axe at a phone's width."""
+    context = browser.new_context(viewport={"width": 360, "height": 740}, locale="fr-FR")
+    page = context.new_page()
+    page.goto(demo.url + "/")
+    sign_in(page, demo.learners[9][1])
+    page.locator("summary", has_text="autres modules").click()
+    page.get_by_role("link", name="S'entraîner sur des sites à blanc").click()
+    page.get_by_role("link", name="Des missions complètes").click()
+    page.locator("#activite-mission-rendez-vous").get_by_role("button", name="Commencer la mission").click()
+    page.locator(".service-tiles").get_by_role("link", name="Site de rendez-vous en préfecture").click()
+    look(page, "360", "20-rdv-accueil")
+    page.get_by_role("link", name="S'identifier avec Connexion État").click()
+    look(page, "360", "21-portail-choix")
+    page.get_by_role("button", name="Identité Assurance santé de démonstration").click()
+    page.locator("#identifiant").fill("youssef.a@exemple-fictif.fr")
+    page.locator("#mot_de_passe").fill("Cariste2026")
+    page.get_by_role("button", name="Se connecter").click()
+    look(page, "360", "22-portail-refus")
+    assert "autre fournisseur" in text(page.locator("[role=alert]"))
+    page.get_by_role("link", name="Choisir un autre compte").click()
+    page.get_by_role("button", name="Identité Impôts de démonstration").click()
+    page.locator("#identifiant").fill("youssef.a@exemple-fictif.fr")
+    page.locator("#mot_de_passe").fill("Cariste2026")
+    page.get_by_role("button", name="Se connecter").click()
+    look(page, "360", "23-consentement")
+    page.get_by_role("button", name="Continuer sur le site de rendez-vous").click()
+    look(page, "360", "24-rdv-choix")
+    page.get_by_label("Renouveler un titre de séjour").check()
+    page.get_by_label("Mardi 15 décembre, 9 h 30").check()
+    page.get_by_role("button", name="Confirmer le rendez-vous").click()
+    look(page, "360", "25-rdv-confirme")
+    page.get_by_role("link", name="Se déconnecter").click()
+    look(page, "360", "26-rdv-deconnexion")
+    page.get_by_role("button", name="Seulement de ce site").click()
+    page.locator(".sandbox-nav").get_by_role("link", name="La mission").click()
+    page.get_by_role("button", name="J'ai fini : voir le bilan").click()
+    look(page, "360", "27-rdv-bilan")
+    problems = text(page.locator(".problems"))
+    assert "Mardi 15 décembre, 9 h 30" in problems and "portail Connexion État" in problems
     context.close()
