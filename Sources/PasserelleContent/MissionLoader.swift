@@ -17,7 +17,7 @@ extension ModuleLoader {
         let serviceText = reader.string(map, "service", in: what, at: node)
         let service = serviceText.flatMap(SandboxService.init(rawValue:))
         if serviceText != nil && (service == nil || service == .bacASable || service == .portail) {
-            reader.report(at: map["service"], "\(what) : « service » vaut allocations, messagerie ou rendez-vous")
+            reader.report(at: map["service"], "\(what) : « service » vaut allocations, emploi, messagerie ou rendez-vous")
         }
         let inbox = strings(reader, map, "inbox", what, node, required: false)
         let caisse = strings(reader, map, "caisse_messages", what, node, required: false)
@@ -45,12 +45,12 @@ extension ModuleLoader {
     static func loadPersona(_ node: Node, _ reader: YAMLReader, _ what: String) -> Persona? {
         let where_ = "\(what), persona"
         guard let map = reader.mapping(node, where_) else { return nil }
-        reader.rejectUnknownKeys(map, allowed: ["name", "situation", "identifier", "password", "email", "documents", "provider"], in: where_)
+        reader.rejectUnknownKeys(map, allowed: ["name", "situation", "identifier", "password", "email", "documents", "provider", "job_seeker_id"], in: where_)
         let name = reader.string(map, "name", in: where_, at: node)
         let situation = reader.string(map, "situation", in: where_, at: node)
         let identifier = reader.optionalString(map, "identifier", in: where_)
         let password = reader.optionalString(map, "password", in: where_)
-        if identifier.isEmpty != password.isEmpty {
+        if identifier.isEmpty != password.isEmpty && map["job_seeker_id"] == nil {
             reader.report(at: node, "\(where_) : « identifier » et « password » vont ensemble (un compte déjà créé)")
         }
         if !password.isEmpty && !SandboxInput.passwordProblems(password).isEmpty {
@@ -83,15 +83,18 @@ extension ModuleLoader {
         if !providerText.isEmpty && provider == nil {
             reader.report(at: map["provider"], "\(where_) : fournisseur d'identité inconnu (" + IdentityProvider.allCases.map(\.rawValue).joined(separator: ", ") + ")")
         }
+        let jobSeekerID = reader.optionalString(map, "job_seeker_id", in: where_)
+        if !jobSeekerID.isEmpty && password.isEmpty { reader.report(at: map["job_seeker_id"], "\(where_) : « job_seeker_id » va avec « password »") }
         if provider != nil && identifier.isEmpty { reader.report(at: map["provider"], "\(where_) : « provider » va avec « identifier » et « password »") }
         guard let name, let situation else { return nil }
         return Persona(name: name, situation: situation, identifier: identifier.isEmpty ? nil : identifier,
                        password: password.isEmpty ? nil : password, email: reader.optionalString(map, "email", in: where_),
-                       documents: documents, provider: provider)
+                       documents: documents, provider: provider, jobSeekerID: jobSeekerID.isEmpty ? nil : jobSeekerID)
     }
 
     static func loadGoal(_ map: Node.Mapping, _ node: Node, _ reader: YAMLReader, _ what: String, persona: Persona?) -> MissionGoal? {
-        reader.rejectUnknownKeys(map, allowed: ["check", "lesson", "amounts", "gross", "document", "message", "messages", "reason", "slots"], in: what)
+        reader.rejectUnknownKeys(map, allowed: ["check", "lesson", "amounts", "gross", "document", "message", "messages", "reason", "slots", "worked", "hours",
+                                               "gross_pay", "net_pay", "still_looking"], in: what)
         guard let check = reader.string(map, "check", in: what, at: node) else { return nil }
         let lesson = reader.optionalString(map, "lesson", in: what)
         if lesson.isEmpty { reader.report(at: node, "\(what) \(check) : « lesson » (la section de leçon qui explique) manque") }
@@ -137,6 +140,26 @@ extension ModuleLoader {
         case "signed-out": kind = .signedOut
         case "password-not-saved": kind = .passwordNotSaved
         case "no-real-number": kind = .noRealNumber
+        case "job-declaration-sent":
+            func flag(_ key: String, default value: Bool) -> Bool {
+                guard let node = map[key] else { return value }
+                guard let bool = node.bool else { reader.report(at: node, "\(what) : « \(key) » vaut true ou false"); return value }
+                return bool
+            }
+            func money(_ key: String) -> Int? {
+                guard let node = map[key] else { return nil }
+                guard let text = node.scalar?.string, let cents = SandboxInput.cents(text) else {
+                    reader.report(at: node, "\(what) : montant illisible (écrire par exemple \"812,40\")")
+                    return nil
+                }
+                return cents
+            }
+            let worked = flag("worked", default: false)
+            let hours = map["hours"].flatMap { $0.int } ?? 0
+            let gross = money("gross_pay") ?? 0
+            if worked && (hours <= 0 || gross <= 0) { reader.report(at: node, "\(what) : « hours » et « gross_pay » vont avec « worked: true »") }
+            kind = .jobDeclarationSent(JobDeclaration(worked: worked, hours: hours, grossCents: gross, netCents: money("net_pay"),
+                                                      stillLooking: flag("still_looking", default: true)))
         case "appointment-booked":
             let reason = reader.string(map, "reason", in: what, at: node)
             if let reason, Appointments.reason(reason) == nil {

@@ -37,10 +37,13 @@ public struct Persona: Sendable, Equatable {
     /// The identity provider the persona has an account with (their `identifier` and `password` there),
     /// for missions through the state's sign-in portal.
     public var provider: IdentityProvider?
+    /// The persona's job-seeker number (with `password`), for the monthly declaration.
+    public var jobSeekerID: String?
 
     public init(name: String, situation: String, identifier: String? = nil, password: String? = nil,
-                email: String = "", documents: [PersonaDocument] = [], provider: IdentityProvider? = nil) {
+                email: String = "", documents: [PersonaDocument] = [], provider: IdentityProvider? = nil, jobSeekerID: String? = nil) {
         self.provider = provider
+        self.jobSeekerID = jobSeekerID
         self.name = name
         self.situation = situation
         self.identifier = identifier
@@ -97,6 +100,8 @@ public struct MissionGoal: Sendable, Equatable {
         case noRealNumber
         /// An appointment booked for this reason, in one of these slots (the persona's constraints).
         case appointmentBooked(reason: String, slots: [String])
+        /// The job seeker's monthly declaration sent with these answers.
+        case jobDeclarationSent(JobDeclaration)
     }
 
     public var kind: Kind
@@ -110,7 +115,7 @@ public struct MissionGoal: Sendable, Equatable {
     /// The names used in activity files.
     public static let names = ["account-created", "declaration-sent", "proof-sent", "message-read", "reported",
                                "no-fraudulent-link-followed", "genuine-kept", "signed-out", "password-not-saved",
-                               "no-real-number", "appointment-booked"]
+                               "no-real-number", "appointment-booked", "job-declaration-sent"]
 
     /// What the goal asks, in plain French (shown before and after the mission).
     public var summary: String {
@@ -126,6 +131,7 @@ public struct MissionGoal: Sendable, Equatable {
         case .passwordNotSaved: return "Ne pas enregistrer le mot de passe dans le navigateur."
         case .noRealNumber: return "Ne jamais taper de vrai numéro (sécurité sociale, compte bancaire)."
         case .appointmentBooked: return "Prendre le bon rendez-vous, à un moment où la personne est libre."
+        case .jobDeclarationSent: return "Envoyer l'actualisation du mois avec les bonnes réponses."
         }
     }
 }
@@ -186,6 +192,23 @@ public struct Mission: Sendable, Equatable {
 
     /// The persona already has an account at the caisse (not an identity provider's).
     public var existingAccount: Bool { persona.identifier != nil && persona.provider == nil }
+
+    /// The services the mission uses, in the order of the sandbox's menu: the others are left out of it.
+    public var services: [SandboxService] {
+        var used: Set<SandboxService> = [start]
+        if !inbox.isEmpty { used.insert(.messagerie) }
+        for goal in goals {
+            switch goal.kind {
+            case .accountCreated: used.formUnion([.allocations, .messagerie])
+            case .declarationSent, .proofSent, .messageRead, .passwordNotSaved: used.insert(.allocations)
+            case .reported, .noFraudulentLinkFollowed, .genuineKept: used.insert(.messagerie)
+            case .appointmentBooked: used.insert(.rendezVous)
+            case .jobDeclarationSent: used.insert(.emploi)
+            case .signedOut, .noRealNumber: break
+            }
+        }
+        return [.allocations, .emploi, .rendezVous, .messagerie].filter(used.contains)
+    }
 
     /// The problems of an attempt, from its events (oldest first); empty when the mission is succeeded.
     public func problems(_ events: [SandboxEvent]) -> [MissionProblem] {
@@ -315,8 +338,47 @@ public enum MissionCheck {
                                       clues: message.clues, cluesTitle: "Ce qui montre qu'il est vrai")
             }
 
+        case .jobDeclarationSent(let expected):
+            let job = events.filter { $0.service == .emploi }
+            guard let sent = job.last(where: { $0.action == .declarationSent && $0.outcome == .ok }) else {
+                return problem("Actualisation du mois", "Vous n'avez pas envoyé l'actualisation.",
+                               "Sans actualisation chaque mois, la personne est désinscrite et ses allocations s'arrêtent. Il faut aller jusqu'à « Je confirme ma déclaration ».")
+            }
+            var found: [MissionProblem] = []
+            let worked = sent.data["travaille"] == "oui"
+            let stepOne = "Étape 1 de l'actualisation : le travail du mois"
+            if worked != expected.worked {
+                found += problem(stepOne, expected.worked ? "Vous avez répondu que la personne n'a pas travaillé." : "Vous avez répondu que la personne a travaillé.",
+                                 expected.worked ? "Son bulletin de salaire montre qu'elle a travaillé ce mois-ci. Une activité oubliée donne des allocations en trop, qu'il faudra rembourser."
+                                     : "Elle n'a pas travaillé ce mois-ci : il n'y avait rien à déclarer de ce côté.")
+            } else if expected.worked {
+                if Int(sent.data["heures"] ?? "") != expected.hours {
+                    found += problem(stepOne, "Vous avez déclaré \(sent.data["heures"] ?? "?") heures.",
+                                     "Le bulletin indique \(expected.hours) heures. On recopie le nombre d'heures du bulletin.")
+                }
+                let gross = Int(sent.data["brut"] ?? "")
+                if gross != expected.grossCents {
+                    let typed = gross.map(SandboxInput.euros) ?? "rien"
+                    let why = gross != nil && gross == expected.netCents
+                        ? "C'est le salaire net. Ici, l'espace emploi demande le salaire brut : \(SandboxInput.euros(expected.grossCents)). Chaque organisme demande son montant : on lit bien la question."
+                        : "Le bulletin indique \(SandboxInput.euros(expected.grossCents)) brut."
+                    found += problem(stepOne, "Vous avez déclaré un salaire de \(typed).", why)
+                }
+            }
+            if (sent.data["recherche"] == "oui") != expected.stillLooking {
+                found += problem("Étape 2 de l'actualisation : la situation",
+                                 expected.stillLooking ? "Vous avez répondu que la personne ne cherche plus d'emploi." : "Vous avez répondu que la personne cherche toujours un emploi.",
+                                 expected.stillLooking ? "Répondre « non » à « Êtes-vous toujours à la recherche d'un emploi ? » la désinscrit : ses allocations s'arrêtent."
+                                     : "Elle a trouvé un emploi durable : il faut le dire.")
+            }
+            return found
+
         case .signedOut:
             let state = SandboxState(events: events, existingAccount: mission.existingAccount)
+            if state.jobSignedIn {
+                return problem("Fin de la mission", "Le compte est resté connecté à l'espace emploi.",
+                               "Sur un ordinateur partagé, la personne suivante pourrait ouvrir ce compte. On clique sur « Se déconnecter » avant de partir.")
+            }
             if state.portalSignedIn || state.appointmentSignedIn {
                 return problem("Fin de la mission", state.appointmentSignedIn ? "Le compte est resté connecté au site de rendez-vous."
                                    : "Le compte est resté connecté au portail Connexion État.",
@@ -462,4 +524,25 @@ public struct SandboxMessage: Sendable, Equatable {
                     "la peur de perdre ses droits pousse à cliquer ; on va plutôt soi-même sur le site habituel"],
             asks: nil, time: "Aujourd'hui, 6 h 58"),
     ]
+}
+
+/// The answers a job seeker's monthly declaration should carry.
+public struct JobDeclaration: Sendable, Equatable {
+    public var worked: Bool
+    public var hours: Int
+    public var grossCents: Int
+    /// The net pay, to say so when it was declared instead of the gross.
+    public var netCents: Int?
+    public var stillLooking: Bool
+
+    public init(worked: Bool, hours: Int = 0, grossCents: Int = 0, netCents: Int? = nil, stillLooking: Bool = true) {
+        self.worked = worked
+        self.hours = hours
+        self.grossCents = grossCents
+        self.netCents = netCents
+        self.stillLooking = stillLooking
+    }
+
+    /// The month declared.
+    public static let month = "novembre 2026"
 }

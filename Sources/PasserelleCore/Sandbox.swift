@@ -13,6 +13,8 @@ public enum SandboxService: String, Sendable, Codable, CaseIterable {
     case messagerie
     /// The state's sign-in portal (« Connexion État de démonstration »): choose an identity provider, consent.
     case portail
+    /// The job seeker's space: the monthly declaration (« actualisation »).
+    case emploi
     /// An appointment-booking service reached through the portal.
     case rendezVous = "rendez-vous"
     /// The sandbox itself (mission opened, ended, sensitive value typed).
@@ -23,6 +25,7 @@ public enum SandboxService: String, Sendable, Codable, CaseIterable {
         case .allocations: return "Caisse d'allocations de démonstration"
         case .messagerie: return "Messagerie et SMS"
         case .portail: return "Connexion État de démonstration"
+        case .emploi: return "Espace emploi de démonstration"
         case .rendezVous: return "Rendez-vous en préfecture de démonstration"
         case .bacASable: return "Bac à sable"
         }
@@ -266,6 +269,7 @@ public struct SandboxState: Sendable, Equatable {
             && a.linksFollowed == b.linksFollowed && a.passwordQuestionAnswered == b.passwordQuestionAnswered && a.ended == b.ended
             && a.portalSignedIn == b.portalSignedIn && a.appointmentSignedIn == b.appointmentSignedIn
             && a.booked?.reason == b.booked?.reason && a.booked?.slot == b.booked?.slot
+            && a.jobSignedIn == b.jobSignedIn && a.jobStep == b.jobStep && a.jobAnswers == b.jobAnswers && a.jobSent == b.jobSent
     }
 
     public var accountCreated = false
@@ -290,6 +294,11 @@ public struct SandboxState: Sendable, Equatable {
     public var appointmentSignedIn = false
     /// The appointment booked: reason and slot ids.
     public var booked: (reason: String, slot: String)?
+    /// The job seeker's space: signed in, the step of the monthly declaration, its answers, sent.
+    public var jobSignedIn = false
+    public var jobStep = 1
+    public var jobAnswers: [String: String] = [:]
+    public var jobSent = false
 
     public init() {}
 
@@ -301,6 +310,18 @@ public struct SandboxState: Sendable, Equatable {
     }
 
     public mutating func apply(_ event: SandboxEvent) {
+        if event.service == .emploi {
+            switch (event.action, event.outcome) {
+            case (.signIn, .ok): jobSignedIn = true
+            case (.signOut, _): jobSignedIn = false
+            case (.declarationStep, .ok):
+                for (key, value) in event.data where key != "etape" { jobAnswers[key] = value }
+                if let step = Int(event.data["etape"] ?? ""), step <= jobStep { jobStep = min(step + 1, 3) }
+            case (.declarationSent, .ok): jobSent = true; jobStep = 4
+            default: break
+            }
+            return
+        }
         switch (event.action, event.outcome) {
         case (.signUp, .ok): accountCreated = true
         case (.codeEntered, .ok): accountConfirmed = true; signedIn = true; passwordQuestionAnswered = false
@@ -320,7 +341,7 @@ public struct SandboxState: Sendable, Equatable {
             if let reason = event.data["motif"], let slot = event.data["creneau"] { booked = (reason, slot) }
         case (.declarationStep, .ok):
             for (key, value) in event.data where key != "etape" { declaration[key] = value }
-            if let step = Int(event.data["etape"] ?? ""), step == declarationStep { declarationStep = min(step + 1, 3) }
+            if let step = Int(event.data["etape"] ?? ""), step <= declarationStep { declarationStep = min(step + 1, 3) }
         case (.declarationSent, .ok): declarationSent = true; declarationStep = 4
         case (.fileConverted, .ok), (.fileCompressed, .ok): if let id = event.data["fichier"] { madeFiles.append(id) }
         case (.proofSent, .ok): if let id = event.data["document"] { proofsAccepted.append(id) }

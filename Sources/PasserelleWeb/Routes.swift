@@ -301,6 +301,19 @@ extension WebApp {
         Route("POST", "/bac-a-sable/{sandbox:int}/rendez-vous/deconnexion", .learner) { app, context in
             app.sandboxAction(context) { try app.appointmentSignOut($0, post: true) }
         },
+        Route("GET", "/bac-a-sable/{sandbox:int}/emploi", .learner) { app, context in app.sandboxAction(context) { app.jobHome($0) } },
+        Route("POST", "/bac-a-sable/{sandbox:int}/emploi/connexion", .learner) { app, context in
+            app.sandboxAction(context) { try app.jobSignIn($0) }
+        },
+        Route("POST", "/bac-a-sable/{sandbox:int}/emploi/deconnexion", .learner) { app, context in
+            app.sandboxAction(context) { try app.jobSignOut($0) }
+        },
+        Route("GET", "/bac-a-sable/{sandbox:int}/emploi/actualisation", .learner) { app, context in
+            app.sandboxAction(context) { app.jobDeclarationPage($0, step: Int(context.request.queryValue("etape") ?? "")) }
+        },
+        Route("POST", "/bac-a-sable/{sandbox:int}/emploi/actualisation/{step:int}", .learner) { app, context in
+            app.sandboxAction(context) { try app.jobDeclarationStep($0, step: Int(context.integer("step") ?? 0)) }
+        },
         Route("POST", "/bac-a-sable/{sandbox:int}/terminer", .learner) { app, context in
             app.sandboxAction(context) { try app.finishMission($0) }
         },

@@ -110,9 +110,39 @@ extension WebApp {
         var context: [String: Any] = [
             "title": title, "sandboxID": s.attempt.id, "missionTitle": s.mission.title, "persona": s.mission.persona.name,
             "moduleID": s.module.id, "setID": s.set.id, "activityID": s.attempt.activityID,
+            "services": s.mission.services.map { ["href": "/bac-a-sable/\(s.attempt.id)/" + WebApp.sandboxPath($0), "label": WebApp.sandboxMenuLabel($0)] },
         ]
         for (key, value) in extra { context[key] = value }
         return context
+    }
+
+    static func sandboxPath(_ service: SandboxService) -> String {
+        switch service {
+        case .allocations: return "caisse"
+        case .emploi: return "emploi"
+        case .rendezVous, .portail: return "rendez-vous"
+        case .messagerie, .bacASable: return "messagerie"
+        }
+    }
+
+    /// The short name of a service in the sandbox's menu.
+    static func sandboxMenuLabel(_ service: SandboxService) -> String {
+        switch service {
+        case .allocations: return "Caisse"
+        case .emploi: return "Emploi"
+        case .rendezVous, .portail: return "Rendez-vous"
+        case .messagerie, .bacASable: return "Messages et SMS"
+        }
+    }
+
+    /// The name of a service on the mission desk's tiles.
+    static func sandboxTileLabel(_ service: SandboxService) -> String {
+        switch service {
+        case .allocations: return "Site de la caisse d'allocations"
+        case .emploi: return "Espace emploi"
+        case .rendezVous, .portail: return "Site de rendez-vous en préfecture"
+        case .messagerie, .bacASable: return "Messages et SMS"
+        }
     }
 
     /// `GET /bac-a-sable/{sandbox}`: the mission desk: the goal, the persona and their documents, the services.
@@ -128,10 +158,13 @@ extension WebApp {
             "situation": persona.situation, "email": persona.email, "hasEmail": !persona.email.isEmpty,
             "identifier": persona.identifier ?? "", "password": persona.password ?? "", "hasAccount": persona.identifier != nil,
             "accountAt": persona.provider.map { "Compte chez « \($0.title) »" } ?? "Compte à la caisse",
-            "startsWithAppointment": s.mission.start == .rendezVous,
+            "jobSeekerID": persona.jobSeekerID ?? "", "hasJobAccount": persona.jobSeekerID != nil,
             "documents": documents, "hasDocuments": !documents.isEmpty,
             "goals": s.mission.goals.map(\.summary),
-            "startsWithMail": s.mission.start == .messagerie, "unread": unread,
+            "tiles": ([s.mission.start] + s.mission.services.filter { $0 != s.mission.start }).map { service -> [String: Any] in
+                ["href": "/bac-a-sable/\(s.attempt.id)/" + WebApp.sandboxPath(service), "label": WebApp.sandboxTileLabel(service),
+                 "unread": service == .messagerie ? unread : 0]
+            },
         ])))
     }
 

@@ -47,6 +47,12 @@ import Testing
                 log += [SandboxEvent(service: .portail, step: "Connexion État", action: .portalSignIn),
                         SandboxEvent(service: .portail, step: "Partage", action: .consent),
                         SandboxEvent(service: .rendezVous, step: "Choix", action: .appointmentBooked, data: ["motif": reason, "creneau": slots[0]])]
+            case .jobDeclarationSent(let job):
+                log += [SandboxEvent(service: .emploi, step: "Connexion", action: .signIn),
+                        SandboxEvent(service: .emploi, step: "Étape 3", action: .declarationSent,
+                                     data: ["travaille": job.worked ? "oui" : "non", "heures": String(job.hours), "brut": String(job.grossCents),
+                                            "arret": "non", "formation": "non", "recherche": job.stillLooking ? "oui" : "non"]),
+                        SandboxEvent(service: .emploi, step: "Mon espace", action: .signOut)]
             case .declarationSent(let amounts, _):
                 log.append(event(.declarationSent, .ok, Dictionary(uniqueKeysWithValues: amounts.map { ($0.key.rawValue, String($0.value)) })))
             default: break
@@ -61,7 +67,7 @@ import Testing
 
     @Test func eightMissionsFromEasyToHardInBothFrameworks() throws {
         let missions = try missions()
-        #expect(missions.count >= 9)
+        #expect(missions.count >= 10)
         #expect(Set(missions.values.map(\.level)) == Set(Mission.Level.allCases))
         let catalog = try #require(MissionContentTests.catalog)
         for (id, mission) in missions {
@@ -76,7 +82,7 @@ import Testing
 
     @Test(arguments: ["mission-sms-douteux", "mission-courriels-douteux", "mission-creer-compte", "mission-piece-manquante",
                       "mission-justificatif-trop-lourd", "mission-declaration", "mission-sms-puis-declaration", "mission-nouvelle-allocataire",
-                      "mission-rendez-vous"])
+                      "mission-rendez-vous", "mission-actualisation"])
     func eachMissionSucceedsWhenDoneAndSaysWhatWentWrongOtherwise(_ id: String) throws {
         let mission = try #require(try missions()[id])
         #expect(mission.problems(winningLog(mission)).isEmpty, "\(id): \(mission.problems(winningLog(mission)).map(\.what))")
@@ -109,6 +115,14 @@ import Testing
         case "mission-sms-puis-declaration":
             log.removeAll { $0.action == .signOut }
             expected = "resté connecté"
+        case "mission-actualisation":
+            log = log.map { event -> SandboxEvent in
+                guard event.action == .declarationSent else { return event }
+                var data = event.data
+                data["brut"] = "60750"
+                return SandboxEvent(service: event.service, step: event.step, action: event.action, outcome: event.outcome, data: data)
+            }
+            expected = "C'est le salaire net"
         case "mission-rendez-vous":
             log = log.map { $0.action == .appointmentBooked
                 ? SandboxEvent(service: .rendezVous, step: "Choix", action: .appointmentBooked, data: ["motif": "titre-sejour", "creneau": "mar-0930"]) : $0 }

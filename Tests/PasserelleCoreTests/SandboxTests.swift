@@ -180,4 +180,30 @@ import Testing
         // Consent refused: the service never opened.
         #expect(mission.problems([portal(.portalSignIn), portal(.consent, .refused), portal(.signOut)]).first?.step == "Partage des données")
     }
+
+    @Test func jobSeekersMonthlyDeclaration() {
+        let goal = MissionGoal(.jobDeclarationSent(JobDeclaration(worked: true, hours: 64, grossCents: 78000, netCents: 60750)))
+        let mission = Mission(title: "M", level: .medium, goal: "B", persona: Persona(name: "P", situation: "S", password: "Baobab2026", jobSeekerID: "4412078K"),
+                              start: .emploi, goals: [goal, MissionGoal(.signedOut)], competences: [])
+        #expect(mission.services == [.emploi])
+        func job(_ action: SandboxAction, _ data: [String: String] = [:]) -> SandboxEvent {
+            SandboxEvent(service: .emploi, step: "x", action: action, data: data)
+        }
+        let right = ["travaille": "oui", "heures": "64", "brut": "78000", "arret": "non", "formation": "non", "recherche": "oui"]
+        #expect(mission.problems([job(.signIn), job(.declarationSent, right), job(.signOut)]).isEmpty)
+        var state = SandboxState(events: [job(.signIn), job(.declarationStep, ["etape": "1", "travaille": "oui"])], existingAccount: false)
+        #expect(state.jobSignedIn && state.jobStep == 2 && !state.signedIn, "the job space is not the caisse")
+        state.apply(job(.declarationStep, ["etape": "3"]))
+        #expect(state.jobStep == 2)
+        var wrong = right
+        wrong["brut"] = "60750"
+        wrong["recherche"] = "non"
+        wrong["heures"] = "60"
+        let problems = mission.problems([job(.signIn), job(.declarationSent, wrong)])
+        #expect(problems.count == 4, "\(problems.map(\.what))")
+        #expect(problems.contains { $0.why.contains("C'est le salaire net") })
+        #expect(problems.contains { $0.why.contains("désinscrit") })
+        #expect(problems.contains { $0.what.contains("espace emploi") }, "still signed in")
+        #expect(mission.problems([job(.signIn)]).first?.what == "Vous n'avez pas envoyé l'actualisation.")
+    }
 }

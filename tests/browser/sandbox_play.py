@@ -12,6 +12,16 @@ def nav(page, name):
     page.locator(".sandbox-nav").get_by_role("link", name=name).click()
 
 
+def finish(page, activity):
+    """Ends the mission, checks it succeeded, and goes back to the activity, waiting for its result."""
+    nav(page, "La mission")
+    page.get_by_role("button", name="J'ai fini : voir le bilan").click()
+    assert "Mission réussie" in page.locator("[role=status]").inner_text(), page.locator("main").inner_text()
+    page.get_by_role("link", name="Retour aux activités").click()
+    page.wait_for_url(f"**fait={activity['id']}**")
+    page.locator(f"#activite-{activity['id']} [role=status]").wait_for()
+
+
 def play_mission(page, activity):
     section = page.locator(f"#activite-{activity['id']}")
     section.get_by_role("button", name=re.compile("Commencer|Recommencer")).first.click()
@@ -25,6 +35,28 @@ def play_mission(page, activity):
                 nav(page, "Messages et SMS")
                 page.locator(f"form[action$='/messagerie/{message}/ouvrir'] button").click()
                 page.get_by_role("button", name="Signaler comme frauduleux").click()
+
+    if "job-declaration-sent" in checks:
+        goal = next(g for g in goals if g["check"] == "job-declaration-sent")
+        nav(page, "Emploi")
+        page.locator("#identifiant").fill(str(persona["job_seeker_id"]))
+        page.locator("#mot_de_passe").fill(str(persona["password"]))
+        page.get_by_role("button", name="Se connecter").click()
+        page.get_by_role("link", name=re.compile("M'actualiser")).click()
+        page.locator(f"input[name=travaille][value={'oui' if goal.get('worked') else 'non'}]").check()
+        if goal.get("worked"):
+            page.locator("#heures").fill(str(goal["hours"]))
+            page.locator("#brut").fill(str(goal["gross_pay"]))
+        page.get_by_role("button", name="Étape suivante").click()
+        page.locator("input[name=arret][value=non]").check()
+        page.locator("input[name=formation][value=non]").check()
+        page.locator(f"input[name=recherche][value={'oui' if goal.get('still_looking', True) else 'non'}]").check()
+        page.get_by_role("button", name="Étape suivante").click()
+        page.get_by_label("Je confirme ma déclaration").check()
+        page.get_by_role("button", name="Envoyer mon actualisation").click()
+        page.locator(".caisse-header").get_by_role("button", name="Se déconnecter").click()
+        finish(page, activity)
+        return
 
     if "appointment-booked" in checks:
         goal = next(g for g in goals if g["check"] == "appointment-booked")
@@ -41,10 +73,12 @@ def play_mission(page, activity):
         assert "Rendez-vous confirmé" in page.locator("h1").inner_text()
         page.get_by_role("link", name="Se déconnecter").click()
         page.get_by_role("button", name="Me déconnecter partout").click()
-        nav(page, "La mission")
-        page.get_by_role("button", name="J'ai fini : voir le bilan").click()
-        assert "Mission réussie" in page.locator("[role=status]").inner_text(), page.locator("main").inner_text()
-        page.get_by_role("link", name="Retour aux activités").click()
+        finish(page, activity)
+        return
+
+    uses_caisse = bool(checks & {"account-created", "declaration-sent", "proof-sent", "message-read", "password-not-saved"})
+    if not uses_caisse:
+        finish(page, activity)
         return
 
     nav(page, "Caisse")
@@ -102,7 +136,4 @@ def play_mission(page, activity):
 
     if signed_in:
         page.locator(".caisse-header").get_by_role("button", name="Se déconnecter").click()
-    nav(page, "La mission")
-    page.get_by_role("button", name="J'ai fini : voir le bilan").click()
-    assert "Mission réussie" in page.locator("[role=status]").inner_text(), page.locator("main").inner_text()
-    page.get_by_role("link", name="Retour aux activités").click()
+    finish(page, activity)
