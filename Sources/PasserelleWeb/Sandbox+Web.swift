@@ -152,7 +152,7 @@ extension WebApp {
             ["title": document.title, "file": document.fileName, "format": document.format.label,
              "size": SandboxFile.sizeLabel(document.kilobytes), "lines": document.lines, "hasLines": !document.lines.isEmpty]
         }
-        let unread = s.mission.inbox.filter { !s.state.opened.contains($0) }.count + (s.state.accountCreated && !s.mission.existingAccount ? 1 : 0)
+        let unread = s.mission.inbox.filter { !s.state.opened.contains($0) }.count + (s.state.accountCreated && !s.mission.existingAccount && !s.state.opened.contains("code") ? 1 : 0)
         return .html(templates.render("bac-a-sable-accueil", sandboxFrame(s, title: "Mission : \(s.mission.title)", [
             "goalHTML": Markdown.html(s.mission.goal), "level": s.mission.level.rawValue,
             "situation": persona.situation, "email": persona.email, "hasEmail": !persona.email.isEmpty,
@@ -162,8 +162,10 @@ extension WebApp {
             "documents": documents, "hasDocuments": !documents.isEmpty,
             "goals": s.mission.goals.map(\.summary),
             "tiles": ([s.mission.start] + s.mission.services.filter { $0 != s.mission.start }).map { service -> [String: Any] in
-                ["href": "/bac-a-sable/\(s.attempt.id)/" + WebApp.sandboxPath(service), "label": WebApp.sandboxTileLabel(service),
-                 "unread": service == .messagerie ? unread : 0]
+                var tile: [String: Any] = ["href": "/bac-a-sable/\(s.attempt.id)/" + WebApp.sandboxPath(service),
+                                           "label": WebApp.sandboxTileLabel(service)]
+                if service == .messagerie && unread > 0 { tile["unread"] = unread }  // no « 0 non lu(s) »
+                return tile
             },
         ])))
     }

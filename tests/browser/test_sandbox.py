@@ -105,6 +105,7 @@ def test_a_learner_fails_a_mission_reads_why_and_succeeds(demo, browser, size, l
     page.get_by_role("link", name="Le site de la caisse d'allocations").click()
     page.locator("#activite-mission-justificatif-trop-lourd").get_by_role("button", name="Commencer la mission").click()
     look(page, tag, "09-mission-caisse")
+    assert "0 non lu" not in text(page.locator("main"))
     assert "document fictif" in text(page.locator(".documents")).lower()
     page.locator(".service-tiles").get_by_role("link", name="Site de la caisse d'allocations").click()
     look(page, tag, "10-caisse-connexion")
