@@ -228,6 +228,28 @@ public struct Mission: Sendable, Equatable {
 
 /// The end-state checks, one per kind of goal.
 public enum MissionCheck {
+    /// The anchor a lesson heading gets in its page: lower case, accents dropped, anything but letters and
+    /// digits as one « - » (the rule of the lesson pages' heading anchors).
+    public static func anchor(_ title: String) -> String {
+        let folded = title.folding(options: [.caseInsensitive, .diacriticInsensitive], locale: Locale(identifier: "fr_FR")).lowercased()
+        var anchor = ""
+        for scalar in folded.unicodeScalars {
+            if scalar.isASCII, CharacterSet.alphanumerics.contains(scalar) {
+                anchor.unicodeScalars.append(scalar)
+            } else if !anchor.isEmpty, !anchor.hasSuffix("-") {
+                anchor += "-"
+            }
+        }
+        while anchor.hasSuffix("-") { anchor.removeLast() }
+        return anchor.isEmpty ? "section" : anchor
+    }
+
+    /// The title of the `##` heading of a lesson's Markdown whose anchor is `anchor`.
+    public static func sectionTitle(_ anchor: String, in markdown: String) -> String? {
+        markdown.split(separator: "\n").lazy.filter { $0.hasPrefix("## ") }.map { String($0.dropFirst(3)).trimmingCharacters(in: .whitespaces) }
+            .first { MissionCheck.anchor($0) == anchor }
+    }
+
     /// The file with this id (`doc`, `doc~pdf`, `doc~pdf~leger`…) made from the persona's documents.
     public static func file(_ id: String, from documents: [PersonaDocument]) -> SandboxFile? {
         let parts = id.split(separator: "~").map(String.init)

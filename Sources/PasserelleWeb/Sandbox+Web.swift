@@ -538,7 +538,9 @@ extension WebApp {
         guard let reference else { return nil }
         let parts = reference.split(separator: "#", maxSplits: 1).map(String.init)
         guard let file = parts.first, let lesson = module.lessons.first(where: { $0.id + ".md" == file }) else { return nil }
-        return ["href": "/modules/\(module.id)/lecons/\(lesson.id)" + (parts.count == 2 ? "#\(parts[1])" : ""), "title": lesson.title]
+        var link = ["href": "/modules/\(module.id)/lecons/\(lesson.id)" + (parts.count == 2 ? "#\(parts[1])" : ""), "title": lesson.title]
+        if parts.count == 2, let section = MissionCheck.sectionTitle(parts[1], in: lesson.markdown) { link["section"] = section }
+        return link
     }
 }
 

@@ -156,20 +156,9 @@ import Testing
                 let parts = (goal.lesson ?? "").split(separator: "#").map(String.init)
                 let lesson = try #require(module.lessons.first { $0.id + ".md" == parts.first }, "\(id): \(goal.lesson ?? "")")
                 // The anchor a heading gets: lower case, accents dropped, other characters as « - ».
-                let anchors = lesson.markdown.split(separator: "\n").filter { $0.hasPrefix("## ") }.map { MissionContentTests.anchor(String($0.dropFirst(3))) }
+                let anchors = lesson.markdown.split(separator: "\n").filter { $0.hasPrefix("## ") }.map { MissionCheck.anchor(String($0.dropFirst(3))) }
                 #expect(parts.count == 2 && anchors.contains(parts[1]), "\(id): no section « \(parts.last ?? "") » in \(lesson.id)")
             }
         }
-    }
-
-    static func anchor(_ title: String) -> String {
-        let folded = title.folding(options: [.caseInsensitive, .diacriticInsensitive], locale: Locale(identifier: "fr_FR")).lowercased()
-        var anchor = ""
-        for scalar in folded.unicodeScalars {
-            if scalar.isASCII, CharacterSet.alphanumerics.contains(scalar) { anchor.unicodeScalars.append(scalar) }
-            else if !anchor.isEmpty, !anchor.hasSuffix("-") { anchor += "-" }
-        }
-        while anchor.hasSuffix("-") { anchor.removeLast() }
-        return anchor
     }
 }

@@ -81,6 +81,7 @@ def test_a_learner_fails_a_mission_reads_why_and_succeeds(demo, browser, size, l
     assert "SMS « Amende impayée »" in text(problem)
     lesson = problem.get_by_role("link", name=re.compile("Relire dans la leçon"))
     assert lesson.get_attribute("href").endswith("#signaler-sans-cliquer")
+    assert "la partie « Signaler sans cliquer »" in text(lesson)
     lesson.click()
     assert text(page.locator("h1")) == "Repérer les messages frauduleux"
 
