@@ -87,6 +87,16 @@ extension Store {
         }
     }
 
+    /// The ended attempts of a cohort's learners, oldest first, in one query (the cohort's sandbox page).
+    public func endedSandboxAttempts(cohortID: Int64) throws -> [SandboxAttempt] {
+        try read { db in
+            try Row.fetchAll(db, sql: """
+                SELECT a.* FROM sandbox_attempts a JOIN learners l ON l.id = a.learner_id
+                WHERE l.cohort_id = ? AND a.ended_at IS NOT NULL ORDER BY a.id
+                """, arguments: [cohortID]).map(Store.sandboxAttempt)
+        }
+    }
+
     /// The attempt's events, oldest first.
     public func sandboxEvents(attemptID: Int64) throws -> [SandboxEvent] {
         try read { db in

@@ -338,6 +338,9 @@ extension WebApp {
         Route("GET", "/formateur/apprenants/{learner:int}/bac-a-sable", .staff) { app, context in
             app.staffAction(context, "learner") { _, id in app.sandboxTimeline(context.request, learnerID: id) }
         },
+        Route("GET", "/formateur/cohortes/{cohort:int}/bac-a-sable", .staff) { app, context in
+            app.cohortAction(context) { _, cohort in try app.cohortSandboxPage(cohort) }
+        },
         Route("GET", "/formateur/cohortes/{cohort:int}/modules", .staff) { app, context in
             app.cohortAction(context) { _, cohort in try app.trainerModulesPage(cohort) }
         },

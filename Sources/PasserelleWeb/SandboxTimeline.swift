@@ -31,11 +31,52 @@ extension WebApp {
             }
             return .html(templates.render("formateur-bac-a-sable", [
                 "title": "Bac à sable — \(learner.displayName)", "name": learner.displayName, "learnerID": learner.id,
+                "cohortID": learner.cohortID,
                 "attempts": attempts, "hasAttempts": !attempts.isEmpty,
             ]))
         } catch {
             return errorResponse(request, status: 500, message: WebApp.serverTrouble)
         }
+    }
+
+    /// `GET /formateur/cohortes/{cohort}/bac-a-sable`: which missions are hard for whom. For each mission of
+    /// the cohort's modules: who succeeded, who tried without succeeding yet (with the number of tries), who
+    /// has not tried.
+    func cohortSandboxPage(_ cohort: Cohort) throws -> HTTPResponse {
+        let learners = try store.learners(cohortID: cohort.id)
+        let names = Dictionary(learners.map { ($0.id, $0.displayName) }, uniquingKeysWith: { a, _ in a })
+        let attempts = try store.endedSandboxAttempts(cohortID: cohort.id)
+        let view = try ModuleService.CohortView(modulesService, cohortID: cohort.id)
+        var missions: [(module: Module, id: String, mission: Mission)] = []
+        var seen = Set<String>()
+        for learner in learners {
+            for entry in view.modules(for: learner) where seen.insert(entry.module.id).inserted {
+                for set in entry.module.activitySets {
+                    for activity in set.activities {
+                        if case .mission(let mission) = activity.kind { missions.append((entry.module, activity.id, mission)) }
+                    }
+                }
+            }
+        }
+        let rows: [[String: Any]] = missions.map { entry in
+            let mine = attempts.filter { $0.moduleID == entry.module.id && $0.activityID == entry.id }
+            let byLearner = Dictionary(grouping: mine, by: \.learnerID)
+            let succeeded = byLearner.filter { $0.value.contains { $0.result == "success" } }
+            let struggling = byLearner.filter { !$0.value.contains { $0.result == "success" } }
+                .sorted { $0.value.count != $1.value.count ? $0.value.count > $1.value.count : (names[$0.key] ?? "") < (names[$1.key] ?? "") }
+            return [
+                "title": entry.mission.title, "level": entry.mission.level.rawValue, "module": entry.module.title,
+                "succeeded": succeeded.count, "tried": byLearner.count, "total": learners.count,
+                "struggling": struggling.map { ["name": names[$0.key] ?? "?", "tries": $0.value.count, "plural": $0.value.count > 1,
+                                                "link": "/formateur/apprenants/\($0.key)/bac-a-sable"] },
+                "hasStruggling": !struggling.isEmpty,
+                "firstTry": byLearner.values.filter { $0.first?.result == "success" }.count,
+            ]
+        }
+        return .html(templates.render("formateur-bac-a-sable-cohorte", [
+            "title": "Bac à sable — \(cohort.name)", "cohort": cohort.name, "cohortID": cohort.id,
+            "missions": rows, "hasMissions": !rows.isEmpty,
+        ]))
     }
 
     /// How a step went, in plain words.

@@ -23,7 +23,7 @@ public struct Templates: Sendable {
 
     public static let required = [
         "layout", "connexion", "apprenant", "formateur", "erreur", "question", "resultat", "formateur-positionnement", "item-champs", "module", "lecon", "activites", "formateur-modules", "formateur-apprenants", "codes", "formateur-progression", "formateur-suivi", "questionnaire", "formateur-questionnaire", "formateur-apprenant", "rapport",
-        "bac-a-sable-accueil", "bac-a-sable-caisse", "bac-a-sable-messagerie", "bac-a-sable-bilan", "bac-a-sable-rendez-vous", "bac-a-sable-emploi", "formateur-bac-a-sable",
+        "bac-a-sable-accueil", "bac-a-sable-caisse", "bac-a-sable-messagerie", "bac-a-sable-bilan", "bac-a-sable-rendez-vous", "bac-a-sable-emploi", "formateur-bac-a-sable", "formateur-bac-a-sable-cohorte",
     ]
 
     public init(folder: URL) throws {

@@ -164,6 +164,11 @@ def test_the_trainer_reads_each_attempt_step_by_step(demo, browser):
     assert "Lien d'un message suivi" in text(first)
     assert first.locator("tr.risk").count() == 1
     look(page, "1280", "17-formateur-etapes")
+    # The cohort's view: which missions are hard, and for whom.
+    page.get_by_role("link", name=re.compile("missions de toute la cohorte")).click()
+    look(page, "1280", "18-formateur-cohorte")
+    row = page.locator("tr", has_text="Trier les SMS et les courriels de M. Bernard L.")
+    assert "2 sur 12" in text(row)
     context.close()
 
 
