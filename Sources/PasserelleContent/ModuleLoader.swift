@@ -97,6 +97,8 @@ enum ModuleLoader {
             }
             let (activities, problems) = loadActivities(activityText, file: root.relative(activityFile))
             diagnostics += problems
+            diagnostics += missionProblems(activities, lessons: lessons, competences: Set(competenceLines.keys),
+                                           file: root.relative(activityFile))
             for activity in activities {
                 if let other = activityIDs[activity.id] {
                     diagnostics.append(Diagnostic(file: root.relative(activityFile), line: 0,
@@ -268,13 +270,14 @@ enum ModuleLoader {
                 }
                 if map["parts"] != nil && parts.isEmpty { reader.report(at: map["parts"], "\(what) : la grille n'a aucune partie") }
                 kind = prompt.map { .observationGrid(prompt: $0, parts: parts) }
+            case "mission": kind = loadMission(map, node, reader, what)
             case "reflection":
                 reader.rejectUnknownKeys(map, allowed: ["id", "type", "prompt", "guidance"], in: what)
                 let prompt = reader.string(map, "prompt", in: what, at: node)
                 kind = prompt.map { .reflection(prompt: $0, guidance: reader.optionalString(map, "guidance", in: what)) }
             default:
                 reader.report(at: map["type"] ?? node, "\(what) : type inconnu « \(typeName) » (types possibles : "
-                              + (ItemType.allCases.map(\.rawValue) + ["scenario", "self-assessment", "observation-grid", "reflection"])
+                              + (ItemType.allCases.map(\.rawValue) + ["scenario", "self-assessment", "observation-grid", "reflection", "mission"])
                                 .joined(separator: ", ") + ")")
                 kind = nil
             }

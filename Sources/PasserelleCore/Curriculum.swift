@@ -260,6 +260,8 @@ public struct Activity: Sendable, Equatable, Identifiable {
         case selfAssessment(prompt: String, scale: LikertScale, statements: [Statement])
         case observationGrid(prompt: String, parts: [GridPart])
         case reflection(prompt: String, guidance: String)
+        /// A mission in the practice sandbox (Mission.swift), checked from its event log.
+        case mission(Mission)
     }
 
     public var id: String
@@ -273,7 +275,7 @@ public struct Activity: Sendable, Equatable, Identifiable {
     /// Graded activities are right or wrong; the others are submitted (and reviewed by the trainer).
     public var isGraded: Bool {
         switch kind {
-        case .item, .scenario: return true
+        case .item, .scenario, .mission: return true
         default: return false
         }
     }
@@ -285,6 +287,7 @@ public struct Activity: Sendable, Equatable, Identifiable {
         case .selfAssessment: return "self-assessment"
         case .observationGrid: return "observation-grid"
         case .reflection: return "reflection"
+        case .mission: return "mission"
         }
     }
 }

@@ -11,6 +11,7 @@ enum Migrations {
         migrator.registerMigration("v2-assessment-runs", migrate: addAssessmentRuns)
         migrator.registerMigration("v3-learner-preferences", migrate: addLearnerPreferences)
         migrator.registerMigration("v4-bounded-time-spent", migrate: boundTimeSpent)
+        migrator.registerMigration("v-sandbox-1", migrate: Store.createSandboxTables)
         return migrator
     }
 

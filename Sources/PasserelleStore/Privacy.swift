@@ -28,6 +28,14 @@ extension Store {
             """),
         ("acquis", "knowledge_elements", "SELECT * FROM knowledge_elements WHERE learner_id = :id ORDER BY id"),
         ("questionnaires", "questionnaire_responses", "SELECT * FROM questionnaire_responses WHERE learner_id = :id ORDER BY id"),
+        ("bac_a_sable_essais", "sandbox_attempts", """
+            SELECT id, module_id, activity_id, started_at, ended_at, result, account_identifier
+            FROM sandbox_attempts WHERE learner_id = :id ORDER BY id
+            """),
+        ("bac_a_sable_etapes", "sandbox_events", """
+            SELECT e.* FROM sandbox_events e JOIN sandbox_attempts a ON a.id = e.attempt_id
+            WHERE a.learner_id = :id ORDER BY e.id
+            """),
         ("sessions", "sessions", "SELECT created_at, expires_at FROM sessions WHERE learner_id = :id ORDER BY id"),
         ("journal", "audit_log", """
             SELECT at, action, target_type, target_id FROM audit_log

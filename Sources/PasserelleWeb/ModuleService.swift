@@ -212,6 +212,9 @@ public struct ModuleService: Sendable {
             return Outcome(correct: nil, feedbackHTML: Markdown.html("Votre grille est envoyée à votre formateur, qui la relira."),
                            parts: [:], scenarioOver: true)
 
+        case .mission:
+            throw Failure.invalid("une mission se joue dans le bac à sable : ouvrez-la depuis sa page d'activités")
+
         case .reflection:
             let text = (payload["text"] as? String ?? "").trimmingCharacters(in: .whitespacesAndNewlines)
             guard !text.isEmpty else { throw Failure.invalid("votre texte est vide") }

@@ -219,6 +219,110 @@ extension WebApp {
                 return app.json(["shared": true])
             }
         },
+        // The practice sandbox (Sandbox+Web.swift): a learner's own attempts only.
+        Route("POST", "/modules/{module}/missions/{activity}", .learner) { app, context in app.startMission(context) },
+        Route("GET", "/bac-a-sable/{sandbox:int}", .learner) { app, context in app.sandboxAction(context) { app.sandboxHome($0) } },
+        Route("GET", "/bac-a-sable/{sandbox:int}/caisse", .learner) { app, context in app.sandboxAction(context) { app.caisseHome($0) } },
+        Route("POST", "/bac-a-sable/{sandbox:int}/caisse/connexion", .learner) { app, context in
+            app.sandboxAction(context) { try app.caisseSignIn($0) }
+        },
+        Route("POST", "/bac-a-sable/{sandbox:int}/caisse/navigateur", .learner) { app, context in
+            app.sandboxAction(context) { try app.caisseSavePassword($0) }
+        },
+        Route("POST", "/bac-a-sable/{sandbox:int}/caisse/deconnexion", .learner) { app, context in
+            app.sandboxAction(context) { try app.caisseSignOut($0) }
+        },
+        Route("GET", "/bac-a-sable/{sandbox:int}/caisse/inscription", .learner) { app, context in
+            app.sandboxAction(context) { try app.caisseSignUp($0, post: false) }
+        },
+        Route("POST", "/bac-a-sable/{sandbox:int}/caisse/inscription", .learner) { app, context in
+            app.sandboxAction(context) { try app.caisseSignUp($0, post: true) }
+        },
+        Route("GET", "/bac-a-sable/{sandbox:int}/caisse/confirmation", .learner) { app, context in
+            app.sandboxAction(context) { try app.caisseConfirm($0, post: false) }
+        },
+        Route("POST", "/bac-a-sable/{sandbox:int}/caisse/confirmation", .learner) { app, context in
+            app.sandboxAction(context) { try app.caisseConfirm($0, post: true) }
+        },
+        Route("GET", "/bac-a-sable/{sandbox:int}/caisse/declaration", .learner) { app, context in
+            app.sandboxAction(context) { app.declarationPage($0, step: Int(context.request.queryValue("etape") ?? "")) }
+        },
+        Route("POST", "/bac-a-sable/{sandbox:int}/caisse/declaration/{step:int}", .learner) { app, context in
+            app.sandboxAction(context) { try app.declarationStep($0, step: Int(context.integer("step") ?? 0)) }
+        },
+        Route("GET", "/bac-a-sable/{sandbox:int}/caisse/justificatif", .learner) { app, context in
+            app.sandboxAction(context) {
+                app.proofPage($0, notice: context.request.queryValue("envoye") == "1" ? "Justificatif reçu. Merci." : nil)
+            }
+        },
+        Route("POST", "/bac-a-sable/{sandbox:int}/caisse/justificatif", .learner) { app, context in
+            app.sandboxAction(context) { try app.proofAction($0) }
+        },
+        Route("GET", "/bac-a-sable/{sandbox:int}/caisse/messages", .learner) { app, context in
+            app.sandboxAction(context) { app.caisseMessages($0) }
+        },
+        Route("GET", "/bac-a-sable/{sandbox:int}/caisse/messages/{message}", .learner) { app, context in
+            app.sandboxAction(context) { try app.caisseMessage($0, context["message"], open: false) }
+        },
+        Route("POST", "/bac-a-sable/{sandbox:int}/caisse/messages/{message}", .learner) { app, context in
+            app.sandboxAction(context) { try app.caisseMessage($0, context["message"], open: true) }
+        },
+        Route("GET", "/bac-a-sable/{sandbox:int}/messagerie", .learner) { app, context in app.sandboxAction(context) { app.mailbox($0) } },
+        Route("GET", "/bac-a-sable/{sandbox:int}/messagerie/{message}", .learner) { app, context in
+            app.sandboxAction(context) { try app.mailMessage($0, context["message"]) }
+        },
+        Route("GET", "/bac-a-sable/{sandbox:int}/messagerie/{message}/lien", .learner) { app, context in
+            app.sandboxAction(context) { try app.trapPage($0, context["message"]) }
+        },
+        Route("POST", "/bac-a-sable/{sandbox:int}/messagerie/{message}/{action}", .learner) { app, context in
+            app.sandboxAction(context) { try app.mailAction($0, context["message"], context["action"]) }
+        },
+        Route("GET", "/bac-a-sable/{sandbox:int}/rendez-vous", .learner) { app, context in
+            app.sandboxAction(context) { app.appointmentHome($0) }
+        },
+        Route("GET", "/bac-a-sable/{sandbox:int}/rendez-vous/portail", .learner) { app, context in
+            app.sandboxAction(context) { app.portalPage($0) }
+        },
+        Route("GET", "/bac-a-sable/{sandbox:int}/rendez-vous/portail/{provider}", .learner) { app, context in
+            app.sandboxAction(context) { try app.providerSignIn($0, context["provider"], post: false) }
+        },
+        Route("POST", "/bac-a-sable/{sandbox:int}/rendez-vous/portail/{provider}", .learner) { app, context in
+            app.sandboxAction(context) { try app.providerSignIn($0, context["provider"], post: true) }
+        },
+        Route("GET", "/bac-a-sable/{sandbox:int}/rendez-vous/consentement", .learner) { app, context in
+            app.sandboxAction(context) { try app.consentPage($0, post: false) }
+        },
+        Route("POST", "/bac-a-sable/{sandbox:int}/rendez-vous/consentement", .learner) { app, context in
+            app.sandboxAction(context) { try app.consentPage($0, post: true) }
+        },
+        Route("POST", "/bac-a-sable/{sandbox:int}/rendez-vous/reserver", .learner) { app, context in
+            app.sandboxAction(context) { try app.bookAppointment($0) }
+        },
+        Route("GET", "/bac-a-sable/{sandbox:int}/rendez-vous/deconnexion", .learner) { app, context in
+            app.sandboxAction(context) { try app.appointmentSignOut($0, post: false) }
+        },
+        Route("POST", "/bac-a-sable/{sandbox:int}/rendez-vous/deconnexion", .learner) { app, context in
+            app.sandboxAction(context) { try app.appointmentSignOut($0, post: true) }
+        },
+        Route("GET", "/bac-a-sable/{sandbox:int}/emploi", .learner) { app, context in app.sandboxAction(context) { app.jobHome($0) } },
+        Route("POST", "/bac-a-sable/{sandbox:int}/emploi/connexion", .learner) { app, context in
+            app.sandboxAction(context) { try app.jobSignIn($0) }
+        },
+        Route("POST", "/bac-a-sable/{sandbox:int}/emploi/deconnexion", .learner) { app, context in
+            app.sandboxAction(context) { try app.jobSignOut($0) }
+        },
+        Route("GET", "/bac-a-sable/{sandbox:int}/emploi/actualisation", .learner) { app, context in
+            app.sandboxAction(context) { app.jobDeclarationPage($0, step: Int(context.request.queryValue("etape") ?? "")) }
+        },
+        Route("POST", "/bac-a-sable/{sandbox:int}/emploi/actualisation/{step:int}", .learner) { app, context in
+            app.sandboxAction(context) { try app.jobDeclarationStep($0, step: Int(context.integer("step") ?? 0)) }
+        },
+        Route("POST", "/bac-a-sable/{sandbox:int}/terminer", .learner) { app, context in
+            app.sandboxAction(context) { try app.finishMission($0) }
+        },
+        Route("GET", "/bac-a-sable/{sandbox:int}/bilan", .learner) { app, context in
+            app.sandboxAction(context, evenIfEnded: true) { app.missionResult($0) }
+        },
         Route("GET", "/questionnaires/{assignment:int}", .learner) { app, context in app.learnerQuestionnaire(context) },
         Route("POST", "/questionnaires/{assignment:int}", .learner) { app, context in app.learnerQuestionnaire(context) },
 
@@ -233,6 +337,12 @@ extension WebApp {
         },
         Route("GET", "/formateur/apprenants/{learner:int}", .staff) { app, context in
             app.staffAction(context, "learner") { user, id in app.learnerPage(context.request, user, learnerID: id) }
+        },
+        Route("GET", "/formateur/apprenants/{learner:int}/bac-a-sable", .staff) { app, context in
+            app.staffAction(context, "learner") { _, id in app.sandboxTimeline(context.request, learnerID: id) }
+        },
+        Route("GET", "/formateur/cohortes/{cohort:int}/bac-a-sable", .staff) { app, context in
+            app.cohortAction(context) { _, cohort in try app.cohortSandboxPage(cohort) }
         },
         Route("GET", "/formateur/cohortes/{cohort:int}/modules", .staff) { app, context in
             app.cohortAction(context) { _, cohort in try app.trainerModulesPage(cohort, request: context.request) }
@@ -400,12 +510,13 @@ extension WebApp {
         return nil
     }
 
-    /// Whether the ids in the path belong to the caller: a learner's own run, a module or an
+    /// Whether the ids in the path belong to the caller: a learner's own run or sandbox attempt, a module or an
     /// assignment meant for them; a cohort, learner or assignment of a cohort the trainer may see.
     func owns(_ context: RouteContext) throws -> Bool {
         if let learner = context.learner {
             if let run = context.integer("run"), try store.assessment(id: run)?.learnerID != learner.id { return false }
             if let assignment = context.integer("assignment"), try store.assignment(id: assignment, for: learner) == nil { return false }
+            if let sandbox = context.integer("sandbox"), try store.sandboxAttempt(id: sandbox)?.learnerID != learner.id { return false }
             if let module = context.parameters["module"],
                try !modulesService.modules(for: learner).contains(where: { $0.module.id == module }) { return false }
             return true

@@ -24,6 +24,7 @@ public struct Templates: Sendable {
     public static let required = [
         "layout", "connexion", "apprenant", "formateur", "erreur", "question", "resultat", "formateur-positionnement", "item-champs", "module", "lecon", "activites", "formateur-modules", "formateur-apprenants", "codes", "formateur-progression", "formateur-suivi", "questionnaire", "formateur-questionnaire", "formateur-apprenant", "rapport", "formateur-ouvrir",
         "suivi-resume", "suivi-tri", "suivi-pages", "suivi-grille", "suivi-verrou", "travail-a-relire",
+        "bac-a-sable-accueil", "bac-a-sable-caisse", "bac-a-sable-messagerie", "bac-a-sable-bilan", "bac-a-sable-rendez-vous", "bac-a-sable-emploi", "formateur-bac-a-sable", "formateur-bac-a-sable-cohorte",
     ]
 
     public init(folder: URL) throws {

@@ -267,7 +267,7 @@ extension WebApp {
             }
             if activity.id == done, let latest {
                 var result: [String: Any] = ["correct": latest.result == "correct", "wrong": latest.result == "incorrect",
-                                             "submitted": latest.result == "submitted"]
+                                             "submitted": latest.result == "submitted", "isMission": activity.typeName == "mission"]
                 result["feedback"] = feedbackHTML(for: activity, attempt: latest)
                 entry["result"] = result
             }
@@ -320,6 +320,8 @@ extension WebApp {
                     ["title": part.title, "questions": part.questions.map {
                         ["id": $0.id, "text": $0.text, "draft": draft[$0.id] as? String ?? ""] }]
                 }]
+            case .mission(let mission):
+                entry["mission"] = try missionEntry(learner, module, activityID: activity.id, mission)
             case .reflection(let prompt, let guidance):
                 if let latest, latest.result == "submitted",
                    let text = (try? JSONSerialization.jsonObject(with: Data(latest.answer.utf8)) as? [String: Any])?["text"] as? String,
@@ -365,6 +367,7 @@ extension WebApp {
                   let path = answer["path"] as? [String], let walk = try? scenario.walk(path) else { return "" }
             return walk.path.map { Markdown.html("**\($0.choice.text)** — \($0.choice.feedback)") }.joined()
                 + sourcesHTML(cited: walk.path.map(\.choice.feedback).joined(separator: " "))
+        case .mission: return Markdown.html("Le bilan de chaque essai se relit avec les liens « Vos essais » ci-dessous.")
         case .selfAssessment: return Markdown.html("Merci : vos réponses sont enregistrées.")
         case .observationGrid, .reflection: return Markdown.html("Envoyé à votre formateur, qui le relira.")
         }
@@ -403,6 +406,12 @@ extension WebApp {
                                              uniquingKeysWith: { a, _ in a })]
         case .reflection:
             payload = ["text": value("texte") ?? ""]
+        case .mission:
+            // A mission is started by its own route; a form posted here opens it too.
+            try service.requireOpen(learner, module)
+            let id = try store.startSandboxAttempt(learnerID: learner.id, moduleID: module.id, activityID: activity.id,
+                                                   mailCode: WebApp.newMailCode())
+            return .redirect(to: "/bac-a-sable/\(id)")
         }
         do {
             let started = Int(value("debut") ?? "") ?? 0

@@ -31,6 +31,7 @@ import Testing
                                                administration: "unique", values: ["s1": 6])
             try store.createSession(tokenHash: "t\(person.id)", principal: .learner(person), expiresAt: Date().addingTimeInterval(60))
             try store.audit(AuditEntry(action: "sign-in", actorLearnerID: person.id))
+            _ = try store.startSandboxAttempt(learnerID: person.id, moduleID: "m", activityID: "mission", mailCode: "123456")
         }
         return (learner, classmate, cohort.id)
     }
@@ -71,6 +72,8 @@ import Testing
             }
             count += try Int.fetchOne(db, sql: "SELECT count(*) FROM audit_log WHERE actor_learner_id = ?", arguments: [learner.id]) ?? 0
             count += try Int.fetchOne(db, sql: "SELECT count(*) FROM attempt_reviews WHERE attempt_id NOT IN (SELECT id FROM activity_attempts)") ?? 0
+            count += try Int.fetchOne(db, sql: "SELECT count(*) FROM sandbox_attempts WHERE learner_id = ?", arguments: [learner.id]) ?? 0
+            count += try Int.fetchOne(db, sql: "SELECT count(*) FROM sandbox_events WHERE attempt_id NOT IN (SELECT id FROM sandbox_attempts)") ?? 0
             count += try Int.fetchOne(db, sql: "SELECT count(*) FROM assessment_answers WHERE assessment_id NOT IN (SELECT id FROM assessments)") ?? 0
             return count
         }

@@ -51,7 +51,12 @@ import TestSupport
                                                  purpose: .initial, seed: 1, firstItemID: nil)
             let attempt = try store.recordAttempt(learnerID: ana.id, moduleID: "culture-numerique", activitySetID: "culture-1",
                                                   activityID: "x", answer: "{}", result: "submitted", timeSpentMs: 0)
-            ids = ["cohort": String(cohortA1.id), "learner": String(ana.id), "assignment-assessment": String(positioning),
+            // A sandbox attempt of Ana's (a mission of a module meant for her group).
+            _ = try store.createAssignment(cohortID: cohortA1.id, group: "G1", kind: .module, contentID: "sites-a-blanc")
+            let sandbox = try store.startSandboxAttempt(learnerID: ana.id, moduleID: "sites-a-blanc",
+                                                        activityID: "mission-sms-douteux", mailCode: "123456")
+            ids = ["sandbox": String(sandbox), "step": "1", "message": "fausse-amende", "action": "signaler",
+                   "cohort": String(cohortA1.id), "learner": String(ana.id), "assignment-assessment": String(positioning),
                    "assignment-questionnaire": String(questionnaire), "run": String(run.id), "module": "culture-numerique",
                    "attempt": String(attempt)]
             for (role, principal) in [("learner", Principal.learner(ana)), ("otherLearner", .learner(other)), ("trainer", .staff(trainer)),
@@ -99,7 +104,8 @@ import TestSupport
             #expect(["GET", "POST", "PUT", "DELETE"].contains(route.method))
             // Every id in a path is one the router knows how to check.
             for parameter in route.parameters {
-                #expect(["cohort", "learner", "assignment", "run", "module", "lesson", "set", "activity", "attempt"].contains(parameter.name),
+                #expect(["cohort", "learner", "assignment", "run", "module", "lesson", "set", "activity", "attempt", "sandbox", "step",
+                         "message", "action", "provider"].contains(parameter.name),
                         "unchecked parameter \(parameter.name) in \(route.pattern)")
             }
         }
@@ -126,7 +132,7 @@ import TestSupport
                     check(response.status == 403, "cross-site \(role ?? "anonymous") \(name) → \(response.status)")
                 }
             }
-            let hasIDs = route.parameters.contains { ["cohort", "learner", "assignment", "run", "module"].contains($0.name) }
+            let hasIDs = route.parameters.contains { ["cohort", "learner", "assignment", "run", "module", "sandbox"].contains($0.name) }
             for role in ["learner", "otherLearner", "trainer", "colleague", "admin", "outsider"] {
                 let isOwner = ["learner", "trainer", "admin"].contains(role)
                 // Owners use state-changing routes for real elsewhere; here, only reads. Routes open to anyone

@@ -7,6 +7,7 @@ from pathlib import Path
 import pytest
 import yaml
 
+from sandbox_play import play_mission
 from test_assessment import sign_in
 from test_signin import assert_accessible
 
@@ -110,6 +111,8 @@ def do_activity(page, activity):
         first = activity["parts"][0]["questions"][0]["id"]
         section.locator(f"#obs-{first}").fill("Un panneau à l'entrée indique l'accueil numérique.")
         submit(page, section)
+    elif kind == "mission":
+        play_mission(page, activity)
     elif kind == "reflection":
         section.locator("textarea").fill("J'ai aidé une personne à créer son compte en la laissant taper.")
         submit(page, section)
