@@ -230,19 +230,7 @@ public struct Mission: Sendable, Equatable {
 public enum MissionCheck {
     /// The anchor a lesson heading gets in its page: lower case, accents dropped, anything but letters and
     /// digits as one « - » (the rule of the lesson pages' heading anchors).
-    public static func anchor(_ title: String) -> String {
-        let folded = title.folding(options: [.caseInsensitive, .diacriticInsensitive], locale: Locale(identifier: "fr_FR")).lowercased()
-        var anchor = ""
-        for scalar in folded.unicodeScalars {
-            if scalar.isASCII, CharacterSet.alphanumerics.contains(scalar) {
-                anchor.unicodeScalars.append(scalar)
-            } else if !anchor.isEmpty, !anchor.hasSuffix("-") {
-                anchor += "-"
-            }
-        }
-        while anchor.hasSuffix("-") { anchor.removeLast() }
-        return anchor.isEmpty ? "section" : anchor
-    }
+    public static func anchor(_ title: String) -> String { LessonSection.anchor(title) }
 
     /// The title of the `##` heading of a lesson's Markdown whose anchor is `anchor`.
     public static func sectionTitle(_ anchor: String, in markdown: String) -> String? {

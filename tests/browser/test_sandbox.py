@@ -153,7 +153,9 @@ def test_the_trainer_reads_each_attempt_step_by_step(demo, browser):
     page.keyboard.press("Enter")
     page.wait_for_url("**/formateur")
     page.get_by_role("link", name=re.compile("Suivi de la cohorte")).first.click()
-    page.get_by_role("link", name=demo.learners[8][0]).click()
+    first_name, last_name = demo.learners[8][0].split(" ", 1)
+    # The tracker writes « Nom Prénom » (sorted by last name).
+    page.get_by_role("link", name=re.compile(rf"^({re.escape(last_name)} {re.escape(first_name)}|{re.escape(first_name)} {re.escape(last_name)})$")).click()
     page.get_by_role("link", name=re.compile("bac à sable")).click()
     look(page, "1280", "16-formateur-essais")
     attempts = page.locator("section.attempt")
