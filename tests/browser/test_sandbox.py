@@ -170,7 +170,9 @@ def test_the_trainer_reads_each_attempt_step_by_step(demo, browser):
     page.get_by_role("link", name=re.compile("missions de toute la cohorte")).click()
     look(page, "1280", "18-formateur-cohorte")
     row = page.locator("tr", has_text="Trier les SMS et les courriels de M. Bernard L.")
-    assert "2 sur 12" in text(row)
+    # The two learners of the test above succeeded (other tests of the shared demo may have too).
+    succeeded = re.search(r"(\d+) sur 12", text(row))
+    assert succeeded and int(succeeded.group(1)) >= 2, text(row)
     context.close()
 
 
