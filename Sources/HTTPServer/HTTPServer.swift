@@ -233,46 +233,50 @@ extension HTTPServer {
     }
 }
 
-/// Catches SIGINT and SIGTERM from the moment it is created, so that a signal sent as soon as the
-/// server says it is listening is not lost. `wait()` blocks until one arrives.
-public final class TerminationSignals: @unchecked Sendable {
-    private let semaphore = DispatchSemaphore(value: 0)
-    private let received = SignalBox()
-    private var sources: [DispatchSourceSignal] = []
-
-    /// A queue of its own (serial queues get a thread even when the global pool is busy): on `.global()`
-    /// the handler waited behind background work, and a SIGTERM could go unanswered for half a minute.
-    private let queue = DispatchQueue(label: "passerelle.termination-signals", qos: .userInteractive)
-
+/// Waits for SIGINT or SIGTERM without ever losing one.
+///
+/// A process-directed signal goes to any thread that does not block it; with a handler or `SIG_IGN` on
+/// such a thread, a signal sent right after start-up could be consumed there before the waiter saw it.
+/// So the signals are blocked in the main thread before any other thread exists
+/// (`TerminationSignals.blockInProcess()`, first thing in `main`): every thread made later inherits the
+/// mask, the signal stays pending, and `wait()` takes it with `sigwait`. Commands that do not wait for a
+/// signal call `unblock()` so that Ctrl+C keeps its default effect.
+public final class TerminationSignals: Sendable {
     public init() {
-        for sig in [SIGINT, SIGTERM] {
-            signal(sig, SIG_IGN)
-            let source = DispatchSource.makeSignalSource(signal: sig, queue: queue)
-            source.setEventHandler { [received, semaphore] in
-                received.set(sig)
-                semaphore.signal()
-            }
-            source.resume()
-            sources.append(source)
+        // The signals may already be blocked by `blockInProcess()`; blocking them again in the calling
+        // thread keeps `wait()` correct when the caller forgot to (threads made before stay as they are).
+        Self.block(SIG_BLOCK)
+    }
+
+    /// Blocks SIGINT and SIGTERM in the calling thread (and the threads it creates afterwards).
+    public static func blockInProcess() { block(SIG_BLOCK) }
+
+    /// Restores SIGINT and SIGTERM in the calling thread: their default action (stop the process) applies.
+    public static func unblock() { block(SIG_UNBLOCK) }
+
+    private static func block(_ how: Int32) {
+        var set = Self.set()
+        pthread_sigmask(how, &set, nil)
+    }
+
+    private static func set() -> sigset_t {
+        var set = sigset_t()
+        sigemptyset(&set)
+        sigaddset(&set, SIGINT)
+        sigaddset(&set, SIGTERM)
+        return set
+    }
+
+    /// Blocks until SIGINT or SIGTERM arrives (or has arrived while blocked); returns the signal number.
+    public func wait() -> Int32 {
+        var set = Self.set()
+        var received: Int32 = 0
+        while true {
+            let status = sigwait(&set, &received)
+            if status == 0 { return received }
+            if status != EINTR { return SIGTERM }
         }
     }
-
-    /// Blocks until SIGINT or SIGTERM arrives (or has arrived); returns the signal number.
-    public func wait() -> Int32 {
-        semaphore.wait()
-        return received.value
-    }
-
-    deinit {
-        sources.forEach { $0.cancel() }
-    }
-}
-
-private final class SignalBox: @unchecked Sendable {
-    private let lock = NSLock()
-    private var stored: Int32 = 0
-    func set(_ value: Int32) { lock.lock(); stored = value; lock.unlock() }
-    var value: Int32 { lock.lock(); defer { lock.unlock() }; return stored }
 }
 
 /// What the C callbacks see: the handler, the limits, the open connections and the count of requests

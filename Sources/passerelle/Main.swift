@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import HTTPServer
 import PasserelleCore
 #if canImport(Glibc)
 import Glibc
@@ -9,8 +10,12 @@ import Glibc
 @main
 enum Main {
     static func main() {
+        // Before any thread exists: the server commands wait for these signals with `sigwait`; the
+        // others restore them at once.
+        TerminationSignals.blockInProcess()
         do {
             var command = try PasserelleCommand.parseAsRoot()
+            if !(command is WaitsForTermination) { TerminationSignals.unblock() }
             try command.run()
             exit(0)
         } catch let error as CommandFailure {
@@ -38,6 +43,9 @@ enum Main {
         FileHandle.standardError.write(Data("passerelle : \(message)\n".utf8))
     }
 }
+
+/// A command that runs until SIGINT or SIGTERM (it keeps them blocked and waits for them).
+protocol WaitsForTermination {}
 
 /// A failure to report to the user as it is, with exit status 1.
 struct CommandFailure: Error {

@@ -50,7 +50,7 @@ struct Init: ParsableCommand {
     }
 }
 
-struct Serve: ParsableCommand {
+struct Serve: ParsableCommand, WaitsForTermination {
     static let configuration = CommandConfiguration(
         abstract: "Démarre le serveur web (127.0.0.1:8080 par défaut).")
 
@@ -65,7 +65,7 @@ struct Serve: ParsableCommand {
     }
 }
 
-struct Demo: ParsableCommand {
+struct Demo: ParsableCommand, WaitsForTermination {
     static let configuration = CommandConfiguration(
         abstract: "Prépare une organisation de démonstration et démarre le serveur.",
         discussion: "Crée ou reprend ./passerelle-demo.sqlite (ou --db), avec une formatrice et une cohorte de "
