@@ -373,8 +373,10 @@ public enum IdentityProvider: String, Sendable, CaseIterable {
 public enum Appointments {
     public static let reasons: [(id: String, label: String)] = [
         ("titre-sejour", "Renouveler un titre de séjour"),
-        ("carte-identite", "Demander une carte d'identité"),
-        ("permis", "Échanger un permis de conduire étranger"),
+        // Reasons a real préfecture receives by appointment (identity cards go through the mairie, foreign
+        // driving licences through an online procedure): nothing here teaches a wrong counter.
+        ("remise-titre", "Retirer un titre de séjour prêt"),
+        ("question-dossier", "Poser une question sur un dossier en cours"),
     ]
     public static let slots: [(id: String, label: String)] = [
         ("mar-0930", "Mardi 15 décembre, 9 h 30"),

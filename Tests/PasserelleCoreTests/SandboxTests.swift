@@ -174,7 +174,7 @@ import Testing
         let wrongProvider = mission.problems([portal(.portalSignIn, .refused, ["fournisseur": "Identité Assurance santé de démonstration"])])
         #expect(wrongProvider.first?.what.contains("Identité Assurance santé") == true)
         // A morning slot and another reason: both said.
-        let wrong = SandboxEvent(service: .rendezVous, step: "Choix", action: .appointmentBooked, data: ["motif": "permis", "creneau": "mar-0930"])
+        let wrong = SandboxEvent(service: .rendezVous, step: "Choix", action: .appointmentBooked, data: ["motif": "remise-titre", "creneau": "mar-0930"])
         let both = mission.problems([portal(.portalSignIn), portal(.consent), wrong, outEverywhere])
         #expect(both.map(\.step) == ["Choix du motif", "Choix du créneau"])
         // Consent refused: the service never opened.
