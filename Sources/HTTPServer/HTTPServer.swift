@@ -43,8 +43,10 @@ public final class HTTPServer: @unchecked Sendable {
         public var maxBodySize: Int = 1 << 20
         /// Memory per connection, which bounds the size of the request line and headers.
         public var connectionMemoryLimit: Int = 64 * 1024
-        /// Simultaneous connections.
-        public var connectionLimit: Int = 256
+        /// Simultaneous connections. Well above a classroom's learners: libmicrohttpd shares this limit
+        /// between the worker threads, and a connection that arrives when it is reached waits unserved (up to
+        /// `idleTimeout`), which 256 learners at a limit of 256 met (bench/load.py answers --users 256).
+        public var connectionLimit: Int = 1024
         /// Simultaneous connections from one address (0: no limit). A classroom behind one NAT shares an
         /// address, so this stays well above what one browser opens (6 per host) times a few learners.
         public var perAddressConnectionLimit: Int = 32

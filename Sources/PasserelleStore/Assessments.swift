@@ -161,7 +161,7 @@ extension Store {
     }
 
     public func assessment(id: Int64) throws -> AssessmentRecord? {
-        try read { try Row.fetchOne($0, sql: "SELECT * FROM assessments WHERE id = ?", arguments: [id]).map(Store.assessment) }
+        try read { try Row.fetchOne($0.cachedStatement(sql: "SELECT * FROM assessments WHERE id = ?"), arguments: [id]).map(Store.assessment) }
     }
 
     /// A learner's runs, newest first.
@@ -209,26 +209,30 @@ extension Store {
 
     /// A run's answers without their text, oldest first: what the engine needs at every answer and question.
     public func answeredItems(assessmentID: Int64) throws -> [AnsweredItem] {
-        try read { db in
-            try Row.fetchAll(db.cachedStatement(sql: """
-                SELECT item_id, skill_id, result FROM assessment_answers WHERE assessment_id = ? ORDER BY id
-                """), arguments: [assessmentID]).map {
-                AnsweredItem(itemID: $0[0], skillID: $0[1], correct: ($0[2] as String) == "ok")
-            }
+        try read { try answeredItems($0, assessmentID) }
+    }
+
+    func answeredItems(_ db: Database, _ assessmentID: Int64) throws -> [AnsweredItem] {
+        try Row.fetchAll(db.cachedStatement(sql: """
+            SELECT item_id, skill_id, result FROM assessment_answers WHERE assessment_id = ? ORDER BY id
+            """), arguments: [assessmentID]).map {
+            AnsweredItem(itemID: $0[0], skillID: $0[1], correct: ($0[2] as String) == "ok")
         }
     }
 
     public func knowledgeElements(assessmentID: Int64) throws -> [KnowledgeElement] {
-        try read { db in
-            try Row.fetchAll(db.cachedStatement(sql: """
-                SELECT skill_id, tube_id, competence_id, status, source, earned_pix FROM knowledge_elements
-                WHERE assessment_id = ? ORDER BY id
-                """), arguments: [assessmentID]).map {
-                KnowledgeElement(skillID: $0[0], tubeID: $0[1], competenceID: $0[2],
-                                 status: KnowledgeElement.Status(rawValue: $0[3]) ?? .reset,
-                                 source: KnowledgeElement.Source(rawValue: $0[4]) ?? .direct,
-                                 earnedPix: $0[5])
-            }
+        try read { try knowledgeElements($0, assessmentID) }
+    }
+
+    func knowledgeElements(_ db: Database, _ assessmentID: Int64) throws -> [KnowledgeElement] {
+        try Row.fetchAll(db.cachedStatement(sql: """
+            SELECT skill_id, tube_id, competence_id, status, source, earned_pix FROM knowledge_elements
+            WHERE assessment_id = ? ORDER BY id
+            """), arguments: [assessmentID]).map {
+            KnowledgeElement(skillID: $0[0], tubeID: $0[1], competenceID: $0[2],
+                             status: KnowledgeElement.Status(rawValue: $0[3]) ?? .reset,
+                             source: KnowledgeElement.Source(rawValue: $0[4]) ?? .direct,
+                             earnedPix: $0[5])
         }
     }
 
@@ -240,6 +244,8 @@ extension Store {
     ) throws {
         // Cached statements: compiled once per connection rather than at every answer (preparing them, with
         // GRDB's authorizer, was most of the time spent here).
+        let generation = runHistories.currentGeneration
+        let inBatch = Store.currentBatch?.store == ObjectIdentifier(self)
         try write { db in
             guard let row = try Row.fetchOne(db.cachedStatement(sql: "SELECT learner_id, state, current_item_id FROM assessments WHERE id = ?"),
                                              arguments: [assessmentID]) else {
@@ -272,6 +278,14 @@ extension Store {
                            completed_at = strftime('%Y-%m-%dT%H:%M:%fZ', 'now') WHERE id = ?
                     """).execute(arguments: [assessmentID])
             }
+        }
+        // Committed (a batch commits later and may still roll back: its runs are read again).
+        if inBatch {
+            runHistories.forget(assessmentID)
+        } else {
+            runHistories.append(assessmentID, answeredItemID: itemID,
+                                answer: AnsweredItem(itemID: itemID, skillID: skillID, correct: !skipped && correct),
+                                elements: elements, nextItemID: nextItemID, generation: generation)
         }
     }
 
@@ -345,6 +359,10 @@ extension Store {
     /// the latest calibration time): one aggregate query, cheap enough for every request, so that what is built
     /// from the parameters can be kept until a calibration (possibly by another process) replaces them.
     public func calibrationFingerprint() throws -> String {
+        try calibrationFingerprints.value { try readCalibrationFingerprint() }
+    }
+
+    private func readCalibrationFingerprint() throws -> String {
         try read { db in
             guard let row = try Row.fetchOne(db, sql: """
                 SELECT count(*) AS n, total(difficulty) AS b, total(discrimination) AS a, max(calibrated_at) AS t

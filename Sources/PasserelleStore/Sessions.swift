@@ -18,20 +18,26 @@ extension Store {
         }
     }
 
-    /// Who owns an unexpired session, or nil.
+    /// Who owns an unexpired session, or nil. Kept in memory for a few seconds (`SessionCache`).
     public func principal(sessionTokenHash: String, now: Date = Date()) throws -> Principal? {
-        try read { db in
-            guard let session = try Row.fetchOne(db, sql: """
-                SELECT user_id, learner_id FROM sessions WHERE token_hash = ? AND expires_at > ?
-                """, arguments: [sessionTokenHash, Timestamp.string(now)]) else { return nil }
-            if let userID: Int64 = session["user_id"] {
-                return try Row.fetchOne(db, sql: "SELECT * FROM users WHERE id = ? AND disabled_at IS NULL",
-                                        arguments: [userID]).map { .staff(Store.staffUser($0)) }
+        if let cached = sessionCache.principal(sessionTokenHash, now: now) { return cached }
+        let generation = sessionCache.currentGeneration
+        let found: (Principal, Date)? = try read { db in
+            guard let session = try Row.fetchOne(db.cachedStatement(sql: """
+                SELECT user_id, learner_id, expires_at FROM sessions WHERE token_hash = ? AND expires_at > ?
+                """), arguments: [sessionTokenHash, Timestamp.string(now)]) else { return nil }
+            guard let expiresAt = Timestamp.date(session[2]) else { return nil }
+            if let userID: Int64 = session[0] {
+                return try Row.fetchOne(db.cachedStatement(sql: "SELECT * FROM users WHERE id = ? AND disabled_at IS NULL"),
+                                        arguments: [userID]).map { (.staff(Store.staffUser($0)), expiresAt) }
             }
-            let learnerID: Int64 = session["learner_id"]
-            return try Row.fetchOne(db, sql: "SELECT * FROM learners WHERE id = ? AND archived_at IS NULL",
-                                    arguments: [learnerID]).map { .learner(Store.learner($0)) }
+            let learnerID: Int64 = session[1]
+            return try Row.fetchOne(db.cachedStatement(sql: "SELECT * FROM learners WHERE id = ? AND archived_at IS NULL"),
+                                    arguments: [learnerID]).map { (.learner(Store.learner($0)), expiresAt) }
         }
+        guard let (principal, expiresAt) = found else { return nil }
+        sessionCache.remember(sessionTokenHash, principal, expiresAt: expiresAt, now: now, generation: generation)
+        return principal
     }
 
     public func deleteSession(tokenHash: String) throws {

@@ -26,6 +26,12 @@ public enum StoreError: Error, LocalizedError, Equatable {
 public final class Store: Sendable {
     public let path: String
     let pool: DatabasePool
+    /// Session owners kept for a few seconds; emptied by any change to sessions, users or learners.
+    let sessionCache = SessionCache()
+    /// The histories of runs in progress; see `RunHistoryCache` for why they stay right.
+    let runHistories = RunHistoryCache()
+    /// `calibrationFingerprint()`, asked at every answer to find the engine: kept 5 s, or until a calibration.
+    let calibrationFingerprints = CachedValue<String>(lifetime: 5)
 
     /// Opens (creating if needed) and migrates the database at `path`.
     public init(path: String) throws {
@@ -58,6 +64,18 @@ public final class Store: Sendable {
             // `prepareDatabase`: put FULL back, so that every acknowledged commit is on disk.
             try pool.writeWithoutTransaction { try $0.execute(sql: "PRAGMA synchronous = FULL") }
             try Migrations.migrator().migrate(pool)
+            let sessions = sessionCache
+            pool.add(transactionObserver: TableChangeObserver(matching: {
+                ["sessions", "users", "learners"].contains($0.tableName)
+            }, onCommit: { sessions.removeAll() }), extent: .databaseLifetime)
+            let histories = runHistories
+            pool.add(transactionObserver: TableChangeObserver(matching: { event in
+                guard case .delete(let table) = event else { return false }
+                return ["learners", "assessments", "assessment_answers", "knowledge_elements"].contains(table)
+            }, onCommit: { histories.removeAll() }), extent: .databaseLifetime)
+            let fingerprints = calibrationFingerprints
+            pool.add(transactionObserver: TableChangeObserver(matching: { $0.tableName == "item_parameters" },
+                                                              onCommit: { fingerprints.invalidate() }), extent: .databaseLifetime)
         } catch let error as DatabaseError {
             throw StoreError.cannotOpen(path: path, reason: Store.describe(error))
         }
@@ -142,6 +160,14 @@ enum Timestamp {
         shared.lock.lock()
         defer { shared.lock.unlock() }
         return shared.formatter.string(from: date)
+    }
+
+    /// The date of a timestamp `string` wrote (or SQLite's `strftime` above); nil for anything else.
+    static func date(_ text: String?) -> Date? {
+        guard let text else { return nil }
+        shared.lock.lock()
+        defer { shared.lock.unlock() }
+        return shared.formatter.date(from: text)
     }
 
     /// A new formatter with the options `string` uses (what it did on every call before; kept for the tests).

@@ -47,29 +47,78 @@ public struct ItemView: Sendable, Equatable, Codable {
     public var right: [Option]
 
     init(_ item: Item, seed: String) {
-        var random = SeededRandom(text: "\(seed)/\(item.id)")
-        func option(_ id: String, _ markdown: String) -> Option {
-            Option(id: id, html: Markdown.html(markdown), text: Markdown.plainText(markdown))
+        self.init(Rendered(item), item: item, seed: seed)
+    }
+
+    /// An item's Markdown rendered to HTML and plain text, options in their written order: what does not depend
+    /// on the seed, so that it can be made once per item (`RenderedItems`).
+    struct Rendered: Sendable {
+        var view: ItemView
+        var promptText: String
+
+        init(_ item: Item) {
+            func option(_ id: String, _ markdown: String) -> Option {
+                Option(id: id, html: Markdown.html(markdown), text: Markdown.plainText(markdown))
+            }
+            promptText = Markdown.plainText(item.prompt)
+            let options: [Option] = switch item.type {
+            case .qcu, .qcm, .ordering: item.choices.map { option($0.id, $0.text) }
+            default: []
+            }
+            let matching = item.type == .matching
+            view = ItemView(id: item.id, type: item.type.rawValue, promptHTML: Markdown.html(item.prompt), spokenText: "",
+                            image: item.image, options: options, fields: item.fields.map { option($0.id, $0.label) },
+                            left: matching ? item.pairs.map { option($0.id, $0.left) } : [],
+                            right: matching ? item.pairs.map { option($0.id, $0.right) } : [])
         }
+    }
+
+    /// The view of an item for one seed: ordering steps and matching right-hand elements shuffled by it.
+    init(_ rendered: Rendered, item: Item, seed: String) {
+        self = rendered.view
+        var random = SeededRandom(text: "\(seed)/\(item.id)")
         func shuffled<T: Equatable>(_ values: [T]) -> [T] {
             guard values.count > 1 else { return values }
             var result = values
             for _ in 0..<5 where result == values { result.shuffle(using: &random) }
             return result
         }
-        id = item.id
-        type = item.type.rawValue
-        promptHTML = Markdown.html(item.prompt)
-        image = item.image
-        switch item.type {
-        case .qcu, .qcm: options = item.choices.map { option($0.id, $0.text) }
-        case .ordering: options = shuffled(item.choices.map { option($0.id, $0.text) })
-        default: options = []
+        if item.type == .ordering { options = shuffled(options) }
+        if item.type == .matching { right = shuffled(right) }
+        spokenText = ([rendered.promptText] + options.map(\.text) + left.map(\.text)).joined(separator: ". ")
+    }
+
+    private init(id: String, type: String, promptHTML: String, spokenText: String, image: ItemImage?, options: [Option],
+                 fields: [Option], left: [Option], right: [Option]) {
+        self.id = id
+        self.type = type
+        self.promptHTML = promptHTML
+        self.spokenText = spokenText
+        self.image = image
+        self.options = options
+        self.fields = fields
+        self.left = left
+        self.right = right
+    }
+}
+
+/// Items rendered once each for the process (Markdown to HTML and plain text was a tenth of an answer's time).
+/// Keyed by item id: one service serves one catalog, whose items do not change while it runs.
+final class RenderedItems: @unchecked Sendable {  // `lock` guards `items`
+    private let lock = NSLock()
+    private var items: [String: ItemView.Rendered] = [:]
+
+    func view(_ item: Item, seed: String) -> ItemView {
+        lock.lock()
+        let known = items[item.id]
+        lock.unlock()
+        let rendered = known ?? ItemView.Rendered(item)
+        if known == nil {
+            lock.lock()
+            items[item.id] = rendered
+            lock.unlock()
         }
-        fields = item.fields.map { Option(id: $0.id, html: Markdown.html($0.label), text: Markdown.plainText($0.label)) }
-        left = item.type == .matching ? item.pairs.map { option($0.id, $0.left) } : []
-        right = item.type == .matching ? shuffled(item.pairs.map { option($0.id, $0.right) }) : []
-        spokenText = ([Markdown.plainText(item.prompt)] + options.map(\.text) + left.map(\.text)).joined(separator: ". ")
+        return ItemView(rendered, item: item, seed: seed)
     }
 }
 
@@ -94,6 +143,7 @@ public struct AssessmentService: Sendable {
     let newSeed: @Sendable () -> Int64
     let engines = EngineCache()
     let lengths = TypicalLengths()
+    let renderedItems = RenderedItems()
 
     public enum Failure: Error, Equatable {
         case notFound
@@ -186,7 +236,8 @@ public struct AssessmentService: Sendable {
     }
 
     func history(_ record: AssessmentRecord) throws -> ([AnsweredItem], [KnowledgeElement]) {
-        (try store.answeredItems(assessmentID: record.id), try store.knowledgeElements(assessmentID: record.id))
+        let history = try store.history(assessmentID: record.id, currentItemID: record.currentItemID)
+        return (history.answers, history.elements)
     }
 
     public func view(_ record: AssessmentRecord) throws -> AssessmentView {
@@ -201,7 +252,7 @@ public struct AssessmentService: Sendable {
         let item = record.currentItemID.flatMap(engine.item)
         return AssessmentView(
             record: record, title: title(frameworkID: record.frameworkID), item: item,
-            itemView: item.map { ItemView($0, seed: AssessmentService.seedText(record.seed)) },
+            itemView: item.map { renderedItems.view($0, seed: AssessmentService.seedText(record.seed)) },
             questionNumber: answers.count + 1, answered: answers.count,
             remainingAtMost: record.state == .started ? max(1, engine.remainingAtMost(answers: answers, elements: elements)) : 0)
     }

@@ -51,7 +51,7 @@ extension WebApp {
             return apiError(400, "Requête invalide : indiquez « assignment », le numéro de l'évaluation attribuée.")
         }
         let run = try assessments.start(learner: learner, assignmentID: body.assignment)
-        return json(try viewJSON(assessments.view(run)))
+        return try viewJSON(assessments.view(run))
     }
 
     /// `POST /api/assessments/{run}/answers`: an answer (or « Je passe »), then the next question.
@@ -65,7 +65,7 @@ extension WebApp {
         } else {
             try assessments.skip(record, itemID: body.item, timeSpentMs: spent)
         }
-        return json(try viewJSON(next))
+        return try viewJSON(next)
     }
 
     /// `GET /api/assessments/{run}/result`: the profile and the missed questions of a finished run.
@@ -82,17 +82,23 @@ extension WebApp {
         return json(object)
     }
 
-    func apiView(_ record: AssessmentRecord) throws -> HTTPResponse { json(try viewJSON(assessments.view(record))) }
+    func apiView(_ record: AssessmentRecord) throws -> HTTPResponse { try viewJSON(assessments.view(record)) }
 
-    private func viewJSON(_ view: AssessmentView) throws -> [String: Any] {
-        var object: [String: Any] = [
-            "id": view.record.id, "state": view.record.state.rawValue, "title": view.title,
-            "questionNumber": view.questionNumber, "answered": view.answered, "remainingAtMost": view.remainingAtMost,
-        ]
-        if let item = view.itemView {
-            object["item"] = try JSONSerialization.jsonObject(with: JSONEncoder.sorted.encode(item))
+    /// A run's state and its current question, encoded straight from the view (once, without a dictionary).
+    private func viewJSON(_ view: AssessmentView) throws -> HTTPResponse {
+        struct Body: Encodable {
+            var id: Int64
+            var state: String
+            var title: String
+            var questionNumber: Int
+            var answered: Int
+            var remainingAtMost: Int
+            var item: ItemView?
         }
-        return object
+        let body = Body(id: view.record.id, state: view.record.state.rawValue, title: view.title,
+                        questionNumber: view.questionNumber, answered: view.answered,
+                        remainingAtMost: view.remainingAtMost, item: view.itemView)
+        return .json(try JSONEncoder.sorted.encode(body))
     }
 
     // MARK: Learner pages

@@ -18,6 +18,8 @@ public final class WebApp: Sendable {
     let log: (@Sendable (String) -> Void)?
     /// Served over HTTPS: session cookies are `Secure` and `SameSite=Strict`.
     let secureCookies: Bool
+    /// The database check behind `/api/health`, made at most once a second.
+    let healthProbe = HealthProbe()
 
     public init(
         store: Store, catalog: ContentCatalog, root: ContentRoot, throttle: SignInThrottle = SignInThrottle(),
@@ -216,7 +218,7 @@ public final class WebApp: Sendable {
     // MARK: JSON API
 
     func health() -> HTTPResponse {
-        let healthy = store.isHealthy()
+        let healthy = healthProbe.healthy { store.isHealthy() }
         // No version number: an anonymous caller learns only whether the service is up.
         return json(["status": healthy ? "ok" : "degraded", "database": healthy ? "ok" : "error"],
                     status: healthy ? 200 : 503)
@@ -320,5 +322,26 @@ public final class WebApp: Sendable {
             secured.headers.append(HTTPField(name: "Cache-Control", value: "no-store"))
         }
         return secured
+    }
+}
+
+/// The answer of the last database check, reused for `interval`: a monitor or a load balancer polling
+/// `/api/health` costs at most one query a second, however often it asks.
+final class HealthProbe: @unchecked Sendable {  // `lock` guards `checkedAt` and `lastAnswer`
+    static let interval: TimeInterval = 1
+    private let lock = NSLock()
+    private var checkedAt: TimeInterval?
+    private var lastAnswer = false
+
+    /// `check()` runs when the last answer is older than `interval` (monotonic clock), under the lock: callers
+    /// arriving meanwhile wait for that one check rather than making their own.
+    func healthy(_ check: () -> Bool) -> Bool {
+        lock.lock()
+        defer { lock.unlock() }
+        let now = ProcessInfo.processInfo.systemUptime
+        if let checkedAt, now >= checkedAt, now - checkedAt < HealthProbe.interval { return lastAnswer }
+        lastAnswer = check()
+        checkedAt = now
+        return lastAnswer
     }
 }

@@ -213,7 +213,7 @@ struct Report: ParsableCommand {
             }
             say("\(report.name) (\(report.cohort)) — \(report.timeSpentMinutes) min, dernière activité \(report.lastActivity ?? "—")")
             for profile in report.profiles {
-                let levels = profile.result?.competences.filter { $0.answered > 0 }.map { "\($0.competenceID):\($0.level)" } ?? []
+                let levels = profile.result?.competences.filter { $0.answered > 0 }.map { "\($0.competenceID):\($0.level.map(String.init) ?? "—")" } ?? []
                 say("  \(profile.framework) (\(profile.started), \(profile.state))" + (levels.isEmpty ? "" : " — " + levels.joined(separator: " ")))
             }
             for module in report.modules {

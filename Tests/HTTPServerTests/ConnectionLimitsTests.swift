@@ -11,7 +11,7 @@ import Glibc
     @Test func defaults() {
         let configuration = HTTPServer.Configuration()
         #expect(configuration.perAddressConnectionLimit == 32)
-        #expect(configuration.connectionLimit == 256)
+        #expect(configuration.connectionLimit == 1024)
         #expect((15...30).contains(configuration.requestTimeout))
         #expect(configuration.idleTimeout <= 30)
     }

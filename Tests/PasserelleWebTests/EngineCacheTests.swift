@@ -142,3 +142,56 @@ import Testing
         #expect(runner.engines.builds == 1)
     }
 }
+
+/// Items rendered once per process (issue 12): a view from the cache is the view made from the item, for every
+/// item of the real banks and several seeds, the first time and the times after.
+@Suite struct RenderedItemsTests {
+    @Test func cachedViewsAreTheViewsOfTheItemsForEverySeed() throws {
+        let catalog = TrackerBatchTests.catalog
+        let cache = RenderedItems()
+        let items = catalog.frameworks.flatMap { catalog.items(of: $0) }
+        #expect(items.count > 500)
+        var shuffledSomewhere = false
+        for seed in ["passerelle-1", "passerelle-77", "passerelle-2026"] {
+            for item in items {
+                let fresh = ItemView(item, seed: seed)
+                #expect(fresh == Self.reference(item, seed: seed), "\(item.id) \(seed)")
+                #expect(cache.view(item, seed: seed) == fresh, "\(item.id) \(seed)")
+                if item.type == .ordering { shuffledSomewhere = shuffledSomewhere || fresh.options.map(\.id) != item.choices.map(\.id) }
+            }
+        }
+        #expect(shuffledSomewhere, "ordering steps are shuffled by the seed, not kept from the first view")
+        // Two seeds give two orders somewhere: the cache does not keep one seed's shuffle for the others.
+        let ordering = try #require(items.first { $0.type == .ordering && $0.choices.count >= 4 })
+        let orders = Set((1...20).map { cache.view(ordering, seed: "passerelle-\($0)").options.map(\.id) })
+        #expect(orders.count > 1)
+    }
+
+    /// The view as it was made before the cache (commit fa09376), field by field: the cache must not change a
+    /// learner's question, its order or what is read aloud.
+    static func reference(_ item: Item, seed: String) -> ItemView {
+        var random = SeededRandom(text: "\(seed)/\(item.id)")
+        func option(_ id: String, _ markdown: String) -> ItemView.Option {
+            ItemView.Option(id: id, html: Markdown.html(markdown), text: Markdown.plainText(markdown))
+        }
+        func shuffled<T: Equatable>(_ values: [T]) -> [T] {
+            guard values.count > 1 else { return values }
+            var result = values
+            for _ in 0..<5 where result == values { result.shuffle(using: &random) }
+            return result
+        }
+        var view = ItemView(item, seed: seed)
+        view.promptHTML = Markdown.html(item.prompt)
+        view.image = item.image
+        switch item.type {
+        case .qcu, .qcm: view.options = item.choices.map { option($0.id, $0.text) }
+        case .ordering: view.options = shuffled(item.choices.map { option($0.id, $0.text) })
+        default: view.options = []
+        }
+        view.fields = item.fields.map { option($0.id, $0.label) }
+        view.left = item.type == .matching ? item.pairs.map { option($0.id, $0.left) } : []
+        view.right = item.type == .matching ? shuffled(item.pairs.map { option($0.id, $0.right) }) : []
+        view.spokenText = ([Markdown.plainText(item.prompt)] + view.options.map(\.text) + view.left.map(\.text)).joined(separator: ". ")
+        return view
+    }
+}

@@ -1,0 +1,149 @@
+import Foundation
+import GRDB
+import PasserelleCore
+import Testing
+@testable import PasserelleStore
+
+/// The in-memory caches of the store (issue 12): session owners, runs' histories, the calibration fingerprint.
+/// What they keep must always be what the database says; these tests change the database behind them, from
+/// this store and from a second store on the same file (another process), and compare.
+@Suite struct CacheTests {
+    struct Fixture {
+        let store: Store
+        let learner: Learner
+        init() throws {
+            store = try Store(path: temporaryDatabasePath())
+            let org = try store.createOrganisation(name: "IRTS")
+            let cohort = try store.createCohort(organisationID: org.id, name: "C")
+            learner = try store.createLearner(cohortID: cohort.id, firstName: "Ana", lastName: "Diaz",
+                                              codeSelector: "ACDE", codeHash: "h")
+        }
+    }
+
+    @Test func aSessionOwnerFollowsEveryChangeMadeByTheSameStore() throws {
+        let fixture = try Fixture()
+        let store = fixture.store
+        try store.createSession(tokenHash: "s", principal: .learner(fixture.learner), expiresAt: Date().addingTimeInterval(600))
+        guard case .learner(let first)? = try store.principal(sessionTokenHash: "s") else { Issue.record("no learner"); return }
+        #expect(!first.accessibleItems)
+        #expect(store.sessionCache.count == 1)
+        // A change to the learner shows at the next request, not 5 s later.
+        try store.setAccessibleItems(learnerID: fixture.learner.id, true)
+        guard case .learner(let changed)? = try store.principal(sessionTokenHash: "s") else { Issue.record("no learner"); return }
+        #expect(changed.accessibleItems)
+        // Signing out ends the session at once.
+        try store.deleteSession(tokenHash: "s")
+        #expect(try store.principal(sessionTokenHash: "s") == nil)
+    }
+
+    @Test func aSessionEndedByAnotherProcessEndsWithinTheCacheLifetime() throws {
+        let fixture = try Fixture()
+        let store = fixture.store
+        let other = try Store(path: store.path)
+        let now = Date()
+        try store.createSession(tokenHash: "s", principal: .learner(fixture.learner), expiresAt: now.addingTimeInterval(600))
+        #expect(try store.principal(sessionTokenHash: "s", now: now) != nil)
+        try other.deleteSession(tokenHash: "s")
+        // Within the lifetime the cached owner may still answer; past it, the database does.
+        let later = now.addingTimeInterval(SessionCache.lifetime + 0.5)
+        #expect(try store.principal(sessionTokenHash: "s", now: later) == nil)
+        // A session is never taken past its expiry, cached or not.
+        try store.createSession(tokenHash: "t", principal: .learner(fixture.learner), expiresAt: now.addingTimeInterval(2))
+        #expect(try store.principal(sessionTokenHash: "t", now: now) != nil)
+        #expect(try store.principal(sessionTokenHash: "t", now: now.addingTimeInterval(3)) == nil)
+    }
+
+    /// Answers a run of `count` items, giving two knowledge elements per answer, returning the history read
+    /// from the database at each step beside the store's (cached) history.
+    func answer(_ store: Store, run: AssessmentRecord, items: [String], from start: Int, count: Int) throws {
+        for index in start..<(start + count) {
+            let item = items[index]
+            let next = index + 1 < items.count ? items[index + 1] : nil
+            let elements = [KnowledgeElement(skillID: "@s\(index)", tubeID: "t\(index)", competenceID: "1.1",
+                                             status: index % 2 == 0 ? .validated : .invalidated, source: .direct,
+                                             earnedPix: index % 2 == 0 ? 2 : 0),
+                            KnowledgeElement(skillID: "@s\(index)b", tubeID: "t\(index)", competenceID: "1.1",
+                                             status: .invalidated, source: .inferred, earnedPix: 0)]
+            try store.recordAnswer(assessmentID: run.id, itemID: item, skillID: "@s\(index)", answer: "{}",
+                                   correct: index % 2 == 0, timeSpentMs: 1000, elements: elements, nextItemID: next,
+                                   skipped: index % 5 == 4)
+        }
+    }
+
+    func expectHistoryMatchesTheDatabase(_ store: Store, _ runID: Int64) throws {
+        let current = try #require(try store.assessment(id: runID))
+        let history = try store.history(assessmentID: runID, currentItemID: current.currentItemID)
+        #expect(history.answers == (try store.answeredItems(assessmentID: runID)))
+        #expect(history.elements == (try store.knowledgeElements(assessmentID: runID)))
+        #expect(history.currentItemID == current.currentItemID)
+    }
+
+    @Test func aRunsHistoryInMemoryIsTheHistoryOnDiskAtEveryAnswer() throws {
+        let fixture = try Fixture()
+        let store = fixture.store
+        let items = (0..<12).map { "q\($0)" }
+        let run = try store.createAssessment(learnerID: fixture.learner.id, assignmentID: nil, frameworkID: "numerique",
+                                             algorithm: "smart-random", settings: "{}", purpose: .free, seed: 1,
+                                             firstItemID: items[0])
+        try expectHistoryMatchesTheDatabase(store, run.id)
+        for index in 0..<10 {
+            try answer(store, run: run, items: items, from: index, count: 1)
+            try expectHistoryMatchesTheDatabase(store, run.id)
+            #expect(store.runHistories.count == 1, "kept and extended, not read again")
+        }
+        // An answer recorded by another process: the run's current item moved, so the old entry is not used.
+        let other = try Store(path: store.path)
+        try answer(other, run: run, items: items, from: 10, count: 1)
+        try expectHistoryMatchesTheDatabase(store, run.id)
+        // A finished run is not kept.
+        try answer(store, run: run, items: items, from: 11, count: 1)
+        try expectHistoryMatchesTheDatabase(store, run.id)
+        #expect(store.runHistories.count == 0)
+    }
+
+    @Test func erasingALearnerEmptiesTheHistories() throws {
+        let fixture = try Fixture()
+        let store = fixture.store
+        let items = (0..<6).map { "q\($0)" }
+        let run = try store.createAssessment(learnerID: fixture.learner.id, assignmentID: nil, frameworkID: "numerique",
+                                             algorithm: "smart-random", settings: "{}", purpose: .free, seed: 1,
+                                             firstItemID: items[0])
+        try answer(store, run: run, items: items, from: 0, count: 3)
+        try expectHistoryMatchesTheDatabase(store, run.id)
+        #expect(store.runHistories.count == 1)
+        #expect(try store.eraseLearner(learnerID: fixture.learner.id, by: nil))
+        #expect(store.runHistories.count == 0)
+    }
+
+    @Test func answersInABatchAreReadBackAfterItsCommit() throws {
+        let fixture = try Fixture()
+        let store = fixture.store
+        let items = (0..<6).map { "q\($0)" }
+        let run = try store.createAssessment(learnerID: fixture.learner.id, assignmentID: nil, frameworkID: "numerique",
+                                             algorithm: "smart-random", settings: "{}", purpose: .free, seed: 1,
+                                             firstItemID: items[0])
+        try expectHistoryMatchesTheDatabase(store, run.id)
+        struct Stop: Error {}
+        // A batch that rolls back leaves neither the database nor the cache with its answers.
+        #expect(throws: Stop.self) {
+            try store.batch {
+                try answer(store, run: run, items: items, from: 0, count: 2)
+                throw Stop()
+            }
+        }
+        try expectHistoryMatchesTheDatabase(store, run.id)
+        #expect(try store.answeredItems(assessmentID: run.id).isEmpty)
+        try store.batch { try answer(store, run: run, items: items, from: 0, count: 2) }
+        try expectHistoryMatchesTheDatabase(store, run.id)
+    }
+
+    @Test func theCalibrationFingerprintChangesWithACalibration() throws {
+        let fixture = try Fixture()
+        let store = fixture.store
+        let before = try store.calibrationFingerprint()
+        #expect(try store.calibrationFingerprint() == before)
+        try store.saveItemParameters([Store.StoredItemParameters(itemID: "q1", difficulty: 0.5, discrimination: 1.2,
+                                                           answerCount: 40, model: "2pl", fit: nil)])
+        #expect(try store.calibrationFingerprint() != before)
+    }
+}
