@@ -63,8 +63,10 @@ def test_the_assessment_can_be_left_and_resumed(demo, page):
     page.wait_for_url("**/positionnement/*")
     answer_current_question(page)
     assert page.locator("h1").inner_text() == "Question 2"
-    page.goto(demo.url + "/apprenant")
+    page.get_by_role("link", name="Revenir à mon espace").click()  # the question page's way back home
+    page.wait_for_url("**/apprenant")
     page.get_by_role("link", name="Reprendre le positionnement").click()  # the home page's next step
+    page.wait_for_url("**/positionnement/*")
     assert page.locator("h1").inner_text() == "Question 2"
 
 

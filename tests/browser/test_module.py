@@ -1,7 +1,9 @@
 """A demo learner follows the example module to completion in the browser, using every activity type.
 
 The test reads the module's files to know the right answers, reads every lesson, answers every activity
-(first wrongly where it can, to see the feedback, then rightly), and checks that the module is complete."""
+(first wrongly where it can, to see the feedback, then rightly), and checks that the module is complete.
+Like a person (issue 13): after the sign-in page, only clicks on what the pages show, no typed address."""
+import re
 from pathlib import Path
 
 import pytest
@@ -134,34 +136,85 @@ def test_the_example_module_uses_every_activity_type():
                      "self-assessment", "observation-grid", "reflection"}, types
 
 
+def named(text):
+    """A link's or button's visible name, matched whole; pages use French typography (non-breaking spaces
+    before « : » and inside « »), so any run of spaces matches."""
+    return re.compile(r"^\s*" + r"\s+".join(re.escape(word) for word in text.split()) + r"\s*$")
+
+
+def click_to(page, target):
+    """Clicks a link or button a person sees and waits for the page it opens."""
+    with page.expect_navigation():
+        target.click()
+
+
+def open_module_from_home(page, module):
+    """On the learner's home page, opens a module by the link on its card, as a person does: the first
+    cards are shown, the others under « Voir les N autres modules », opened first when the card is there."""
+    # Cards folded under « Voir les N autres modules » are hidden until it is opened: look for them too.
+    title = named(module["title"])
+    cards = page.locator(".module-cards .card", has=page.get_by_role("heading", name=title, include_hidden=True))
+    assert cards.count() == 1, f"module « {module['title']} » not listed on the learner's home page"
+    link = cards.get_by_role("link", name=title, include_hidden=True)
+    assert link.count() == 1, (f"module « {module['title']} » has no link on the home page (locked? "
+                               f"{cards.inner_text()!r}); all_modules() orders prerequisites first")
+    if not link.is_visible():
+        page.locator("details.more-modules > summary").click()
+    click_to(page, link)
+    assert page.url.endswith(f"/modules/{module['id']}"), page.url
+
+
+def open_lesson(page, module, index):
+    """From the module page, the index-th lesson of its list « Leçons »."""
+    click_to(page, page.locator("section[aria-labelledby=titre-lecons] ol.steps").get_by_role("link").nth(index))
+    assert page.url.endswith(f"/lecons/{module['lessons'][index][:-3]}"), page.url
+
+
+def open_activity_set(page, module, set_id):
+    """From the module page, a set of activities by its title in the list « Activités »."""
+    title = next(entry["title"] for entry in module["activity_sets"] if entry["id"] == set_id)
+    click_to(page, page.locator("section[aria-labelledby=titre-activites]").get_by_role("link", name=named(title)))
+    assert page.url.endswith(f"/activites/{set_id}"), page.url
+
+
+def back_to_module(page, module):
+    """From a lesson or a set of activities: the module's name at the top of the page links to it."""
+    click_to(page, page.locator(".eyebrow").get_by_role("link", name=named(module["title"])))
+    assert page.url.endswith(f"/modules/{module['id']}"), page.url
+
+
 @pytest.mark.parametrize("module_id", all_modules())
 def test_every_module_can_be_followed_to_completion(demo, page, module_id):
+    """Signs in, then only clicks: the module's card on the home page, each lesson from the module page
+    (« J'ai lu »), each set of activities, and back to the module by the link at the top of each page.
+    One learner follows every module in all_modules()'s order, so a module whose prerequisites are done
+    is open (a locked one has no link on the home page)."""
     module, sets = load_module(module_id)
-    MODULE = module_id
     sign_in(page, demo, 5)
-    page.goto(f"{demo.url}/modules/{MODULE}")
+    open_module_from_home(page, module)
     # Pages use French typography (non-breaking spaces before « : » and inside « »): compare the words.
     assert " ".join(page.locator("h1").inner_text().split()) == " ".join(module["title"].split())
     assert_accessible(page)
-    for lesson in module["lessons"]:
-        page.goto(f"{demo.url}/modules/{MODULE}/lecons/{lesson[:-3]}")
+    for index in range(len(module["lessons"])):
+        open_lesson(page, module, index)
         assert page.locator("article.lesson h1").count() >= 1
         assert page.locator(".read-aloud").is_visible()
-        with page.expect_navigation():
-            page.locator("form[action$='/lue'] button").click()
-    page.goto(f"{demo.url}/modules/{MODULE}/lecons/{module['lessons'][0][:-3]}")
+        click_to(page, page.locator("form[action$='/lue'] button"))
+        back_to_module(page, module)
+    open_lesson(page, module, 0)
     assert_accessible(page)
+    back_to_module(page, module)
 
     for set_id, activities in sets:
-        page.goto(f"{demo.url}/modules/{MODULE}/activites/{set_id}")
+        open_activity_set(page, module, set_id)
         assert_accessible(page)
         for activity in activities:
             do_activity(page, activity)
             feedback = page.locator(f"#activite-{activity['id']} [role=status]")
             assert feedback.count() >= 1, activity["id"]
         assert page.locator(".success", has_text="Série maîtrisée").count() == 1, set_id
+        back_to_module(page, module)
 
-    page.goto(f"{demo.url}/modules/{MODULE}")
     assert "Terminé" in page.locator(".eyebrow").inner_text()
     assert page.locator("[role=status]", has_text="terminé ce module").count() == 1
 
@@ -171,7 +224,8 @@ def test_a_wrong_answer_gets_an_explanation(demo, page):
     set_id, activities = sets[0]
     item = next(a for a in activities if a["type"] == "qcu")
     sign_in(page, demo, 6)
-    page.goto(f"{demo.url}/modules/{MODULE}/activites/{set_id}")
+    open_module_from_home(page, module)
+    open_activity_set(page, module, set_id)
     section = page.locator(f"#activite-{item['id']}")
     answer_item(page, section, item, right=False)
     result = page.locator(f"#activite-{item['id']} [role=status]")
@@ -184,8 +238,8 @@ def test_a_lesson_fits_a_phone_and_remembers_large_text(demo, browser):
     page = context.new_page()
     sign_in(page, demo, 7)
     module, _ = load_module()
-    lesson = f"{demo.url}/modules/{MODULE}/lecons/{module['lessons'][0][:-3]}"
-    page.goto(lesson)
+    open_module_from_home(page, module)
+    open_lesson(page, module, 0)
     assert page.evaluate("document.documentElement.scrollWidth") <= 360
     size = page.evaluate("parseFloat(getComputedStyle(document.documentElement).fontSize)")
     button = page.get_by_role("button", name="Agrandir le texte")
@@ -196,11 +250,14 @@ def test_a_lesson_fits_a_phone_and_remembers_large_text(demo, browser):
     assert switch.get_attribute("aria-pressed") == "true"
     assert switch.inner_text() == "Revenir au texte normal"
     assert page.evaluate("parseFloat(getComputedStyle(document.documentElement).fontSize)") >= 1.5 * size
-    page.goto(lesson)
+    page.reload()
     assert page.evaluate("document.documentElement.classList.contains('large')")
     assert page.evaluate("document.documentElement.scrollWidth") <= 360
-    # Remembered on every page, not only lessons.
-    page.goto(f"{demo.url}/apprenant")
+    # Remembered on every page, not only lessons: back to the home page by clicking (the lesson names its
+    # module at the top; the module page links to the learner's space).
+    back_to_module(page, module)
+    click_to(page, page.get_by_role("link", name="Revenir à mon espace"))
+    assert page.url.endswith("/apprenant"), page.url
     assert page.evaluate("document.documentElement.classList.contains('large')")
     assert page.locator("button.large-text").get_attribute("aria-pressed") == "true"
     page.locator("button.large-text").click()
