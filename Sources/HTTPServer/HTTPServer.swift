@@ -413,7 +413,7 @@ private let accessHandler: MHD_AccessHandlerCallback = {
             return answerEarly(refusal, state: state, connection: connection, context: context)
         }
         if let length = connectionValue(connection, MHD_ValueKind.HEADER_KIND, "Content-Length"),
-           let declared = Int(length.trimmingCharacters(in: .whitespaces)), declared > context.maxBodySize {
+           let declared = Int(trimmedSpaces(length)), declared > context.maxBodySize {
             state.tooLarge = true
             return answerEarly(payloadTooLarge(context.maxBodySize),
                                state: state, connection: connection, context: context)
@@ -535,7 +535,7 @@ private func refusal(
     let hostIsValid: Bool
     switch hosts.count {
     case 0: hostIsValid = protocolVersion == "HTTP/1.0"  // HTTP/1.1 requires Host
-    case 1: hostIsValid = HTTPServer.isPlausibleHost(hosts[0].value.trimmingCharacters(in: .whitespaces))
+    case 1: hostIsValid = HTTPServer.isPlausibleHost(trimmedSpaces(hosts[0].value))
     default: hostIsValid = false
     }
     if !hostIsValid {
@@ -546,6 +546,16 @@ private func refusal(
         return serverResponse("Requête invalide : l'adresse contient des caractères de contrôle.\n", status: 400)
     }
     return nil
+}
+
+/// The text without its leading and trailing spaces and tabs (what HTTP calls optional white space), without
+/// Foundation's `trimmingCharacters`, which was a twentieth of a small request's time.
+func trimmedSpaces(_ text: String) -> String {
+    let isSpace: (Character) -> Bool = { $0 == " " || $0 == "\t" }
+    guard let first = text.firstIndex(where: { !isSpace($0) }), let last = text.lastIndex(where: { !isSpace($0) }) else {
+        return ""
+    }
+    return String(text[first...last])
 }
 
 /// True if the raw path holds `%00` (libmicrohttpd decodes it into a NUL that would end the C string).

@@ -8,6 +8,19 @@ import Glibc
 public struct StaticFiles: Sendable {
     /// The root, with every symbolic link resolved.
     public let root: String
+    /// With `preload`: every file below the root read once at start-up, by the path a request names.
+    let preloaded: [String: Preloaded]?
+
+    /// A file as it was at start-up: its bytes (or its real path, when too large to keep), type and validators.
+    struct Preloaded: Sendable {
+        var body: HTTPResponse.Body
+        var contentType: String
+        var etag: String
+        var modified: Int
+    }
+
+    /// Files larger than this stay on disk when preloading (they are sent from their file at each request).
+    public static let preloadFileLimit = 1 << 20
 
     public enum Failure: Error, LocalizedError {
         case notADirectory(String)
@@ -18,11 +31,15 @@ public struct StaticFiles: Sendable {
         }
     }
 
-    public init(root: String) throws {
+    /// Serves the files below `root`. With `preload`, the files are found, read and described once, here:
+    /// requests then cost no system call, and a file added or changed afterwards is seen at the next start
+    /// (the right trade for the application's own CSS and scripts, which ship with it).
+    public init(root: String, preload: Bool = false) throws {
         guard let resolved = StaticFiles.realPath(root), StaticFiles.isDirectory(resolved) else {
             throw Failure.notADirectory(root)
         }
         self.root = resolved
+        preloaded = preload ? StaticFiles.preload(root: resolved) : nil
     }
 
     /// Answers a GET or HEAD for `relativePath` (the part of the URL path below the mount point).
@@ -30,13 +47,20 @@ public struct StaticFiles: Sendable {
         guard request.method == "GET" || request.method == "HEAD" else {
             return HTTPResponse.text("Méthode non autorisée.\n", status: 405).with(header: "Allow", "GET, HEAD")
         }
+        if let preloaded {
+            guard let key = StaticFiles.safeRelativePath(relativePath), let file = preloaded[key] else { return StaticFiles.notFound }
+            return respond(request, etag: file.etag, modified: file.modified, contentType: file.contentType, body: file.body)
+        }
         guard let file = resolve(relativePath) else { return StaticFiles.notFound }
         var info = stat()
         guard stat(file, &info) == 0, (info.st_mode & S_IFMT) == S_IFREG else { return StaticFiles.notFound }
-
         let modified = Int(info.st_mtim.tv_sec)
-        let etag = "\"\(String(info.st_size, radix: 16))-\(String(modified, radix: 16))"
-            + "-\(String(info.st_mtim.tv_nsec, radix: 16))\""
+        return respond(request, etag: StaticFiles.etag(info), modified: modified, contentType: MIMEType.forPath(file),
+                       body: .file(path: file))
+    }
+
+    private func respond(_ request: HTTPRequest, etag: String, modified: Int, contentType: String,
+                         body: HTTPResponse.Body) -> HTTPResponse {
         let validators = [
             HTTPField(name: "ETag", value: etag),
             HTTPField(name: "Last-Modified", value: HTTPDate.format(modified)),
@@ -44,7 +68,7 @@ public struct StaticFiles: Sendable {
         ]
         if let tags = request.header("if-none-match") {
             let listed = tags.split(separator: ",").map {
-                $0.trimmingCharacters(in: .whitespaces).replacingOccurrences(of: "W/", with: "")
+                trimmedSpaces(String($0)).replacingOccurrences(of: "W/", with: "")
             }
             if listed.contains("*") || listed.contains(etag) {
                 return HTTPResponse(status: 304, headers: validators)
@@ -55,23 +79,61 @@ public struct StaticFiles: Sendable {
         return HTTPResponse(
             status: 200,
             headers: [
-                HTTPField(name: "Content-Type", value: MIMEType.forPath(file)),
+                HTTPField(name: "Content-Type", value: contentType),
                 HTTPField(name: "X-Content-Type-Options", value: "nosniff"),
             ] + validators,
-            body: .file(path: file))
+            body: body)
     }
 
-    /// The real path of a file inside the root, or nil when the path is unsafe or leaves the root.
-    public func resolve(_ relativePath: String) -> String? {
-        let parts = relativePath.split(separator: "/", omittingEmptySubsequences: true)
+    static func etag(_ info: stat) -> String {
+        "\"\(String(info.st_size, radix: 16))-\(String(Int(info.st_mtim.tv_sec), radix: 16))"
+            + "-\(String(info.st_mtim.tv_nsec, radix: 16))\""
+    }
+
+    /// The path below the root a request names, its parts joined by one `/`; nil when a part is hidden or
+    /// could be an escape (`\`, NUL, `%`), or when it names the root itself.
+    static func safeRelativePath(_ relativePath: String) -> String? {
+        // Byte by byte: `Substring.contains(String)` goes through Foundation and was half of a static file's time.
+        let parts = relativePath.utf8.split(separator: UInt8(ascii: "/"), omittingEmptySubsequences: true)
         for part in parts {
-            if part.hasPrefix(".") || part.contains("\\") || part.contains("\0") || part.contains("%") {
+            if part.first == UInt8(ascii: ".")
+                || part.contains(where: { $0 == UInt8(ascii: "\\") || $0 == 0 || $0 == UInt8(ascii: "%") }) {
                 return nil
             }
         }
         guard !parts.isEmpty else { return nil }
-        let candidate = root + "/" + parts.joined(separator: "/")
-        guard let real = StaticFiles.realPath(candidate), real.hasPrefix(root + "/") else { return nil }
+        return parts.map { String(decoding: $0, as: UTF8.self) }.joined(separator: "/")
+    }
+
+    /// Every regular file below `root` that `resolve` would serve, by its path relative to the root.
+    static func preload(root: String) -> [String: Preloaded] {
+        var files: [String: Preloaded] = [:]
+        guard let walker = FileManager.default.enumerator(atPath: root) else { return files }
+        let probe = StaticFiles(resolvedRoot: root)
+        while let relative = walker.nextObject() as? String {
+            guard let key = safeRelativePath(relative), let real = probe.resolve(key) else { continue }
+            var info = stat()
+            guard stat(real, &info) == 0, (info.st_mode & S_IFMT) == S_IFREG else { continue }
+            var body = HTTPResponse.Body.file(path: real)
+            if Int(info.st_size) <= preloadFileLimit, let data = FileManager.default.contents(atPath: real),
+               data.count == Int(info.st_size) {
+                body = .bytes(Array(data))
+            }
+            files[key] = Preloaded(body: body, contentType: MIMEType.forPath(real), etag: etag(info),
+                                   modified: Int(info.st_mtim.tv_sec))
+        }
+        return files
+    }
+
+    private init(resolvedRoot: String) {
+        root = resolvedRoot
+        preloaded = nil
+    }
+
+    /// The real path of a file inside the root, or nil when the path is unsafe or leaves the root.
+    public func resolve(_ relativePath: String) -> String? {
+        guard let relative = StaticFiles.safeRelativePath(relativePath) else { return nil }
+        guard let real = StaticFiles.realPath(root + "/" + relative), real.hasPrefix(root + "/") else { return nil }
         return real
     }
 

@@ -88,12 +88,12 @@ extension Store {
     /// Assignments that concern a learner: their cohort's and their own, oldest first.
     public func assignments(for learner: Learner, kind: AssignmentRecord.Kind? = nil) throws -> [AssignmentRecord] {
         try read { db in
-            try Row.fetchAll(db, sql: """
+            try Row.fetchAll(db.cachedStatement(sql: """
                 SELECT * FROM assignments
                 WHERE ((cohort_id = ? AND (group_name IS NULL OR group_name = ?)) OR learner_id = ?)
                   AND (? IS NULL OR kind = ?)
                 ORDER BY id
-                """, arguments: [learner.cohortID, learner.attributes[Store.groupAttribute], learner.id, kind?.rawValue,
+                """), arguments: [learner.cohortID, learner.attributes[Store.groupAttribute], learner.id, kind?.rawValue,
                                  kind?.rawValue]).map(Store.assignment)
         }
     }
@@ -102,10 +102,10 @@ extension Store {
     /// or the learner alone); nil otherwise, so that another group's work is out of reach by id.
     public func assignment(id: Int64, for learner: Learner) throws -> AssignmentRecord? {
         try read { db in
-            try Row.fetchOne(db, sql: """
+            try Row.fetchOne(db.cachedStatement(sql: """
                 SELECT * FROM assignments
                 WHERE id = ? AND ((cohort_id = ? AND (group_name IS NULL OR group_name = ?)) OR learner_id = ?)
-                """, arguments: [id, learner.cohortID, learner.attributes[Store.groupAttribute], learner.id]).map(Store.assignment)
+                """), arguments: [id, learner.cohortID, learner.attributes[Store.groupAttribute], learner.id]).map(Store.assignment)
         }
     }
 

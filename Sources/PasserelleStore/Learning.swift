@@ -20,10 +20,10 @@ extension Store {
     /// Lessons read to the end, and the lesson visited last.
     public func lessonProgress(learnerID: Int64, moduleID: String) throws -> (read: Set<String>, last: String?) {
         try read { db in
-            let rows = try Row.fetchAll(db, sql: """
+            let rows = try Row.fetchAll(db.cachedStatement(sql: """
                 SELECT lesson_id, completed_at FROM lesson_progress WHERE learner_id = ? AND module_id = ?
                 ORDER BY updated_at DESC, rowid DESC
-                """, arguments: [learnerID, moduleID])
+                """), arguments: [learnerID, moduleID])
             let read = Set(rows.filter { ($0["completed_at"] as String?) != nil }.map { $0["lesson_id"] as String })
             return (read, rows.first.map { $0["lesson_id"] })
         }
@@ -73,9 +73,9 @@ extension Store {
     /// A learner's attempts in a module, oldest first.
     public func attempts(learnerID: Int64, moduleID: String) throws -> [AttemptRecord] {
         try read { db in
-            try Row.fetchAll(db, sql: """
+            try Row.fetchAll(db.cachedStatement(sql: """
                 SELECT * FROM activity_attempts WHERE learner_id = ? AND module_id = ? ORDER BY id
-                """, arguments: [learnerID, moduleID]).map {
+                """), arguments: [learnerID, moduleID]).map {
                 AttemptRecord(id: $0["id"], activitySetID: $0["activity_set_id"], activityID: $0["activity_id"],
                               answer: $0["answer"], result: $0["result"], createdAt: $0["created_at"])
             }
@@ -111,7 +111,7 @@ extension Store {
 
     public func unlockedModules(learnerID: Int64) throws -> Set<String> {
         try read {
-            Set(try String.fetchAll($0, sql: "SELECT module_id FROM module_unlocks WHERE learner_id = ?", arguments: [learnerID]))
+            Set(try String.fetchAll($0.cachedStatement(sql: "SELECT module_id FROM module_unlocks WHERE learner_id = ?"), arguments: [learnerID]))
         }
     }
 }
@@ -178,10 +178,10 @@ extension Store {
     public func reviews(learnerID: Int64, moduleID: String) throws -> [String: [String]] {
         try read { db in
             var result: [String: [String]] = [:]
-            for row in try Row.fetchAll(db, sql: """
+            for row in try Row.fetchAll(db.cachedStatement(sql: """
                 SELECT a.activity_id, r.comment FROM attempt_reviews r JOIN activity_attempts a ON a.id = r.attempt_id
                 WHERE a.learner_id = ? AND a.module_id = ? ORDER BY r.id
-                """, arguments: [learnerID, moduleID]) {
+                """), arguments: [learnerID, moduleID]) {
                 result[row["activity_id"], default: []].append(row["comment"])
             }
             return result

@@ -99,3 +99,11 @@ import Glibc
         #expect(socket.waitForClose(timeout: 5))
     }
 }
+
+@Suite struct TrimmedSpacesTests {
+    @Test(arguments: [("  example.org:8080\t", "example.org:8080"), ("a b", "a b"), (" \t ", ""), ("", ""), ("\tx", "x"),
+                      ("é ", "é")])
+    func spacesAndTabsGoAtBothEnds(text: String, expected: String) {
+        #expect(trimmedSpaces(text) == expected)
+    }
+}

@@ -28,8 +28,8 @@ private struct Fixture {
 }
 
 @Suite struct StaticFilesTests {
-    private func serve(_ fixture: Fixture) throws -> HTTPServer {
-        let files = try StaticFiles(root: fixture.root.path)
+    private func serve(_ fixture: Fixture, preload: Bool) throws -> HTTPServer {
+        let files = try StaticFiles(root: fixture.root.path, preload: preload)
         var configuration = HTTPServer.Configuration()
         configuration.port = 0
         let server = HTTPServer(configuration: configuration) { request in
@@ -40,10 +40,10 @@ private struct Fixture {
         return server
     }
 
-    @Test func servesFilesWithTypeAndValidators() throws {
+    @Test(arguments: [false, true]) func servesFilesWithTypeAndValidators(preload: Bool) throws {
         let fixture = try Fixture()
         defer { fixture.remove() }
-        let server = try serve(fixture)
+        let server = try serve(fixture, preload: preload)
         defer { server.stop() }
         let client = try RawHTTPClient(port: server.port)
         let response = try client.request("GET", "/static/css/app.css")
@@ -85,17 +85,35 @@ private struct Fixture {
         "/static/%252e%252e/secret.txt",
         "/static/escape.txt",      // symbolic link out of the root
         "/static/..\\secret.txt",
-    ])
-    func refusesWhatIsNotAFileInsideTheRoot(path: String) throws {
+    ], [false, true])
+    func refusesWhatIsNotAFileInsideTheRoot(path: String, preload: Bool) throws {
         let fixture = try Fixture()
         defer { fixture.remove() }
-        let server = try serve(fixture)
+        let server = try serve(fixture, preload: preload)
         defer { server.stop() }
         let client = try RawHTTPClient(port: server.port)
         let response = try client.request("GET", path)
         #expect(response.status == 404)
         #expect(!response.text.contains("secret"))
         #expect(!response.text.contains("hidden"))
+    }
+
+    /// Preloaded files are read once: served as they were at start-up (the file gone, or changed, until the
+    /// next start), and a file added later is not served.
+    @Test func preloadedFilesAreReadOnceAtStart() throws {
+        let fixture = try Fixture()
+        defer { fixture.remove() }
+        let server = try serve(fixture, preload: true)
+        defer { server.stop() }
+        try FileManager.default.removeItem(at: fixture.root.appendingPathComponent("css/app.css"))
+        try "new".write(to: fixture.root.appendingPathComponent("added.css"), atomically: true, encoding: .utf8)
+        let client = try RawHTTPClient(port: server.port)
+        let kept = try client.request("GET", "/static/css//app.css")
+        #expect(kept.status == 200 && kept.text == "body { color: black; }")
+        #expect(try client.request("GET", "/static/added.css").status == 404)
+        let files = try StaticFiles(root: fixture.root.path, preload: true)
+        // A new start sees the new file, and no longer the link whose target went.
+        #expect(files.preloaded?.keys.sorted() == ["added.css", "index.html"])
     }
 
     @Test func onlyGetAndHead() throws {
