@@ -163,8 +163,7 @@ public struct CohortExport: Sendable {
                               shared: run?.sharedAt != nil, progress: 0, mastery: nil, competences: [:])
                 if let run {
                     row.progress = run.state == .completed ? 1 : try progress(of: run)
-                    if let shared = run.sharedResult,
-                       let result = try? JSONDecoder().decode(AssessmentResult.self, from: Data(shared.utf8)) {
+                    if let result = SharedResults.result(of: run) {
                         row.mastery = result.mastery
                         for competence in result.competences { row.competences["\(result.frameworkID):\(competence.competenceID)"] = competence }
                     }

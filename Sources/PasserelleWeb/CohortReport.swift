@@ -94,8 +94,7 @@ public struct CohortReport: Codable, Sendable {
             }
             var levels: [String: Int] = [:]
             for run in (runs[learner.id] ?? []).reversed() {  // oldest first: later shares win
-                guard let shared = run.sharedResult,
-                      let result = try? JSONDecoder().decode(AssessmentResult.self, from: Data(shared.utf8)) else { continue }
+                guard let result = SharedResults.result(of: run) else { continue }
                 for competence in result.competences where competence.answered > 0 || (competence.pix ?? 0) > 0 {
                     if let level = competence.level { levels["\(result.frameworkID):\(competence.competenceID)"] = level }
                 }

@@ -39,7 +39,7 @@ public struct LearnerReport: Codable, Sendable {
                     purpose: "positionnement " + (run.purpose == .initial ? "initial" : run.purpose == .final ? "final" : "libre"),
                     started: French.date(run.startedAt),
                     state: run.state == .completed ? (run.sharedAt == nil ? "terminé, non partagé" : "partagé") : "en cours",
-                    result: run.sharedResult.flatMap { try? JSONDecoder().decode(AssessmentResult.self, from: Data($0.utf8)) })
+                    result: SharedResults.result(of: run))
         }
         let modules = try service.modules(for: learner).map { entry -> ModuleLine in
             let progress = try service.progress(learner, entry.module)

@@ -280,8 +280,7 @@ extension WebApp {
             } else {
                 row["state"] = "Pas commencé"
             }
-            if let shared = run?.sharedResult,
-               let result = try? JSONDecoder().decode(AssessmentResult.self, from: Data(shared.utf8)) {
+            if let run, let result = SharedResults.result(of: run) {
                 let levels = result.competences.filter { $0.answered > 0 }
                     .map { "\($0.competenceID) : " + ($0.level.map { "niveau \($0)" } ?? "non évalué") }
                 if !levels.isEmpty { row["levels"] = levels.joined(separator: " · ") }

@@ -102,8 +102,7 @@ extension WebApp {
     func sharedResults(_ assignment: AssignmentRecord) throws -> [Int64: AssessmentResult] {
         var results: [Int64: AssessmentResult] = [:]
         for run in try store.assessments(assignmentID: assignment.id) {
-            guard let shared = run.sharedResult,
-                  let value = try? JSONDecoder().decode(AssessmentResult.self, from: Data(shared.utf8)) else { continue }
+            guard let value = SharedResults.result(of: run) else { continue }
             results[run.learnerID] = value
         }
         return results

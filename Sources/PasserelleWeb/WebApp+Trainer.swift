@@ -33,14 +33,20 @@ extension WebApp {
         // A module, or a whole programme ("parcours:<id>") assigned module by module, in order.
         let moduleIDs = choice.hasPrefix("parcours:") ? catalog.programme(id: String(choice.dropFirst("parcours:".count)))?.modules ?? []
             : (catalog.module(id: choice) != nil ? [choice] : [])
+        // Refused: the same page again, the message at the form and what was chosen kept (nothing is saved).
         guard !moduleIDs.isEmpty else {
-            return errorResponse(request, status: 400, message: "Choisissez un module ou un parcours de la liste.")
+            return try trainerModulesPage(cohort, request: request, refusal: ("Choisissez un module ou un parcours de la liste : "
+                                                                              + "rien n'a été enregistré.", false))
         }
         guard let due = WebApp.dueDate(request.formValue("echeance")) else {
-            return errorResponse(request, status: 400, message: WebApp.dateHelp)
+            // A date picker cannot show a day that does not exist: the message repeats what was typed.
+            let typed = String((request.formValue("echeance") ?? "").prefix(20))
+            return try trainerModulesPage(cohort, request: request, refusal: ("« \(typed) » n'est pas un jour du calendrier. "
+                                                                              + WebApp.dateHelp, true))
         }
         guard let target = try assignmentTarget(request, cohort) else {
-            return errorResponse(request, status: 400, message: "Ce groupe ou cet apprenant n'est pas dans la cohorte.")
+            return try trainerModulesPage(cohort, request: request, refusal: ("Ce groupe ou cet apprenant n'est pas dans la cohorte : "
+                                                                              + "rien n'a été enregistré.", false))
         }
         for moduleID in moduleIDs {
             let id = try store.createAssignment(cohortID: target.learnerID == nil ? cohort.id : nil, learnerID: target.learnerID,
@@ -152,7 +158,10 @@ extension WebApp {
 
     /// `GET /formateur/cohortes/{cohort}/modules[?tri=…&page=…]`: the work to review first, then the learners x
     /// modules grid (one page of learners), then the forms to assign and to open a module.
-    func trainerModulesPage(_ cohort: Cohort, request: HTTPRequest) throws -> HTTPResponse {
+    /// The cohort's modules page; with `refusal`, answered 400 after a refused assignment form, the form showing the
+    /// message (and marking the date when it is the date) with the module, the target and the date kept.
+    func trainerModulesPage(_ cohort: Cohort, request: HTTPRequest, refusal: (message: String, dueDate: Bool)? = nil) throws
+        -> HTTPResponse {
         let learners = try store.learners(cohortID: cohort.id)
         let report = try CohortReport.build(store: store, catalog: catalog, cohortID: cohort.id)
         var query = TrackerQuery({ request.queryValue($0) }, columns: [])
@@ -214,6 +223,19 @@ extension WebApp {
                 .map { ["id": $0.id, "name": TrackerPage.listName($0)] as [String: Any] },
             "lockedModules": lockedModules.map { ["id": $0.id, "title": $0.title] },
         ]) { _, new in new }
+        if let refusal {
+            let module = request.formValue("module"), target = request.formValue("pour")
+            context["assignError"] = refusal.message
+            context["dueDateRefused"] = refusal.dueDate
+            context["typedDueDate"] = String((request.formValue("echeance") ?? "").prefix(20))
+            context["catalog"] = (context["catalog"] as? [[String: Any]] ?? []).map { option in
+                option.merging(["selected": option["id"] as? String == module]) { _, new in new }
+            }
+            context["targets"] = (context["targets"] as? [[String: Any]] ?? []).map { option in
+                option.merging(["selected": option["value"] as? String == target]) { _, new in new }
+            }
+            return .html(templates.render("formateur-modules", context), status: 400)
+        }
         return .html(templates.render("formateur-modules", context))
     }
 
@@ -517,8 +539,7 @@ extension WebApp {
         func measures(_ assignment: AssignmentRecord) throws -> [Int64: Gains.Measure] {
             var result: [Int64: Gains.Measure] = [:]
             for run in try store.assessments(assignmentID: assignment.id) {
-                guard let shared = run.sharedResult,
-                      let value = try? JSONDecoder().decode(AssessmentResult.self, from: Data(shared.utf8)) else { continue }
+                guard let value = SharedResults.result(of: run) else { continue }
                 var measure: Gains.Measure = [:]
                 for competence in value.competences where competence.answered > 0 || competence.pix ?? 0 > 0 {
                     let level = competence.level ?? 0
@@ -542,7 +563,7 @@ extension WebApp {
         func shared(_ assignment: AssignmentRecord) throws -> [Int64: AssessmentResult] {
             var result: [Int64: AssessmentResult] = [:]
             for run in try store.assessments(assignmentID: assignment.id) {
-                if let text = run.sharedResult, let value = try? JSONDecoder().decode(AssessmentResult.self, from: Data(text.utf8)) {
+                if let value = SharedResults.result(of: run) {
                     result[run.learnerID] = value
                 }
             }

@@ -18,6 +18,12 @@ import Testing
             learner = try store.createLearner(cohortID: cohort.id, firstName: "Ana", lastName: "Diaz",
                                               codeSelector: "ACDE", codeHash: "h")
         }
+
+        /// A run of the learner showing `items[0]` first.
+        func newRun(_ items: [String]) throws -> AssessmentRecord {
+            try store.createAssessment(learnerID: learner.id, assignmentID: nil, frameworkID: "numerique",
+                                       algorithm: "smart-random", settings: "{}", purpose: .free, seed: 1, firstItemID: items[0])
+        }
     }
 
     @Test func aSessionOwnerFollowsEveryChangeMadeByTheSameStore() throws {
@@ -82,9 +88,7 @@ import Testing
         let fixture = try Fixture()
         let store = fixture.store
         let items = (0..<12).map { "q\($0)" }
-        let run = try store.createAssessment(learnerID: fixture.learner.id, assignmentID: nil, frameworkID: "numerique",
-                                             algorithm: "smart-random", settings: "{}", purpose: .free, seed: 1,
-                                             firstItemID: items[0])
+        let run = try fixture.newRun(items)
         try expectHistoryMatchesTheDatabase(store, run.id)
         for index in 0..<10 {
             try answer(store, run: run, items: items, from: index, count: 1)
@@ -105,9 +109,7 @@ import Testing
         let fixture = try Fixture()
         let store = fixture.store
         let items = (0..<6).map { "q\($0)" }
-        let run = try store.createAssessment(learnerID: fixture.learner.id, assignmentID: nil, frameworkID: "numerique",
-                                             algorithm: "smart-random", settings: "{}", purpose: .free, seed: 1,
-                                             firstItemID: items[0])
+        let run = try fixture.newRun(items)
         try answer(store, run: run, items: items, from: 0, count: 3)
         try expectHistoryMatchesTheDatabase(store, run.id)
         #expect(store.runHistories.count == 1)
@@ -119,9 +121,7 @@ import Testing
         let fixture = try Fixture()
         let store = fixture.store
         let items = (0..<6).map { "q\($0)" }
-        let run = try store.createAssessment(learnerID: fixture.learner.id, assignmentID: nil, frameworkID: "numerique",
-                                             algorithm: "smart-random", settings: "{}", purpose: .free, seed: 1,
-                                             firstItemID: items[0])
+        let run = try fixture.newRun(items)
         try expectHistoryMatchesTheDatabase(store, run.id)
         struct Stop: Error {}
         // A batch that rolls back leaves neither the database nor the cache with its answers.

@@ -179,8 +179,18 @@ private func json(_ response: RawHTTPClient.Response) -> [String: Any] {
         let base = "/formateur/cohortes/\(cohort.id)"
         #expect(try client.request("POST", base + "/modules", headers: formHeaders,
                                    body: Array("module=essai-module&echeance=2026-12-31".utf8)).status == 303)
-        #expect(try client.request("POST", base + "/modules", headers: formHeaders,
-                                   body: Array("module=suite-module&echeance=demain".utf8)).status == 400)
+        // A refused date: the modules page again, the message at the form, the module and the date kept, nothing saved.
+        let refused = try client.request("POST", base + "/modules", headers: formHeaders,
+                                         body: Array("module=suite-module&echeance=demain".utf8))
+        #expect(refused.status == 400)
+        #expect(refused.page.contains("id=\"erreur-attribuer\"") && refused.page.contains("jour/mois/année"))
+        #expect(refused.page.replacingOccurrences(of: "\u{00A0}", with: " ").contains("« demain » n'est pas un jour du calendrier"))
+        #expect(refused.page.contains("<option value=\"suite-module\" selected>"))
+        #expect(refused.page.contains("value=\"demain\"") && refused.page.contains("aria-invalid=\"true\""))
+        #expect(refused.page.contains("<h2 id=\"titre-attribuer\">"), "the whole page, not an error page")
+        #expect(try store.assignments(cohortID: cohort.id, kind: .module).map(\.contentID) == ["essai-module"])
+        let unknown = try client.request("POST", base + "/modules", headers: formHeaders, body: Array("module=inconnu".utf8))
+        #expect(unknown.status == 400 && unknown.page.contains("Choisissez un module ou un parcours"))
         #expect(try client.request("POST", base + "/modules", headers: formHeaders,
                                    body: Array("module=suite-module".utf8)).status == 303)
 

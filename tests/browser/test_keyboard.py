@@ -14,7 +14,9 @@ def tab_to(page, wanted, limit=80):
 
 def test_a_learner_uses_only_the_keyboard(demo, page):
     page.goto(demo.url + "/")
-    tab_to(page, "^Aller au contenu$", limit=1)  # the skip link comes first, then the large-text switch, then the code
+    # The skip link comes first, then the site's name (a link home), the large-text switch, then the code.
+    tab_to(page, "^Aller au contenu$", limit=1)
+    tab_to(page, "Passerelle$", limit=1)
     tab_to(page, "^Agrandir le texte$", limit=1)
     page.keyboard.press("Tab")
     assert page.evaluate("document.activeElement.id") == "code"

@@ -24,6 +24,8 @@ def test_a_learner_signs_in_with_the_keyboard_only(demo, page):
     page.keyboard.press("Tab")
     assert page.evaluate("document.activeElement.textContent") == "Aller au contenu"
     page.keyboard.press("Tab")
+    assert page.evaluate("document.activeElement.getAttribute('href')") == "/"  # the site's name, a link home
+    page.keyboard.press("Tab")
     assert page.evaluate("document.activeElement.textContent") == "Agrandir le texte"
     page.keyboard.press("Tab")
     assert page.evaluate("document.activeElement.id") == "code"
