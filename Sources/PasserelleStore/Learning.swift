@@ -227,16 +227,56 @@ extension Store {
         guard !assignmentIDs.isEmpty else { return [] }
         return try read { db in
             let placeholders = Array(repeating: "?", count: assignmentIDs.count).joined(separator: ",")
-            return try Row.fetchAll(db, sql: """
+            let values = assignmentIDs.map { $0 as DatabaseValueConvertible }
+            // Only shared runs count, and a shared run never changes (it is finished; it is shared once): the
+            // result changes only when the set of shared runs does. Which set it is, read from the runs' index,
+            // keys the result kept in memory (the query itself reads every answer of the cohort's runs).
+            let shared = try Row.fetchOne(db, sql: """
+                SELECT count(*) AS n, total(id) AS ids, max(shared_at) AS latest FROM assessments
+                WHERE assignment_id IN (\(placeholders)) AND shared_at IS NOT NULL
+                """, arguments: StatementArguments(values))
+            let signature = "\(shared?["n"] as Int? ?? 0)|\(shared?["ids"] as Double? ?? 0)|\(shared?["latest"] as String? ?? "")"
+            let key = assignmentIDs.sorted().map(String.init).joined(separator: ",") + "#\(limit)"
+            if let known = missedItemsCache.value(key, signature: signature) { return known }
+            let found = try Row.fetchAll(db, sql: """
                 SELECT aa.item_id, SUM(aa.result = 'ko') AS wrong, COUNT(*) AS total
                 FROM assessment_answers aa JOIN assessments a ON a.id = aa.assessment_id
                 WHERE a.assignment_id IN (\(placeholders)) AND a.shared_at IS NOT NULL
                 GROUP BY aa.item_id HAVING wrong > 0
                 ORDER BY CAST(wrong AS REAL) / total DESC, wrong DESC, aa.item_id LIMIT ?
-                """, arguments: StatementArguments(assignmentIDs.map { $0 as DatabaseValueConvertible } + [limit])).map {
-                (itemID: $0["item_id"], wrong: $0["wrong"], total: $0["total"])
+                """, arguments: StatementArguments(values + [limit])).map {
+                MissedItemCount(itemID: $0["item_id"], wrong: $0["wrong"], total: $0["total"])
             }
+            missedItemsCache.keep(key, signature: signature, found)
+            return found.map { ($0.itemID, $0.wrong, $0.total) }
         }
+    }
+}
+
+struct MissedItemCount: Sendable {
+    var itemID: String
+    var wrong: Int
+    var total: Int
+}
+
+/// Results of `missedItems`, by assignments, with the signature of the shared runs they were computed from.
+final class MissedItemsCache: @unchecked Sendable {  // `lock` guards `entries`
+    static let capacity = 256
+    private let lock = NSLock()
+    private var entries: [String: (signature: String, items: [MissedItemCount])] = [:]
+
+    func value(_ key: String, signature: String) -> [(itemID: String, wrong: Int, total: Int)]? {
+        lock.lock()
+        defer { lock.unlock() }
+        guard let entry = entries[key], entry.signature == signature else { return nil }
+        return entry.items.map { ($0.itemID, $0.wrong, $0.total) }
+    }
+
+    func keep(_ key: String, signature: String, _ items: [MissedItemCount]) {
+        lock.lock()
+        defer { lock.unlock() }
+        if entries[key] == nil, entries.count >= MissedItemsCache.capacity { entries.removeAll() }
+        entries[key] = (signature, items)
     }
 }
 

@@ -32,6 +32,8 @@ public final class Store: Sendable {
     let runHistories = RunHistoryCache()
     /// `calibrationFingerprint()`, asked at every answer to find the engine: kept 5 s, or until a calibration.
     let calibrationFingerprints = CachedValue<String>(lifetime: 5)
+    /// The most missed questions of shared runs, by the set of shared runs they come from (`missedItems`).
+    let missedItemsCache = MissedItemsCache()
 
     /// Opens (creating if needed) and migrates the database at `path`.
     public init(path: String) throws {

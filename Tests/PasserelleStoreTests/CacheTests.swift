@@ -146,4 +146,36 @@ import Testing
                                                            answerCount: 40, model: "2pl", fit: nil)])
         #expect(try store.calibrationFingerprint() != before)
     }
+
+    /// The most missed questions are kept by the set of shared runs they come from: a new shared run, or an
+    /// erased learner, gives the new figures at once.
+    @Test func missedItemsFollowTheSharedRuns() throws {
+        let fixture = try Fixture()
+        let store = fixture.store
+        let assignment = try store.createAssignment(cohortID: fixture.learner.cohortID, kind: .assessment, contentID: "numerique")
+        func sharedRun(_ learner: Learner, wrong: [String]) throws {
+            let items = ["q1", "q2", "q3"]
+            let run = try store.createAssessment(learnerID: learner.id, assignmentID: assignment, frameworkID: "numerique",
+                                                 algorithm: "smart-random", settings: "{}", purpose: .initial, seed: 1,
+                                                 firstItemID: items[0])
+            for (index, item) in items.enumerated() {
+                try store.recordAnswer(assessmentID: run.id, itemID: item, skillID: "@\(item)", answer: "{}",
+                                       correct: !wrong.contains(item), timeSpentMs: 1000, elements: [],
+                                       nextItemID: index + 1 < items.count ? items[index + 1] : nil)
+            }
+            try store.shareAssessment(id: run.id, result: "{}")
+        }
+        func missed() throws -> [String] {
+            try store.missedItems(assignmentIDs: [assignment]).map { "\($0.itemID):\($0.wrong)/\($0.total)" }
+        }
+        try sharedRun(fixture.learner, wrong: ["q2"])
+        #expect(try missed() == ["q2:1/1"])
+        #expect(try missed() == ["q2:1/1"], "from memory")
+        let other = try store.createLearner(cohortID: fixture.learner.cohortID, firstName: "Bo", lastName: "E",
+                                            codeSelector: nil, codeHash: nil)
+        try sharedRun(other, wrong: ["q2", "q3"])
+        #expect(try missed() == ["q2:2/2", "q3:1/2"])
+        #expect(try store.eraseLearner(learnerID: other.id, by: nil))
+        #expect(try missed() == ["q2:1/1"])
+    }
 }
