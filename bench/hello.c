@@ -1,5 +1,6 @@
 /* The ceiling for bench/http.sh: a bare libmicrohttpd server that answers "hello" to every request, with the
- * same threading as Passerelle's HTTPServer (internal epoll thread pool, one thread per core).
+ * internal thread pool, one thread per core, as Passerelle's HTTPServer, but with epoll, the library's fastest mode
+ * (Passerelle uses poll: see docs/PERFORMANCE.md, « 256 learners »).
  * Build: cc -O2 -o hello bench/hello.c $(pkg-config --cflags --libs libmicrohttpd)
  * Run:   ./hello PORT   (loopback only; stops on SIGINT/SIGTERM) */
 #include <microhttpd.h>

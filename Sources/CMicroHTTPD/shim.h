@@ -34,7 +34,11 @@ static inline struct MHD_Daemon *passerelle_mhd_start(
     const char *tls_key_pem,
     const char *tls_cert_pem)
 {
-    unsigned int flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL | MHD_USE_ITC;
+    /* poll(), not epoll: with epoll and a thread pool, a worker sometimes stopped being woken for connections
+       that had requests waiting (a learner signing in again on a new connection under load); they waited
+       until the 30 s timeout closed them, and the other worker served alone. poll() is level-triggered:
+       in 11 runs of 256 learners, no error (docs/PERFORMANCE.md, « 256 learners »). */
+    unsigned int flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_POLL | MHD_USE_ITC;
     if (ipv6) flags |= MHD_USE_IPv6;
     if (tls_key_pem != NULL && tls_cert_pem != NULL) {
         /* HTTPS (GnuTLS): the key and certificate are PEM text held by the caller while the daemon runs. */

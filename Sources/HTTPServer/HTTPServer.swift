@@ -27,7 +27,7 @@ public enum HTTPServerError: Error, LocalizedError, Equatable {
     }
 }
 
-/// A small HTTP/1.1 server over libmicrohttpd: an internal epoll thread pool calls one synchronous
+/// A small HTTP/1.1 server over libmicrohttpd: an internal thread pool (poll) calls one synchronous
 /// handler per complete request. It knows nothing of the application.
 public final class HTTPServer: @unchecked Sendable {
     public typealias Handler = @Sendable (HTTPRequest) -> HTTPResponse
