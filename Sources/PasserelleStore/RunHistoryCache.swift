@@ -22,77 +22,52 @@ public struct RunHistory: Sendable, Equatable {
 /// - A deletion in `learners`, `assessments`, `assessment_answers` or `knowledge_elements` (an erased
 ///   learner, a removed run) empties the cache when it commits (a transaction observer on the writer), so a
 ///   run id used again cannot meet an old entry.
-final class RunHistoryCache: @unchecked Sendable {  // `lock` guards `entries` and `generation`
+final class RunHistoryCache: GenerationalCache<Int64, RunHistory>, @unchecked Sendable {
     /// Runs kept at most (a run of 120 answers is some 40 KB); beyond it, one entry makes room.
     static let capacity = 512
 
-    private let lock = NSLock()
-    private var entries: [Int64: RunHistory] = [:]
-    private var generation: UInt64 = 0
-
-    var currentGeneration: UInt64 {
-        lock.lock()
-        defer { lock.unlock() }
-        return generation
-    }
-
     func history(_ runID: Int64, currentItemID: String?) -> RunHistory? {
-        lock.lock()
-        defer { lock.unlock() }
-        guard let entry = entries[runID], entry.currentItemID == currentItemID else { return nil }
-        return entry
+        withEntries { entries, _ in
+            guard let entry = entries[runID], entry.currentItemID == currentItemID else { return nil }
+            return entry
+        }
     }
 
     /// Keeps a history read from the database, unless the cache was emptied since `generation`.
     func remember(_ runID: Int64, _ history: RunHistory, generation: UInt64) {
-        lock.lock()
-        defer { lock.unlock() }
-        guard generation == self.generation else { return }
-        store(runID, history)
+        withEntries { entries, current in
+            guard generation == current else { return }
+            RunHistoryCache.store(runID, history, in: &entries)
+        }
     }
 
     /// After `recordAnswer` committed: the answer, its elements and the next item join the run's entry, if
     /// the entry is the history the answer was given on.
     func append(_ runID: Int64, answeredItemID: String, answer: AnsweredItem, elements: [KnowledgeElement],
                 nextItemID: String?, generation: UInt64) {
-        lock.lock()
-        defer { lock.unlock() }
-        guard generation == self.generation, var entry = entries[runID], entry.currentItemID == answeredItemID else {
-            entries[runID] = nil
-            return
+        withEntries { entries, current in
+            guard generation == current, var entry = entries[runID], entry.currentItemID == answeredItemID else {
+                entries[runID] = nil
+                return
+            }
+            entry.answers.append(answer)
+            entry.elements += elements
+            entry.currentItemID = nextItemID
+            RunHistoryCache.store(runID, entry, in: &entries)
         }
-        entry.answers.append(answer)
-        entry.elements += elements
-        entry.currentItemID = nextItemID
-        store(runID, entry)
     }
 
     func forget(_ runID: Int64) {
-        lock.lock()
-        defer { lock.unlock() }
-        entries[runID] = nil
+        withEntries { entries, _ in entries[runID] = nil }
     }
 
-    func removeAll() {
-        lock.lock()
-        defer { lock.unlock() }
-        entries.removeAll(keepingCapacity: true)
-        generation &+= 1
-    }
-
-    var count: Int {
-        lock.lock()
-        defer { lock.unlock() }
-        return entries.count
-    }
-
-    private func store(_ runID: Int64, _ history: RunHistory) {
+    private static func store(_ runID: Int64, _ history: RunHistory, in entries: inout [Int64: RunHistory]) {
         // A finished run is read once more for its result, not at every answer: not worth the memory.
         guard history.currentItemID != nil else {
             entries[runID] = nil
             return
         }
-        if entries[runID] == nil, entries.count >= RunHistoryCache.capacity, let any = entries.keys.first {
+        if entries[runID] == nil, entries.count >= capacity, let any = entries.keys.first {
             entries[any] = nil
         }
         entries[runID] = history

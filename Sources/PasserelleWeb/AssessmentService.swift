@@ -45,7 +45,9 @@ public struct ItemView: Sendable, Equatable, Codable {
     /// Matching: left elements in order, right elements shuffled (an option id is a pair id).
     public var left: [Option]
     public var right: [Option]
+}
 
+extension ItemView {
     init(_ item: Item, seed: String) {
         self.init(Rendered(item), item: item, seed: seed)
     }
@@ -86,19 +88,6 @@ public struct ItemView: Sendable, Equatable, Codable {
         if item.type == .ordering { options = shuffled(options) }
         if item.type == .matching { right = shuffled(right) }
         spokenText = ([rendered.promptText] + options.map(\.text) + left.map(\.text)).joined(separator: ". ")
-    }
-
-    private init(id: String, type: String, promptHTML: String, spokenText: String, image: ItemImage?, options: [Option],
-                 fields: [Option], left: [Option], right: [Option]) {
-        self.id = id
-        self.type = type
-        self.promptHTML = promptHTML
-        self.spokenText = spokenText
-        self.image = image
-        self.options = options
-        self.fields = fields
-        self.left = left
-        self.right = right
     }
 }
 

@@ -41,8 +41,7 @@ extension WebApp {
         guard let due = WebApp.dueDate(request.formValue("echeance")) else {
             // A date picker cannot show a day that does not exist: the message repeats what was typed.
             let typed = String((request.formValue("echeance") ?? "").prefix(20))
-            return try trainerModulesPage(cohort, request: request, refusal: ("« \(typed) » n'est pas un jour du calendrier. "
-                                                                              + WebApp.dateHelp, true))
+            return try trainerModulesPage(cohort, request: request, refusal: ("Date non reconnue : « \(typed) ». " + WebApp.dateHelp, true))
         }
         guard let target = try assignmentTarget(request, cohort) else {
             return try trainerModulesPage(cohort, request: request, refusal: ("Ce groupe ou cet apprenant n'est pas dans la cohorte : "

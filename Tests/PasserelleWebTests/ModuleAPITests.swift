@@ -184,7 +184,7 @@ private func json(_ response: RawHTTPClient.Response) -> [String: Any] {
                                          body: Array("module=suite-module&echeance=demain".utf8))
         #expect(refused.status == 400)
         #expect(refused.page.contains("id=\"erreur-attribuer\"") && refused.page.contains("jour/mois/année"))
-        #expect(refused.page.replacingOccurrences(of: "\u{00A0}", with: " ").contains("« demain » n'est pas un jour du calendrier"))
+        #expect(refused.page.replacingOccurrences(of: "\u{00A0}", with: " ").contains("Date non reconnue : « demain »"))
         #expect(refused.page.contains("<option value=\"suite-module\" selected>"))
         #expect(refused.page.contains("value=\"demain\"") && refused.page.contains("aria-invalid=\"true\""))
         #expect(refused.page.contains("<h2 id=\"titre-attribuer\">"), "the whole page, not an error page")
