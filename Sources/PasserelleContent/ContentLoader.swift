@@ -100,16 +100,31 @@ public enum ContentLoader {
         let skills = SkillIndex(catalog.frameworks)
         var firstPlace: [String: String] = [:]
         var firstPrompt: [String: String] = [:]
-        var bankOf: [String: BankRequirements] = [:]
-        for framework in catalog.frameworks {
-            for skill in framework.skills { bankOf[skill.id] = framework.bank }
+        let bankOf = Dictionary(catalog.frameworks.flatMap { framework in
+            framework.bank.map { bank in framework.skills.map { ($0.id, bank) } } ?? []
+        }, uniquingKeysWith: { _, last in last })
+        // Item files and module folders are parsed and checked on every core (each on its own); what
+        // needs the whole catalog (duplicates, prerequisites) is then done in order, so the diagnostics are
+        // the same, in the same order, as one file after the other.
+        let itemFiles = files(in: itemFolder, extensions: ["yaml", "yml"])
+        let folders = ((try? FileManager.default.contentsOfDirectory(at: root.curriculum, includingPropertiesForKeys: [.isDirectoryKey])) ?? [])
+            .filter { (try? $0.resourceValues(forKeys: [.isDirectoryKey]).isDirectory) == true && !$0.lastPathComponent.hasPrefix(".") }
+            .sorted { $0.lastPathComponent < $1.lastPathComponent }
+        let parsedItems = ParallelSlots<ParsedItemFile>(count: itemFiles.count)
+        let parsedModules = ParallelSlots<(ModuleLoader.Loaded?, [Diagnostic])>(count: folders.count)
+        DispatchQueue.concurrentPerform(iterations: itemFiles.count + folders.count) { index in
+            if index < itemFiles.count {
+                parsedItems.set(index, ParsedItemFile(itemFiles[index], root: root, bankOf: bankOf))
+            } else {
+                let folder = folders[index - itemFiles.count]
+                parsedModules.set(index - itemFiles.count, ModuleLoader.load(folder: folder, root: root))
+            }
         }
-        for file in files(in: itemFolder, extensions: ["yaml", "yml"]) {
-            let name = root.relative(file)
-            guard let text = read(file, name, &diagnostics) else { continue }
-            let (items, problems) = ItemLoader.load(text: text, file: name)
-            diagnostics += problems
-            for located in items {
+        for parsed in parsedItems.values {
+            guard let parsed else { continue }
+            let name = parsed.name
+            diagnostics += parsed.diagnostics
+            for (located, checks) in zip(parsed.items, parsed.checks) {
                 let item = located.item
                 if let first = firstPlace[item.id] {
                     diagnostics.append(Diagnostic(file: name, line: located.line,
@@ -130,12 +145,11 @@ public enum ContentLoader {
                     diagnostics.append(Diagnostic(file: name, line: located.line,
                                                   message: "question \(item.id) : image introuvable « \(image.src) »"))
                 }
-                let requirements = bankOf[item.skillID]
-                if item.status != .archived {
-                    for problem in ItemRules.problems(item, sourceRequired: requirements?.sourceRequired ?? false) {
+                if let checks {
+                    for problem in checks.problems {
                         diagnostics.append(Diagnostic(file: name, line: located.line, message: "question \(item.id) : \(problem)"))
                     }
-                    let key = ItemRules.promptKey(item)
+                    let key = checks.promptKey
                     if let first = firstPrompt[key] {
                         diagnostics.append(Diagnostic(file: name, line: located.line,
                                                       message: "question \(item.id) : même énoncé que la question \(first)"))
@@ -163,12 +177,9 @@ public enum ContentLoader {
 
         // Modules: one folder each below Curriculum/.
         var moduleLines: [String: (file: String, prerequisites: [String: Int], competences: [String: Int])] = [:]
-        let folders = ((try? FileManager.default.contentsOfDirectory(at: root.curriculum, includingPropertiesForKeys: [.isDirectoryKey])) ?? [])
-            .filter { (try? $0.resourceValues(forKeys: [.isDirectoryKey]).isDirectory) == true && !$0.lastPathComponent.hasPrefix(".") }
-            .sorted { $0.lastPathComponent < $1.lastPathComponent }
         let competenceIDs = Set(catalog.frameworks.flatMap { framework in framework.competences.map { "\(framework.id):\($0.id)" } })
-        for folder in folders {
-            let (loaded, problems) = ModuleLoader.load(folder: folder, root: root)
+        for (folder, parsed) in zip(folders, parsedModules.values) {
+            guard let (loaded, problems) = parsed else { continue }
             diagnostics += problems
             guard let loaded else { continue }
             let file = root.relative(folder.appendingPathComponent("module.yaml"))
@@ -307,7 +318,7 @@ public enum ContentLoader {
         return found.sorted { $0.path < $1.path }
     }
 
-    private static func read(_ url: URL, _ name: String, _ diagnostics: inout [Diagnostic]) -> String? {
+    static func read(_ url: URL, _ name: String, _ diagnostics: inout [Diagnostic]) -> String? {
         guard let data = try? Data(contentsOf: url) else {
             diagnostics.append(Diagnostic(file: name, line: 0, message: "fichier illisible"))
             return nil
@@ -343,7 +354,7 @@ enum FrontMatter {
         let (yaml, _, _) = split(text)
         let reader = YAMLReader(file: file)
         do {
-            _ = try Yams.compose(yaml: yaml ?? "")
+            _ = try YAMLReader.compose(yaml ?? "")
         } catch let error as YamlError {
             let (mark, problem) = YAMLReader.locate(error)
             // The front matter starts on line 2 of the file.
@@ -352,5 +363,57 @@ enum FrontMatter {
             reader.report(line: 1, "en-tête YAML illisible")
         }
         return reader.diagnostics
+    }
+}
+
+/// One item file read, parsed and checked on its own (the rules that need no other file).
+struct ParsedItemFile {
+    /// The writing rules' verdict on an item that is not archived, and the key of its prompt.
+    struct Checks {
+        var problems: [String]
+        var promptKey: String
+    }
+
+    var name: String
+    /// Reading and parsing problems, in the order the sequential loader reported them.
+    var diagnostics: [Diagnostic] = []
+    var items: [ItemLoader.Located] = []
+    /// One entry per item: nil for an archived one.
+    var checks: [Checks?] = []
+
+    init(_ file: URL, root: ContentRoot, bankOf: [String: BankRequirements]) {
+        name = root.relative(file)
+        guard let text = ContentLoader.read(file, name, &diagnostics) else { return }
+        let (items, problems) = ItemLoader.load(text: text, file: name)
+        diagnostics += problems
+        self.items = items
+        checks = items.map { located in
+            let item = located.item
+            guard item.status != .archived else { return nil }
+            return Checks(problems: ItemRules.problems(item, sourceRequired: bankOf[item.skillID]?.sourceRequired ?? false),
+                          promptKey: ItemRules.promptKey(item))
+        }
+    }
+}
+
+/// Results of work spread over the cores, one slot per index, each written once.
+final class ParallelSlots<Value>: @unchecked Sendable {  // `lock` guards `slots`
+    private let lock = NSLock()
+    private var slots: [Value?]
+
+    init(count: Int) {
+        slots = Array(repeating: nil, count: count)
+    }
+
+    func set(_ index: Int, _ value: Value) {
+        lock.lock()
+        defer { lock.unlock() }
+        slots[index] = value
+    }
+
+    var values: [Value?] {
+        lock.lock()
+        defer { lock.unlock() }
+        return slots
     }
 }

@@ -190,7 +190,7 @@ enum ItemLoader {
                 refuse("choices", "une QCM a au moins deux bonnes réponses (ici : \(right)) ; sinon, c'est une QCU")
             }
             unique(choices.map(\.id), "choices", "l'identifiant de choix")
-            unique(choices.map { AnswerChecker.normalise($0.text, .all) }, "choices", "le choix")
+            unique(choices.map { ItemRules.textKey($0.text) }, "choices", "le choix")
         case .qroc, .qrocmInd:
             forbid(["choices", "accepted", "pairs"])
             if type == .qroc && fields.count != 1 { refuse("fields", "une QROC a exactement un champ") }

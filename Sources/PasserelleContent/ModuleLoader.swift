@@ -181,7 +181,7 @@ enum ModuleLoader {
         let (yaml, body, bodyLine) = FrontMatter.split(text)
         var problems = FrontMatter.check(text, file: file)
         guard problems.isEmpty else { return (nil, problems) }
-        guard let yaml, let node = try? Yams.compose(yaml: yaml), let map = node.mapping else {
+        guard let yaml, let node = try? YAMLReader.compose(yaml), let map = node.mapping else {
             return (nil, [Diagnostic(file: file, line: 1, message: "leçon : l'en-tête YAML (title, duration, objectives) manque")])
         }
         reader.rejectUnknownKeys(map, allowed: ["title", "duration", "objectives"], in: "leçon")

@@ -127,7 +127,7 @@ public enum RetiredNames {
     static let feedbackKeys: Set<String> = ["feedback", "consequence"]
 
     static func feedback(_ text: String, file: String, what: String, matcher: Matcher) -> [Diagnostic] {
-        guard let root = try? Yams.compose(yaml: text) else { return [] }   // syntax errors are reported by the loader
+        guard let root = try? YAMLReader.compose(text) else { return [] }   // syntax errors are reported by the loader
         let lines = text.replacingOccurrences(of: "\r\n", with: "\n").split(separator: "\n", omittingEmptySubsequences: false)
         var diagnostics: [Diagnostic] = []
         func visit(_ node: Node, owner: String?) {

@@ -10,10 +10,23 @@ final class YAMLReader {
         self.file = file
     }
 
+    /// No implicit tags: the loaders read scalars with `.string`, `.int`, `.float` and `.bool`, which look at
+    /// the text and the scalar's style, never at a resolved tag. Yams' default resolver tries seven regular
+    /// expressions each time a tag is resolved, which happens at every `mapping["key"]` lookup (keys are
+    /// compared with their tags): that was a fifth of the content loading at start-up. Keys are compared
+    /// with the same resolver on both sides, so lookups find what they found before (`YAMLReaderTests`
+    /// compares every shipped YAML text read both ways).
+    static let resolver = Resolver.basic
+
+    /// Composes a document with `resolver`; throws Yams' errors.
+    static func compose(_ text: String) throws -> Node? {
+        try Yams.compose(yaml: text, resolver)
+    }
+
     /// Parses a whole document; a syntax error becomes a diagnostic with its line and column.
     func parse(_ text: String) -> Node? {
         do {
-            guard let node = try Yams.compose(yaml: text) else {
+            guard let node = try YAMLReader.compose(text) else {
                 report(line: 1, "le fichier est vide")
                 return nil
             }

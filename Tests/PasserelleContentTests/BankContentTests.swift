@@ -22,6 +22,20 @@ import Testing
         #expect(requirements.minItemsPerLevel[1] == 3, "levels 1-3 need three items each")
     }
 
+    /// The authoring key used at start-up (`ItemRules.textKey`) keeps what the answer checker's full
+    /// normalisation keeps, on every prompt and choice of the bank.
+    @Test func textKeysAgreeWithTheAnswerCheckersNormalisationOnEveryShippedText() throws {
+        let catalog = try Self.catalog()
+        var texts = 0
+        for item in catalog.items {
+            for text in [item.prompt] + item.choices.map(\.text) {
+                #expect(ItemRules.textKey(text) == AnswerChecker.normalise(text, .all), "\(item.id): « \(text) »")
+                texts += 1
+            }
+        }
+        #expect(texts > 3000)
+    }
+
     @Test func noValidatedItemBreaksAWritingRule() throws {
         let catalog = try Self.catalog()
         let index = SkillIndex(catalog.frameworks)

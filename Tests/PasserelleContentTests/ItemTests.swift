@@ -42,6 +42,28 @@ let validItems = """
         #expect(catalog.items(of: catalog.frameworks[0]).count == 2)
     }
 
+    /// Item files are parsed on every core, then merged in path order: the first file keeps each id and
+    /// prompt, every later copy is reported in its own file, in path order, whatever file finished first.
+    @Test func filesParsedInParallelAreMergedInPathOrder() throws {
+        let fixture = try ContentFixture()
+        defer { fixture.remove() }
+        try fixture.write("Assessments/frameworks/essai.yaml", validFramework)
+        let names = (10..<40).map { "Assessments/items/essai/copie\($0).yaml" }
+        for name in names { try fixture.write(name, validItems) }
+        try fixture.write("Curriculum/m1/module.yaml", "id: m1\n")
+        for _ in 0..<3 {
+            let (catalog, diagnostics) = ContentLoader.check(fixture.root)
+            #expect(catalog.items.map(\.id) == ["mc1-a", "mc2-a"])
+            let repeated = diagnostics.filter { $0.message.contains("identifiant déjà utilisé") }
+            #expect(repeated.map(\.file) == names.dropFirst().flatMap { [$0, $0] })
+            #expect(repeated.allSatisfy { $0.message.contains("(Assessments/items/essai/copie10.yaml:") })
+            // The module folder's problems come after every item file's.
+            let lastItem = try #require(diagnostics.lastIndex { $0.file.hasPrefix("Assessments/items/") })
+            let firstModule = try #require(diagnostics.firstIndex { $0.file.hasPrefix("Curriculum/m1/") })
+            #expect(lastItem < firstModule)
+        }
+    }
+
     /// Each broken variant is reported in the item file at the item's line, with a clear message.
     static var itemProblemCases: [(String, Int, String)] {
         func broken(_ old: String, _ new: String, _ line: Int, _ message: String) -> (String, Int, String) {

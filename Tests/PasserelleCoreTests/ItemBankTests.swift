@@ -107,6 +107,17 @@ import Testing
         #expect(ItemRules.promptKey(item(prompt: "Quel  site est OFFICIEL ?")) == ItemRules.promptKey(item()))
         #expect(ItemRules.promptKey(item(prompt: "Quel site est payant ?")) != ItemRules.promptKey(item()))
     }
+
+    @Test func textKeysKeepLettersAndDigitsWithoutCaseOrAccents() {
+        #expect(ItemRules.textKey("Élève, ÇA coûte 12 € !") == "elevecacoute12")
+        // « œ » is a letter of its own, not an « o » with a mark: kept, as the answer checker keeps it.
+        #expect(ItemRules.textKey("« Noël »\u{00A0}: l'Œuvre") == "noellœuvre")
+        #expect(AnswerChecker.normalise("« Noël »\u{00A0}: l'Œuvre", .all) == "noellœuvre")
+        // A combining accent typed after its letter is dropped like a precomposed one.
+        #expect(ItemRules.textKey("e\u{301}te\u{301}") == ItemRules.textKey("été"))
+        #expect(ItemRules.textKey("été") == AnswerChecker.normalise("été", .all))
+        #expect(ItemRules.textKey("Quel site ?") != ItemRules.textKey("Quel sites ?"))
+    }
 }
 
 @Suite struct AccessibleItemsTests {
