@@ -197,7 +197,12 @@ enum ModuleLoader {
         for (offset, line) in body.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
             for target in internalLinks(in: String(line)) {
                 let path = folder.appendingPathComponent(target).standardizedFileURL.path
-                if !FileManager.default.fileExists(atPath: path) {
+                if !isLessonLink(target) {
+                    // `rendered` turns only these two forms into lesson pages; anything else would send
+                    // learners to a content file.
+                    problems.append(Diagnostic(file: file, line: bodyLine + offset,
+                                               message: "lien interne « \(target) » : écrivez « 02-lecon.md » pour une leçon du module, « ../autre-module/02-lecon.md » pour une leçon d'un autre module"))
+                } else if !FileManager.default.fileExists(atPath: path) {
                     problems.append(Diagnostic(file: file, line: bodyLine + offset,
                                                message: "lien interne cassé : « \(target) » n'existe pas"))
                 }
@@ -216,11 +221,30 @@ enum ModuleLoader {
                 in: markdown, range: NSRange(markdown.startIndex..., in: markdown),
                 withTemplate: "](/modules/\(moduleID)/lecons/$1$2)")
         }
+        if let regex = try? NSRegularExpression(pattern: #"\]\(\.\./([A-Za-z0-9_-]+)/([A-Za-z0-9_-]+)\.md(#[^)\s]*)?\)"#) {
+            markdown = regex.stringByReplacingMatches(
+                in: markdown, range: NSRange(markdown.startIndex..., in: markdown),
+                withTemplate: "](/modules/$1/lecons/$2$3)")
+        }
         var lesson = lesson
         (lesson.html, lesson.sections) = Markdown.withHeadingAnchors(Markdown.html(markdown))
         lesson.spokenText = Markdown.plainText(markdown)
         lesson.citedSources = SourceReferences.files(in: markdown)
         return lesson
+    }
+
+    /// The two forms of link to a lesson that `rendered` turns into a page: `02-x.md` (same module) and
+    /// `../module/02-x.md` (another module).
+    static func isLessonLink(_ target: String) -> Bool {
+        let parts = target.split(separator: "/", omittingEmptySubsequences: false)
+        let name: (Substring) -> Bool = { part in
+            !part.isEmpty && part.allSatisfy { $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "-" || $0 == "_") }
+        }
+        switch parts.count {
+        case 1: return parts[0].hasSuffix(".md") && name(parts[0].dropLast(3))
+        case 3: return parts[0] == ".." && name(parts[1]) && parts[2].hasSuffix(".md") && name(parts[2].dropLast(3))
+        default: return false
+        }
     }
 
     /// Targets of Markdown links to `.md` files (relative links only).

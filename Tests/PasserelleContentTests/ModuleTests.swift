@@ -115,6 +115,30 @@ func moduleFixture(module: String = moduleYAML, lesson: String = lessonOne, acti
         #expect(lesson.citedSources == ["000_f8ba0acd265ce9bc.txt", "004_6937f42b2ab514b1.txt"])
     }
 
+    /// A link to a lesson of another module (`../module/lesson.md#part`) becomes that lesson's page, never a
+    /// link to the content file (the crawler found one in a shipped lesson).
+    @Test func linksToAnotherModulesLessonBecomePageLinks() throws {
+        let linked = lessonOne.replacingOccurrences(
+            of: "[La suite](02-suite.md)", with: "[La suite](02-suite.md) et [l'autre](../essai-module/02-suite.md#une-partie)")
+        let fixture = try moduleFixture(lesson: linked)
+        defer { fixture.remove() }
+        let catalog = try ContentLoader.load(fixture.root)
+        let lesson = try #require(catalog.module(id: "essai-module")?.lessons.first)
+        #expect(lesson.html.contains(#"href="/modules/essai-module/lecons/02-suite#une-partie""#))
+        #expect(!lesson.html.contains(".md"))
+    }
+
+    @Test(arguments: ["sous-dossier/02-suite.md", "../../Curriculum/essai-module/02-suite.md", "./02-suite.md"])
+    func lessonLinksOfAnotherFormAreRefused(target: String) throws {
+        let fixture = try moduleFixture(lesson: lessonOne.replacingOccurrences(of: "(02-suite.md)", with: "(\(target))"))
+        defer { fixture.remove() }
+        try fixture.write("Curriculum/essai-module/sous-dossier/02-suite.md", "# x\n")
+        let (_, diagnostics) = ContentLoader.check(fixture.root)
+        let found = diagnostics.first { $0.message.contains("lien interne « \(target) »") }
+        #expect(found?.file == "Curriculum/essai-module/01-lecon.md", "\(diagnostics.map(\.description))")
+        #expect(found?.line == 10)
+    }
+
     @Test func seedReferencesAreLeftOutOfEveryRenderedText() {
         #expect(SourceReferences.strip("Vrai (source : 001_56252d1dd2fa8373.txt, lignes 1-2 et 3-4).") == "Vrai.")
         #expect(SourceReferences.strip("Une parenthèse (utile) reste.") == "Une parenthèse (utile) reste.")
