@@ -60,7 +60,7 @@ extension WebApp {
         }
         let rows: [[String: Any]] = missions.map { entry in
             let mine = attempts.filter { $0.moduleID == entry.module.id && $0.activityID == entry.id }
-            let byLearner = Dictionary(grouping: mine, by: \.learnerID)
+            let byLearner = Dictionary(grouping: mine.filter { $0.learnerID != nil }, by: { $0.learnerID ?? 0 })
             let succeeded = byLearner.filter { $0.value.contains { $0.result == "success" } }
             let struggling = byLearner.filter { !$0.value.contains { $0.result == "success" } }
                 .sorted { $0.value.count != $1.value.count ? $0.value.count > $1.value.count : (names[$0.key] ?? "") < (names[$1.key] ?? "") }
