@@ -149,7 +149,7 @@ extension WebApp {
             var page: [String: Any] = [
                 "title": "Atelier : \(missionTitle(workshop))", "id": workshop.id, "mission": missionTitle(workshop),
                 "joined": workshop.joined, "steps": steps, "hasSteps": !steps.isEmpty, "count": steps.count,
-                "expires": WebApp.frenchTime(workshop.expiresAt).components(separatedBy: " à ").last ?? "",
+                "expires": WebApp.instant(workshop.expiresAt).map { WebApp.parisFormatter("H 'h' mm").string(from: $0) } ?? "",
                 "home": context.principal.map(WebApp.home) ?? "/",
             ]
             if !workshop.joined {
@@ -168,11 +168,14 @@ extension WebApp {
 
     /// The person's steps so far, in plain words (the same words as the trainer's timeline).
     func workshopSteps(_ workshop: Store.Workshop) throws -> [[String: Any]] {
-        try store.sandboxEvents(attemptID: workshop.attemptID).enumerated().map { index, event in
+        // The mission's opening is the mediator's own act, before the person joined: not one of their steps.
+        try store.sandboxEvents(attemptID: workshop.attemptID).filter { $0.action != .missionOpened }.enumerated().map { index, event in
             let details = event.data.sorted { $0.key < $1.key }.filter { $0.key != "etape" }.map { WebApp.timelineDetail($0.key, $0.value) }
-            return ["number": index + 1, "time": WebApp.clock(event.at), "where": "\(event.service.title) — \(event.step)",
-                    "action": event.action.label, "details": details.joined(separator: " ; "), "outcome": WebApp.outcomeLabel(event),
-                    "refused": event.outcome == .refused, "risk": event.outcome == .risk]
+            var step: [String: Any] = ["number": index + 1, "time": WebApp.clock(event.at), "where": "\(event.service.title) — \(event.step)",
+                                       "action": event.action.label, "outcome": WebApp.outcomeLabel(event),
+                                       "refused": event.outcome == .refused, "risk": event.outcome == .risk]
+            if !details.isEmpty { step["details"] = details.joined(separator: " ; ") }
+            return step
         }
     }
 

@@ -45,6 +45,8 @@
             if (code) { code.hidden = true; }
           }
           var steps = data.steps || [];
+          var none = document.getElementById("aucune-etape");
+          if (none && steps.length > 0) { none.hidden = true; }
           for (var i = list.children.length; i < steps.length; i++) { list.appendChild(item(steps[i])); }
         })
         .catch(function () {
