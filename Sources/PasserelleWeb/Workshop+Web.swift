@@ -74,7 +74,8 @@ extension WebApp {
     func workshopDesk(_ context: RouteContext, error: String? = nil, status: Int = 200) -> HTTPResponse {
         guard let principal = context.principal, let mediator = WebApp.mediator(principal) else { return .redirect(to: "/connexion") }
         do {
-            try store.eraseExpiredWorkshops()
+            // A GET changes nothing: expired workshops are already out of every read; they are erased by the
+            // next POST about workshops (open, join, end) and at start-up.
             let missions = try workshopMissions(principal)
             let levels = Mission.Level.allCases
             let groups: [[String: Any]] = levels.compactMap { level in
@@ -112,6 +113,7 @@ extension WebApp {
         guard let principal = context.principal, let mediator = WebApp.mediator(principal) else { return .redirect(to: "/connexion") }
         let chosen = String((context.request.formValue("mission") ?? "").prefix(200))
         do {
+            try store.eraseExpiredWorkshops()
             guard let found = try workshopMissions(principal).first(where: { "\($0.module.id)/\($0.activity.id)" == chosen }) else {
                 return workshopDesk(context, error: "Choisissez une mission dans la liste.", status: 400)
             }
@@ -196,6 +198,7 @@ extension WebApp {
                 return errorResponse(context.request, status: 404, message: WebApp.notYours)
             }
             try store.endWorkshop(id: workshop.id)
+            try store.eraseExpiredWorkshops()
             workshopCodes.forget(workshop.id)
             switch mediator {
             case .user(let id): try store.audit(AuditEntry(action: "workshop-ended", actorUserID: id, targetType: "workshop", targetID: String(workshop.id)))

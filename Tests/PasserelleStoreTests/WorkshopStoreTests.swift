@@ -109,6 +109,33 @@ import Testing
         #expect(try store.sandboxEvents(attemptID: own).count == 1)
     }
 
+    @Test func theMigrationKeepsTheAttemptsAlreadyStored() throws {
+        let path = temporaryDatabasePath()
+        do {
+            let queue = try DatabaseQueue(path: path)
+            try Migrations.migrator().migrate(queue, upTo: "v5-answers-activity-index")
+            try queue.write { db in
+                try db.execute(sql: """
+                    INSERT INTO organisations (id, name) VALUES (1, 'O');
+                    INSERT INTO cohorts (id, organisation_id, name) VALUES (1, 1, 'C');
+                    INSERT INTO learners (id, cohort_id, first_name, last_name) VALUES (1, 1, 'Ana', 'M');
+                    INSERT INTO sandbox_attempts (id, learner_id, module_id, activity_id, mail_code, result, ended_at)
+                        VALUES (41, 1, 'm', 'a', '123456', 'success', '2026-12-01T10:00:00.000Z');
+                    INSERT INTO sandbox_events (attempt_id, service, step, action, outcome) VALUES (41, 'bac-a-sable', 'accueil', 'mission-ouverte', 'ok');
+                    """)
+            }
+        }
+        let store = try Store(path: path)
+        let attempt = try #require(try store.sandboxAttempt(id: 41))
+        #expect(attempt.learnerID == 1 && attempt.workshopID == nil && attempt.result == "success")
+        #expect(try store.sandboxEvents(attemptID: 41).count == 1)
+        let problems = try store.read { try Row.fetchAll($0, sql: "PRAGMA foreign_key_check").count }
+        #expect(problems == 0)
+        // Still erased with its learner, through the rebuilt table's cascade.
+        #expect(try store.eraseLearner(learnerID: 1, by: nil))
+        #expect(try store.sandboxAttempt(id: 41) == nil && (try store.sandboxEvents(attemptID: 41)).isEmpty)
+    }
+
     @Test func erasingTheLearnerWhoOpenedAWorkshopErasesIt() throws {
         let (store, _) = try world()
         let org = try store.createOrganisation(name: "Autre")

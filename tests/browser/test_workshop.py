@@ -33,6 +33,8 @@ def look(page, name):
     SCREENS.mkdir(parents=True, exist_ok=True)
     width = page.viewport_size["width"]
     page.screenshot(path=str(SCREENS / f"{width}-{name}.png"), full_page=True)
+    # What the screen shows first, without scrolling (a phone's first view matters most).
+    page.screenshot(path=str(SCREENS / f"{width}-{name}-ecran.png"))
     assert_accessible(page)
 
 
