@@ -219,7 +219,7 @@ extension WebApp {
         return .html(templates.render("atelier-rejoindre", page), status: status)
     }
 
-    static let unknownWorkshopCode = "Ce code ne marche pas. Vérifiez chaque lettre et chaque chiffre avec la personne qui vous accompagne. Un code ne sert qu'une fois."
+    static let unknownWorkshopCode = "Ce code ne marche pas. Vérifiez chaque lettre et chaque chiffre. Un code ne sert qu'une fois."
 
     /// `POST /rejoindre`: checks the code (throttled like the access-code sign-in), uses it up, opens the
     /// person's session and sends them to the mission.
