@@ -13,6 +13,7 @@ enum Migrations {
         migrator.registerMigration("v4-bounded-time-spent", migrate: boundTimeSpent)
         migrator.registerMigration("v-sandbox-1", migrate: Store.createSandboxTables)
         migrator.registerMigration("v5-answers-activity-index", migrate: addAnswersActivityIndex)
+        migrator.registerMigration("v-workshop-1", migrate: Store.createWorkshopTables)
         return migrator
     }
 

@@ -36,6 +36,10 @@ extension Store {
             SELECT e.* FROM sandbox_events e JOIN sandbox_attempts a ON a.id = e.attempt_id
             WHERE a.learner_id = :id ORDER BY e.id
             """),
+        // Workshops the learner opened as a mediator: when and which mission; never the person's steps.
+        ("ateliers_ouverts", "workshops", """
+            SELECT id, module_id, activity_id, opened_at, expires_at, joined_at FROM workshops WHERE opened_by_learner_id = :id ORDER BY id
+            """),
         ("sessions", "sessions", "SELECT created_at, expires_at FROM sessions WHERE learner_id = :id ORDER BY id"),
         ("journal", "audit_log", """
             SELECT at, action, target_type, target_id FROM audit_log

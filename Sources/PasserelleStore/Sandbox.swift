@@ -11,7 +11,10 @@ extension Store {
 
     public struct SandboxAttempt: Sendable, Equatable {
         public var id: Int64
-        public var learnerID: Int64
+        /// The learner playing, or nil for a workshop's attempt (`workshopID`).
+        public var learnerID: Int64?
+        /// The workshop whose person plays this attempt (no account, erased with the workshop).
+        public var workshopID: Int64?
         public var moduleID: String
         public var activityID: String
         public var startedAt: String
@@ -144,10 +147,12 @@ extension Store {
             guard db.changesCount == 1 else { return false }
             try Store.insert(SandboxEvent(service: .bacASable, step: "bilan", action: .missionEnded, outcome: success ? .ok : .refused),
                              attemptID: attempt.id, db)
+            // A workshop's person has no account: nothing counts towards anyone's mastery.
+            guard let learnerID = attempt.learnerID else { return true }
             try db.execute(sql: """
                 INSERT INTO activity_attempts (learner_id, module_id, activity_set_id, activity_id, answer, result, time_spent_ms)
                 VALUES (?, ?, ?, ?, ?, ?, 0)
-                """, arguments: [attempt.learnerID, attempt.moduleID, activitySetID, attempt.activityID, answer,
+                """, arguments: [learnerID, attempt.moduleID, activitySetID, attempt.activityID, answer,
                                  success ? "correct" : "incorrect"])
             return true
         }
@@ -162,7 +167,7 @@ extension Store {
     }
 
     private static func sandboxAttempt(_ row: Row) -> SandboxAttempt {
-        SandboxAttempt(id: row["id"], learnerID: row["learner_id"], moduleID: row["module_id"], activityID: row["activity_id"],
+        SandboxAttempt(id: row["id"], learnerID: row["learner_id"], workshopID: row["workshop_id"], moduleID: row["module_id"], activityID: row["activity_id"],
                        startedAt: row["started_at"], endedAt: row["ended_at"], result: row["result"], mailCode: row["mail_code"],
                        accountIdentifier: row["account_identifier"], passwordHash: row["password_hash"])
     }

@@ -13,6 +13,12 @@ public enum Access: String, Sendable, CaseIterable {
     case staff
     /// A signed-in administrator of the organisation.
     case admin
+    /// A signed-in learner on their own sandbox attempt, or the person of a workshop (no account, a
+    /// workshop cookie) on the workshop's attempt.
+    case sandboxPlayer
+    /// Anyone signed in who may open a workshop for a person they help: a learner (a mediator in training),
+    /// a trainer or an administrator.
+    case mediator
 }
 
 /// One route of the application: method, path pattern with typed parameters, who may use it, and the
@@ -221,106 +227,106 @@ extension WebApp {
         },
         // The practice sandbox (Sandbox+Web.swift): a learner's own attempts only.
         Route("POST", "/modules/{module}/missions/{activity}", .learner) { app, context in app.startMission(context) },
-        Route("GET", "/bac-a-sable/{sandbox:int}", .learner) { app, context in app.sandboxAction(context) { app.sandboxHome($0) } },
-        Route("GET", "/bac-a-sable/{sandbox:int}/caisse", .learner) { app, context in app.sandboxAction(context) { app.caisseHome($0) } },
-        Route("POST", "/bac-a-sable/{sandbox:int}/caisse/connexion", .learner) { app, context in
+        Route("GET", "/bac-a-sable/{sandbox:int}", .sandboxPlayer) { app, context in app.sandboxAction(context) { app.sandboxHome($0) } },
+        Route("GET", "/bac-a-sable/{sandbox:int}/caisse", .sandboxPlayer) { app, context in app.sandboxAction(context) { app.caisseHome($0) } },
+        Route("POST", "/bac-a-sable/{sandbox:int}/caisse/connexion", .sandboxPlayer) { app, context in
             app.sandboxAction(context) { try app.caisseSignIn($0) }
         },
-        Route("POST", "/bac-a-sable/{sandbox:int}/caisse/navigateur", .learner) { app, context in
+        Route("POST", "/bac-a-sable/{sandbox:int}/caisse/navigateur", .sandboxPlayer) { app, context in
             app.sandboxAction(context) { try app.caisseSavePassword($0) }
         },
-        Route("POST", "/bac-a-sable/{sandbox:int}/caisse/deconnexion", .learner) { app, context in
+        Route("POST", "/bac-a-sable/{sandbox:int}/caisse/deconnexion", .sandboxPlayer) { app, context in
             app.sandboxAction(context) { try app.caisseSignOut($0) }
         },
-        Route("GET", "/bac-a-sable/{sandbox:int}/caisse/inscription", .learner) { app, context in
+        Route("GET", "/bac-a-sable/{sandbox:int}/caisse/inscription", .sandboxPlayer) { app, context in
             app.sandboxAction(context) { try app.caisseSignUp($0, post: false) }
         },
-        Route("POST", "/bac-a-sable/{sandbox:int}/caisse/inscription", .learner) { app, context in
+        Route("POST", "/bac-a-sable/{sandbox:int}/caisse/inscription", .sandboxPlayer) { app, context in
             app.sandboxAction(context) { try app.caisseSignUp($0, post: true) }
         },
-        Route("GET", "/bac-a-sable/{sandbox:int}/caisse/confirmation", .learner) { app, context in
+        Route("GET", "/bac-a-sable/{sandbox:int}/caisse/confirmation", .sandboxPlayer) { app, context in
             app.sandboxAction(context) { try app.caisseConfirm($0, post: false) }
         },
-        Route("POST", "/bac-a-sable/{sandbox:int}/caisse/confirmation", .learner) { app, context in
+        Route("POST", "/bac-a-sable/{sandbox:int}/caisse/confirmation", .sandboxPlayer) { app, context in
             app.sandboxAction(context) { try app.caisseConfirm($0, post: true) }
         },
-        Route("GET", "/bac-a-sable/{sandbox:int}/caisse/declaration", .learner) { app, context in
+        Route("GET", "/bac-a-sable/{sandbox:int}/caisse/declaration", .sandboxPlayer) { app, context in
             app.sandboxAction(context) { app.declarationPage($0, step: Int(context.request.queryValue("etape") ?? "")) }
         },
-        Route("POST", "/bac-a-sable/{sandbox:int}/caisse/declaration/{step:int}", .learner) { app, context in
+        Route("POST", "/bac-a-sable/{sandbox:int}/caisse/declaration/{step:int}", .sandboxPlayer) { app, context in
             app.sandboxAction(context) { try app.declarationStep($0, step: Int(context.integer("step") ?? 0)) }
         },
-        Route("GET", "/bac-a-sable/{sandbox:int}/caisse/justificatif", .learner) { app, context in
+        Route("GET", "/bac-a-sable/{sandbox:int}/caisse/justificatif", .sandboxPlayer) { app, context in
             app.sandboxAction(context) {
                 app.proofPage($0, notice: context.request.queryValue("envoye") == "1" ? "Justificatif reçu. Merci." : nil)
             }
         },
-        Route("POST", "/bac-a-sable/{sandbox:int}/caisse/justificatif", .learner) { app, context in
+        Route("POST", "/bac-a-sable/{sandbox:int}/caisse/justificatif", .sandboxPlayer) { app, context in
             app.sandboxAction(context) { try app.proofAction($0) }
         },
-        Route("GET", "/bac-a-sable/{sandbox:int}/caisse/messages", .learner) { app, context in
+        Route("GET", "/bac-a-sable/{sandbox:int}/caisse/messages", .sandboxPlayer) { app, context in
             app.sandboxAction(context) { app.caisseMessages($0) }
         },
-        Route("GET", "/bac-a-sable/{sandbox:int}/caisse/messages/{message}", .learner) { app, context in
+        Route("GET", "/bac-a-sable/{sandbox:int}/caisse/messages/{message}", .sandboxPlayer) { app, context in
             app.sandboxAction(context) { try app.caisseMessage($0, context["message"], open: false) }
         },
-        Route("POST", "/bac-a-sable/{sandbox:int}/caisse/messages/{message}", .learner) { app, context in
+        Route("POST", "/bac-a-sable/{sandbox:int}/caisse/messages/{message}", .sandboxPlayer) { app, context in
             app.sandboxAction(context) { try app.caisseMessage($0, context["message"], open: true) }
         },
-        Route("GET", "/bac-a-sable/{sandbox:int}/messagerie", .learner) { app, context in app.sandboxAction(context) { app.mailbox($0) } },
-        Route("GET", "/bac-a-sable/{sandbox:int}/messagerie/{message}", .learner) { app, context in
+        Route("GET", "/bac-a-sable/{sandbox:int}/messagerie", .sandboxPlayer) { app, context in app.sandboxAction(context) { app.mailbox($0) } },
+        Route("GET", "/bac-a-sable/{sandbox:int}/messagerie/{message}", .sandboxPlayer) { app, context in
             app.sandboxAction(context) { try app.mailMessage($0, context["message"]) }
         },
-        Route("GET", "/bac-a-sable/{sandbox:int}/messagerie/{message}/lien", .learner) { app, context in
+        Route("GET", "/bac-a-sable/{sandbox:int}/messagerie/{message}/lien", .sandboxPlayer) { app, context in
             app.sandboxAction(context) { try app.trapPage($0, context["message"]) }
         },
-        Route("POST", "/bac-a-sable/{sandbox:int}/messagerie/{message}/{action}", .learner) { app, context in
+        Route("POST", "/bac-a-sable/{sandbox:int}/messagerie/{message}/{action}", .sandboxPlayer) { app, context in
             app.sandboxAction(context) { try app.mailAction($0, context["message"], context["action"]) }
         },
-        Route("GET", "/bac-a-sable/{sandbox:int}/rendez-vous", .learner) { app, context in
+        Route("GET", "/bac-a-sable/{sandbox:int}/rendez-vous", .sandboxPlayer) { app, context in
             app.sandboxAction(context) { app.appointmentHome($0) }
         },
-        Route("GET", "/bac-a-sable/{sandbox:int}/rendez-vous/portail", .learner) { app, context in
+        Route("GET", "/bac-a-sable/{sandbox:int}/rendez-vous/portail", .sandboxPlayer) { app, context in
             app.sandboxAction(context) { app.portalPage($0) }
         },
-        Route("GET", "/bac-a-sable/{sandbox:int}/rendez-vous/portail/{provider}", .learner) { app, context in
+        Route("GET", "/bac-a-sable/{sandbox:int}/rendez-vous/portail/{provider}", .sandboxPlayer) { app, context in
             app.sandboxAction(context) { try app.providerSignIn($0, context["provider"], post: false) }
         },
-        Route("POST", "/bac-a-sable/{sandbox:int}/rendez-vous/portail/{provider}", .learner) { app, context in
+        Route("POST", "/bac-a-sable/{sandbox:int}/rendez-vous/portail/{provider}", .sandboxPlayer) { app, context in
             app.sandboxAction(context) { try app.providerSignIn($0, context["provider"], post: true) }
         },
-        Route("GET", "/bac-a-sable/{sandbox:int}/rendez-vous/consentement", .learner) { app, context in
+        Route("GET", "/bac-a-sable/{sandbox:int}/rendez-vous/consentement", .sandboxPlayer) { app, context in
             app.sandboxAction(context) { try app.consentPage($0, post: false) }
         },
-        Route("POST", "/bac-a-sable/{sandbox:int}/rendez-vous/consentement", .learner) { app, context in
+        Route("POST", "/bac-a-sable/{sandbox:int}/rendez-vous/consentement", .sandboxPlayer) { app, context in
             app.sandboxAction(context) { try app.consentPage($0, post: true) }
         },
-        Route("POST", "/bac-a-sable/{sandbox:int}/rendez-vous/reserver", .learner) { app, context in
+        Route("POST", "/bac-a-sable/{sandbox:int}/rendez-vous/reserver", .sandboxPlayer) { app, context in
             app.sandboxAction(context) { try app.bookAppointment($0) }
         },
-        Route("GET", "/bac-a-sable/{sandbox:int}/rendez-vous/deconnexion", .learner) { app, context in
+        Route("GET", "/bac-a-sable/{sandbox:int}/rendez-vous/deconnexion", .sandboxPlayer) { app, context in
             app.sandboxAction(context) { try app.appointmentSignOut($0, post: false) }
         },
-        Route("POST", "/bac-a-sable/{sandbox:int}/rendez-vous/deconnexion", .learner) { app, context in
+        Route("POST", "/bac-a-sable/{sandbox:int}/rendez-vous/deconnexion", .sandboxPlayer) { app, context in
             app.sandboxAction(context) { try app.appointmentSignOut($0, post: true) }
         },
-        Route("GET", "/bac-a-sable/{sandbox:int}/emploi", .learner) { app, context in app.sandboxAction(context) { app.jobHome($0) } },
-        Route("POST", "/bac-a-sable/{sandbox:int}/emploi/connexion", .learner) { app, context in
+        Route("GET", "/bac-a-sable/{sandbox:int}/emploi", .sandboxPlayer) { app, context in app.sandboxAction(context) { app.jobHome($0) } },
+        Route("POST", "/bac-a-sable/{sandbox:int}/emploi/connexion", .sandboxPlayer) { app, context in
             app.sandboxAction(context) { try app.jobSignIn($0) }
         },
-        Route("POST", "/bac-a-sable/{sandbox:int}/emploi/deconnexion", .learner) { app, context in
+        Route("POST", "/bac-a-sable/{sandbox:int}/emploi/deconnexion", .sandboxPlayer) { app, context in
             app.sandboxAction(context) { try app.jobSignOut($0) }
         },
-        Route("GET", "/bac-a-sable/{sandbox:int}/emploi/actualisation", .learner) { app, context in
+        Route("GET", "/bac-a-sable/{sandbox:int}/emploi/actualisation", .sandboxPlayer) { app, context in
             app.sandboxAction(context) { app.jobDeclarationPage($0, step: Int(context.request.queryValue("etape") ?? "")) }
         },
-        Route("POST", "/bac-a-sable/{sandbox:int}/emploi/actualisation/{step:int}", .learner) { app, context in
+        Route("POST", "/bac-a-sable/{sandbox:int}/emploi/actualisation/{step:int}", .sandboxPlayer) { app, context in
             app.sandboxAction(context) { try app.jobDeclarationStep($0, step: Int(context.integer("step") ?? 0)) }
         },
-        Route("POST", "/bac-a-sable/{sandbox:int}/terminer", .learner) { app, context in
+        Route("POST", "/bac-a-sable/{sandbox:int}/terminer", .sandboxPlayer) { app, context in
             app.sandboxAction(context) { try app.finishMission($0) }
         },
-        Route("GET", "/bac-a-sable/{sandbox:int}/bilan", .learner) { app, context in
+        Route("GET", "/bac-a-sable/{sandbox:int}/bilan", .sandboxPlayer) { app, context in
             app.sandboxAction(context, evenIfEnded: true) { app.missionResult($0) }
         },
         Route("GET", "/questionnaires/{assignment:int}", .learner) { app, context in app.learnerQuestionnaire(context) },
@@ -429,6 +435,15 @@ extension WebApp {
         Route("POST", "/formateur/apprenants/{learner:int}/effacer", .admin) { app, context in
             app.staffAction(context, "learner") { user, id in app.eraseLearner(context.request, user, learnerID: id) }
         },
+
+        // Workshops (Workshop+Web.swift): the mediator who opened one, and the person who joined with its code.
+        Route("GET", "/atelier", .mediator) { app, context in app.workshopDesk(context) },
+        Route("POST", "/atelier", .mediator) { app, context in app.openWorkshop(context) },
+        Route("GET", "/atelier/{workshop:int}", .mediator) { app, context in app.workshopPage(context) },
+        Route("POST", "/atelier/{workshop:int}/terminer", .mediator) { app, context in app.endWorkshop(context) },
+        Route("GET", "/api/ateliers/{workshop:int}", .mediator) { app, context in app.workshopAPI(context) },
+        Route("GET", "/rejoindre", .anyone) { app, _ in app.joinPage() },
+        Route("POST", "/rejoindre", .anyone) { app, context in app.joinWorkshop(context.request) },
     ]
 
     /// The learner's own run named in the path (the router has checked it is theirs).
@@ -488,7 +503,17 @@ extension WebApp {
         }
         switch route.access {
         case .anyone: return nil
-        case .learner:
+        case .sandboxPlayer where context.learner == nil && request.cookies[WebApp.workshopCookie] != nil:
+            // The person of a workshop: only the workshop's own attempt; once it is over, they are told so.
+            do {
+                guard let workshop = try guestWorkshop(request) else { return workshopOverPage() }
+                return context.integer("sandbox") == workshop.attemptID ? nil : errorResponse(request, status: 404, message: WebApp.notYours)
+            } catch {
+                return errorResponse(request, status: 500, message: WebApp.serverTrouble)
+            }
+        case .mediator:
+            guard context.principal != nil else { return signIn() }
+        case .learner, .sandboxPlayer:
             guard context.principal != nil else { return signIn() }
             guard context.learner != nil else {
                 return errorResponse(request, status: 403, message: "Cette page est réservée aux apprenants.")
@@ -513,6 +538,11 @@ extension WebApp {
     /// Whether the ids in the path belong to the caller: a learner's own run or sandbox attempt, a module or an
     /// assignment meant for them; a cohort, learner or assignment of a cohort the trainer may see.
     func owns(_ context: RouteContext) throws -> Bool {
+        // A workshop is its opener's only: not their trainer's, not another learner's.
+        if let id = context.integer("workshop") {
+            guard let mediator = WebApp.mediator(context.principal), let workshop = try store.workshop(id: id),
+                  WebApp.opened(workshop, by: mediator) else { return false }
+        }
         if let learner = context.learner {
             if let run = context.integer("run"), try store.assessment(id: run)?.learnerID != learner.id { return false }
             if let assignment = context.integer("assignment"), try store.assignment(id: assignment, for: learner) == nil { return false }

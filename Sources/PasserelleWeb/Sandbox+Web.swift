@@ -12,7 +12,8 @@ extension WebApp {
     /// What a sandbox handler works with: the learner's own attempt (the router checked it), the mission,
     /// its log so far and the state worked out from it.
     struct SandboxContext {
-        let learner: Learner
+        /// The learner playing; nil for the person of a workshop (`isWorkshop`).
+        let learner: Learner?
         let attempt: Store.SandboxAttempt
         let module: Module
         let set: ActivitySet
@@ -22,6 +23,8 @@ extension WebApp {
         let fields: [HTTPField]
 
         var base: String { "/bac-a-sable/\(attempt.id)" }
+        /// Played by the person of a workshop: no links to modules or lessons, and a word that all will be erased.
+        var isWorkshop: Bool { attempt.workshopID != nil }
 
         /// A form field, trimmed and bounded (a hostile body cannot make a value longer than 200 characters).
         func field(_ name: String) -> String {
@@ -37,11 +40,25 @@ extension WebApp {
     /// its result instead (its world is frozen), unless `evenIfEnded`.
     func sandboxAction(_ context: RouteContext, evenIfEnded: Bool = false,
                        _ body: (SandboxContext) throws -> HTTPResponse) -> HTTPResponse {
-        guard let learner = context.learner else { return .redirect(to: "/connexion") }
         do {
-            guard let id = context.integer("sandbox"), let attempt = try store.sandboxAttempt(id: id), attempt.learnerID == learner.id,
-                  let module = try? modulesService.module(attempt.moduleID, for: learner),
-                  let (set, activity) = module.activity(attempt.activityID), case .mission(let mission) = activity.kind else {
+            guard let id = context.integer("sandbox"), let attempt = try store.sandboxAttempt(id: id) else {
+                return errorResponse(context.request, status: 404, message: WebApp.notYours)
+            }
+            // A learner's own attempt (a module meant for them), or the workshop person's attempt (checked again
+            // here against their cookie: the router let them in for this attempt only).
+            let learner = context.learner
+            let found: Module?
+            if let workshopID = attempt.workshopID {
+                guard learner == nil, try guestWorkshop(context.request)?.id == workshopID else {
+                    return errorResponse(context.request, status: 404, message: WebApp.notYours)
+                }
+                found = catalog.module(id: attempt.moduleID)
+            } else {
+                guard let learner else { return .redirect(to: "/connexion") }
+                found = attempt.learnerID == learner.id ? try? modulesService.module(attempt.moduleID, for: learner) : nil
+            }
+            guard let module = found, let (set, activity) = module.activity(attempt.activityID),
+                  case .mission(let mission) = activity.kind else {
                 return errorResponse(context.request, status: 404, message: WebApp.notYours)
             }
             if !attempt.isOpen && !evenIfEnded { return .redirect(to: "/bac-a-sable/\(attempt.id)/bilan") }
@@ -109,6 +126,7 @@ extension WebApp {
     func sandboxFrame(_ s: SandboxContext, title: String, _ extra: [String: Any]) -> [String: Any] {
         var context: [String: Any] = [
             "title": title, "sandboxID": s.attempt.id, "missionTitle": s.mission.title, "persona": s.mission.persona.name,
+            "workshop": s.isWorkshop,
             "moduleID": s.module.id, "setID": s.set.id, "activityID": s.attempt.activityID,
             "services": s.mission.services.map { ["href": "/bac-a-sable/\(s.attempt.id)/" + WebApp.sandboxPath($0), "label": WebApp.sandboxMenuLabel($0)] },
         ]

@@ -7,6 +7,9 @@ import PasserelleStore
 /// wrong (`GET /formateur/apprenants/{learner}/bac-a-sable`, staff of the learner's cohort only).
 extension WebApp {
     func sandboxTimeline(_ request: HTTPRequest, learnerID: Int64) -> HTTPResponse {
+        // The step replayed, from the address (`?essai=12&etape=3`): bounded, anything else shows no replay.
+        let replay = (attempt: request.queryValue("essai").flatMap { $0.count <= 18 ? Int64($0) : nil },
+                      step: request.queryValue("etape").flatMap { $0.count <= 6 ? Int($0) : nil } ?? 1)
         do {
             guard let learner = try store.learner(id: learnerID) else {
                 return errorResponse(request, status: 404, message: WebApp.notYours)
@@ -20,14 +23,23 @@ extension WebApp {
                     let details = event.data.sorted { $0.key < $1.key }
                         .filter { $0.key != "etape" }
                         .map { key, value in WebApp.timelineDetail(key, value) }
-                    return ["number": index + 1, "time": WebApp.clock(event.at), "service": event.service.title, "step": event.step,
-                            "action": event.action.label, "details": details.joined(separator: " ; "),
-                            "refused": event.outcome == .refused, "risk": event.outcome == .risk,
-                            "outcome": WebApp.outcomeLabel(event)]
+                    var step: [String: Any] = ["number": index + 1, "time": WebApp.clock(event.at), "service": event.service.title, "step": event.step,
+                                               "action": event.action.label,
+                                               "refused": event.outcome == .refused, "risk": event.outcome == .risk,
+                                               "outcome": WebApp.outcomeLabel(event)]
+                    if !details.isEmpty { step["details"] = details.joined(separator: " ; ") }  // an empty string would still open {{#details}}
+                    return step
                 }
-                return ["id": attempt.id, "mission": mission.title, "module": module.title, "started": WebApp.frenchTime(attempt.startedAt),
-                        "open": attempt.isOpen, "success": attempt.result == "success", "failure": attempt.result == "failure",
-                        "steps": steps, "stepCount": steps.count, "problems": problems.map { ["step": $0.step, "what": $0.what] }, "hasProblems": !problems.isEmpty]
+                var entry: [String: Any] = [
+                    "id": attempt.id, "mission": mission.title, "module": module.title, "started": WebApp.frenchTime(attempt.startedAt),
+                    "open": attempt.isOpen, "success": attempt.result == "success", "failure": attempt.result == "failure",
+                    "steps": steps, "stepCount": steps.count, "problems": problems.map { ["step": $0.step, "what": $0.what] }, "hasProblems": !problems.isEmpty,
+                    "replayHref": "?essai=\(attempt.id)&etape=1#rejouer-\(attempt.id)", "hasSteps": !steps.isEmpty,
+                ]
+                if replay.attempt == attempt.id, !events.isEmpty {
+                    entry["replay"] = WebApp.replayStep(events, steps, mission: mission, attemptID: attempt.id, asked: replay.step)
+                }
+                return entry
             }
             return .html(templates.render("formateur-bac-a-sable", [
                 "title": "Bac à sable — \(learner.displayName)", "name": learner.displayName, "learnerID": learner.id,
@@ -60,7 +72,7 @@ extension WebApp {
         }
         let rows: [[String: Any]] = missions.map { entry in
             let mine = attempts.filter { $0.moduleID == entry.module.id && $0.activityID == entry.id }
-            let byLearner = Dictionary(grouping: mine, by: \.learnerID)
+            let byLearner = Dictionary(grouping: mine.filter { $0.learnerID != nil }, by: { $0.learnerID ?? 0 })
             let succeeded = byLearner.filter { $0.value.contains { $0.result == "success" } }
             let struggling = byLearner.filter { !$0.value.contains { $0.result == "success" } }
                 .sorted { $0.value.count != $1.value.count ? $0.value.count > $1.value.count : (names[$0.key] ?? "") < (names[$1.key] ?? "") }
@@ -77,6 +89,49 @@ extension WebApp {
             "title": "Bac à sable — \(cohort.name)", "cohort": cohort.name, "cohortID": cohort.id,
             "missions": rows, "hasMissions": !rows.isEmpty,
         ]))
+    }
+
+    /// One step of an attempt replayed: what was done, where, how it went, and where things stood after it
+    /// (worked out from the log up to that step, as the sandbox's pages are), with links to the steps
+    /// before and after. `asked` is clamped to the attempt's steps.
+    static func replayStep(_ events: [SandboxEvent], _ steps: [[String: Any]], mission: Mission, attemptID: Int64, asked: Int) -> [String: Any] {
+        let total = events.count
+        let number = min(max(asked, 1), total)
+        let state = SandboxState(events: Array(events.prefix(number)), existingAccount: mission.existingAccount)
+        var replay: [String: Any] = steps[number - 1]
+        replay["number"] = number
+        replay["total"] = total
+        replay["facts"] = replayFacts(state, mission)
+        if number > 1 { replay["previous"] = "?essai=\(attemptID)&etape=\(number - 1)#rejouer-\(attemptID)" }
+        if number < total { replay["next"] = "?essai=\(attemptID)&etape=\(number + 1)#rejouer-\(attemptID)" }
+        return replay
+    }
+
+    /// Where things stood after a step, for the services of the mission, in plain words.
+    static func replayFacts(_ state: SandboxState, _ mission: Mission) -> [String] {
+        func yes(_ value: Bool) -> String { value ? "oui" : "non" }
+        var facts: [String] = []
+        for service in mission.services {
+            switch service {
+            case .allocations:
+                if !mission.existingAccount {
+                    facts.append("Compte créé à la caisse : \(yes(state.accountCreated))" + (state.accountCreated ? ", confirmé : \(yes(state.accountConfirmed))" : ""))
+                }
+                facts.append("Connecté au site de la caisse : \(yes(state.signedIn))")
+                facts.append("Déclaration trimestrielle envoyée : \(yes(state.declarationSent))")
+                facts.append("Justificatifs acceptés : \(state.proofsAccepted.count)")
+            case .emploi:
+                facts.append("Connecté à l'espace emploi : \(yes(state.jobSignedIn))")
+                facts.append("Actualisation envoyée : \(yes(state.jobSent))")
+            case .rendezVous, .portail:
+                facts.append("Identifié par Connexion État : \(yes(state.portalSignedIn))")
+                facts.append("Rendez-vous pris : " + (state.booked.map { Appointments.slot($0.slot) ?? $0.slot } ?? "non"))
+            case .messagerie, .bacASable:
+                facts.append("Messages ouverts : \(state.opened.count), signalés : \(state.reported.count), liens suivis : \(state.linksFollowed.count)")
+            }
+        }
+        var seen = Set<String>()
+        return facts.filter { seen.insert($0).inserted }
     }
 
     /// How a step went, in plain words.

@@ -20,6 +20,8 @@ public final class WebApp: Sendable {
     let secureCookies: Bool
     /// The database check behind `/api/health`, made at most once a second.
     let healthProbe = HealthProbe()
+    /// The codes of workshops not joined yet, for their opener's page only (Workshop+Web.swift).
+    let workshopCodes = WorkshopCodes()
 
     public init(
         store: Store, catalog: ContentCatalog, root: ContentRoot, throttle: SignInThrottle = SignInThrottle(),
@@ -35,6 +37,8 @@ public final class WebApp: Sendable {
         self.assessments = AssessmentService(store: store, catalog: catalog, newSeed: newSeed)
         self.log = log
         self.secureCookies = secureCookies
+        // Workshops left open past their expiry are erased at start-up (and whenever workshops are used).
+        _ = try? store.eraseExpiredWorkshops()
     }
 
     /// The handler to give to `HTTPServer`.

@@ -32,6 +32,8 @@ import Testing
             try store.createSession(tokenHash: "t\(person.id)", principal: .learner(person), expiresAt: Date().addingTimeInterval(60))
             try store.audit(AuditEntry(action: "sign-in", actorLearnerID: person.id))
             _ = try store.startSandboxAttempt(learnerID: person.id, moduleID: "m", activityID: "mission", mailCode: "123456")
+            _ = try store.openWorkshop(by: .learner(person.id), moduleID: "m", activityID: "mission", mailCode: "123456",
+                                       lifetime: 3600) { ("W\(person.id)AA".prefix(4).description, "h") }
         }
         return (learner, classmate, cohort.id)
     }
@@ -74,6 +76,7 @@ import Testing
             count += try Int.fetchOne(db, sql: "SELECT count(*) FROM attempt_reviews WHERE attempt_id NOT IN (SELECT id FROM activity_attempts)") ?? 0
             count += try Int.fetchOne(db, sql: "SELECT count(*) FROM sandbox_attempts WHERE learner_id = ?", arguments: [learner.id]) ?? 0
             count += try Int.fetchOne(db, sql: "SELECT count(*) FROM sandbox_events WHERE attempt_id NOT IN (SELECT id FROM sandbox_attempts)") ?? 0
+            count += try Int.fetchOne(db, sql: "SELECT count(*) FROM workshops WHERE opened_by_learner_id = ?", arguments: [learner.id]) ?? 0
             count += try Int.fetchOne(db, sql: "SELECT count(*) FROM assessment_answers WHERE assessment_id NOT IN (SELECT id FROM assessments)") ?? 0
             return count
         }

@@ -55,7 +55,10 @@ import TestSupport
             _ = try store.createAssignment(cohortID: cohortA1.id, group: "G1", kind: .module, contentID: "sites-a-blanc")
             let sandbox = try store.startSandboxAttempt(learnerID: ana.id, moduleID: "sites-a-blanc",
                                                         activityID: "mission-sms-douteux", mailCode: "123456")
-            ids = ["sandbox": String(sandbox), "step": "1", "message": "fausse-amende", "action": "signaler",
+            // A workshop Ana opened as a mediator in training: hers only (not her trainer's, not anyone else's).
+            let workshop = try store.openWorkshop(by: .learner(ana.id), moduleID: "sites-a-blanc", activityID: "mission-sms-douteux",
+                                                  mailCode: "123456", lifetime: 3600) { ("ACDE", "h") }
+            ids = ["workshop": String(workshop.id), "sandbox": String(sandbox), "step": "1", "message": "fausse-amende", "action": "signaler",
                    "cohort": String(cohortA1.id), "learner": String(ana.id), "assignment-assessment": String(positioning),
                    "assignment-questionnaire": String(questionnaire), "run": String(run.id), "module": "culture-numerique",
                    "attempt": String(attempt)]
@@ -105,7 +108,7 @@ import TestSupport
             // Every id in a path is one the router knows how to check.
             for parameter in route.parameters {
                 #expect(["cohort", "learner", "assignment", "run", "module", "lesson", "set", "activity", "attempt", "sandbox", "step",
-                         "message", "action", "provider"].contains(parameter.name),
+                         "message", "action", "provider", "workshop"].contains(parameter.name),
                         "unchecked parameter \(parameter.name) in \(route.pattern)")
             }
         }
@@ -132,9 +135,10 @@ import TestSupport
                     check(response.status == 403, "cross-site \(role ?? "anonymous") \(name) → \(response.status)")
                 }
             }
-            let hasIDs = route.parameters.contains { ["cohort", "learner", "assignment", "run", "module", "sandbox"].contains($0.name) }
+            let hasIDs = route.parameters.contains { ["cohort", "learner", "assignment", "run", "module", "sandbox", "workshop"].contains($0.name) }
+            let isWorkshop = route.parameters.contains { $0.name == "workshop" }
             for role in ["learner", "otherLearner", "trainer", "colleague", "admin", "outsider"] {
-                let isOwner = ["learner", "trainer", "admin"].contains(role)
+                let isOwner = isWorkshop ? role == "learner" : ["learner", "trainer", "admin"].contains(role)
                 // Owners use state-changing routes for real elsewhere; here, only reads. Routes open to anyone
                 // (sign-in, sign-out) are checked above and by their own tests: signing out here would end the session.
                 if isOwner && route.changesState || route.access == .anyone && route.changesState { continue }
@@ -144,7 +148,7 @@ import TestSupport
                 let expected: Set<Int>
                 switch (route.access, staffRole) {
                 case (.anyone, _): expected = []
-                case (.learner, true), (.staff, false), (.admin, false): expected = [403]
+                case (.learner, true), (.sandboxPlayer, true), (.staff, false), (.admin, false): expected = [403]
                 case (.admin, true) where role != "admin": expected = [403]
                 default: expected = hasIDs && !isOwner ? [404] : []
                 }

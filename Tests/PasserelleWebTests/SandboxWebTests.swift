@@ -75,7 +75,7 @@ import TestSupport
         #expect(try post(base + "/caisse/deconnexion", "").headers["location"] == base + "/bilan")
         #expect(try get(base + "/caisse").headers["location"] == base + "/bilan")
         #expect(try running.store.sandboxEvents(attemptID: id).count == events.count + 1)
-        let attempts = try running.store.attempts(learnerID: attempt.learnerID, moduleID: "sites-a-blanc")
+        let attempts = try running.store.attempts(learnerID: try #require(attempt.learnerID), moduleID: "sites-a-blanc")
         #expect(attempts.map(\.result) == ["incorrect"])
     }
 }

@@ -166,6 +166,27 @@ def test_the_trainer_reads_each_attempt_step_by_step(demo, browser):
     assert "Lien d'un message suivi" in text(first)
     assert first.locator("tr.risk").count() == 1
     look(page, "1280", "17-formateur-etapes")
+    # Replayed step by step: the first step, the next ones by the link, the one before with the keyboard.
+    first.get_by_role("link", name="Revoir l'essai pas à pas").click()
+    replay = page.locator("section.attempt").nth(2).locator(".replay")
+    total = int(re.search(r"Étape 1 sur (\d+)", text(replay.locator("h3"))).group(1))
+    assert total >= 5 and "Mission ouverte" in text(replay)
+    assert replay.get_by_role("link", name="Étape précédente").count() == 0
+    assert "Messages ouverts : 0, signalés : 0, liens suivis : 0" in text(replay)
+    while "Lien d'un message suivi" not in text(replay.locator("dl")):
+        replay.get_by_role("link", name="Étape suivante").click()
+        replay = page.locator("section.attempt").nth(2).locator(".replay")
+    assert "geste risqué" in text(replay) and "liens suivis : 1" in text(replay)
+    look(page, "1280", "17b-formateur-pas-a-pas")
+    page.set_viewport_size({"width": 360, "height": 740})
+    look(page, "360", "17b-formateur-pas-a-pas")
+    page.set_viewport_size({"width": 1280, "height": 800})
+    shown = int(re.search(r"Étape (\d+) sur", text(replay.locator("h3"))).group(1))
+    replay.get_by_role("link", name="Étape précédente").focus()
+    page.keyboard.press("Enter")
+    replay = page.locator("section.attempt").nth(2).locator(".replay")
+    assert f"Étape {shown - 1} sur {total}" == text(replay.locator("h3"))
+    assert "liens suivis : 0" in text(replay)
     # The cohort's view: which missions are hard, and for whom.
     page.get_by_role("link", name=re.compile("missions de toute la cohorte")).click()
     look(page, "1280", "18-formateur-cohorte")
