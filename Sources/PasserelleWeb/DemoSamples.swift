@@ -7,7 +7,7 @@ import PasserelleStore
 /// seven learners who took and shared an initial and a final positioning, with gains from almost none to two
 /// levels, and one who has only taken the initial one (real engine runs through `AssessmentService`: the
 /// levels, knowledge elements and answers agree). Seven is above the small-group rule's 5 (`SmallGroups`), so
-/// the gains and the levels are charted. Module work for six learners (two who finished the first module, one
+/// the gains and the levels are charted. Work in the first module for seven learners (two who finished it, one
 /// who keeps failing the same set), and a questionnaire answered before (eight learners) and after (seven) the
 /// training. Deterministic: the same demo every time.
 struct DemoSamples {
