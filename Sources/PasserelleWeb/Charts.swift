@@ -25,14 +25,17 @@ public enum Charts {
 
     // MARK: Level distribution (stacked horizontal bars)
 
-    /// One bar: a name and a count per category (for instance learners at each level).
+    /// One bar: a name and a count per category (for instance learners at each level), or a note instead of
+    /// the bar (« moins de 5 réponses »), whose counts are then never drawn.
     public struct StackedRow: Sendable {
         public var label: String
         public var counts: [Int]
+        public var note: String?
 
-        public init(label: String, counts: [Int]) {
+        public init(label: String, counts: [Int], note: String? = nil) {
             self.label = label
             self.counts = counts
+            self.note = note
         }
     }
 
@@ -42,11 +45,12 @@ public enum Charts {
     /// `shades` fixes the scale the colours are drawn from (9 for levels 0 to 8, whatever levels are shown).
     public static func stackedBars(_ caption: Caption, rows: [StackedRow], categories: [String], unit: String,
                                    empty: String, shades: Int? = nil) -> String {
-        let rows = rows.filter { $0.counts.contains { $0 > 0 } }
+        let rows = rows.filter { $0.note != nil || $0.counts.contains { $0 > 0 } }
         guard !rows.isEmpty, !categories.isEmpty else { return sentence(empty) }
         let id = identifier(caption.id)
         let plotLeft = 8.0, plotWidth = 600.0, barHeight = 26.0, lineHeight = 18.0
-        let largest = max(1, rows.map { $0.counts.reduce(0) { $0 + max($1, 0) } }.max() ?? 1)
+        // The scale follows the bars drawn only: a hidden row's total must not show through it.
+        let largest = max(1, rows.filter { $0.note == nil }.map { $0.counts.reduce(0) { $0 + max($1, 0) } }.max() ?? 1)
         var body = legend(categories.enumerated().map { index, name in (name, "chart-seq-\(shade(index, of: shades ?? categories.count))") },
                           y: 4, note: "Dans chaque barre : « \(categories[0]) : 3 » = 3 \(unit)s à ce niveau.")
         var y = 64.0
@@ -57,6 +61,11 @@ public enum Charts {
                 body += text(line, x: plotLeft, y: y - 4, class: "chart-label")
             }
             y += 2
+            if let note = row.note {
+                body += text(note, x: plotLeft, y: y + 18, class: "chart-value chart-note")
+                y += barHeight + 14
+                continue
+            }
             var x = plotLeft
             let total = row.counts.reduce(0) { $0 + max($1, 0) }
             for (index, count) in row.counts.prefix(categories.count).enumerated() where count > 0 {

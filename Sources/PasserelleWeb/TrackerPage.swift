@@ -36,18 +36,20 @@ struct TrackerPage {
             "cohortID": cohortID,
             "summary": summary(),
             "tabs": TrackerQuery.View.allCases.map { view -> [String: Any] in
-                ["label": view == .competences ? "Compétences" : "Modules",
+                ["label": view.label,
                  "href": TrackerPage.trackerPath(cohortID) + query.view(view).queryString,
                  "current": view == query.view]
             },
             "isCompetences": query.view == .competences,
             "isModules": query.view == .modules,
+            "isDistribution": query.view == .distribution,
             "hasLearners": !report.learners.isEmpty,
             "sortedBy": sortDescription,
         ]
         context.merge(pagingContext()) { a, _ in a }
         context.merge(competencesContext()) { a, _ in a }
         context.merge(modulesContext()) { a, _ in a }
+        if query.view == .distribution { context["levels"] = distributionFigure() }
         return context
     }
 
@@ -181,8 +183,19 @@ struct TrackerPage {
                  "count": "\(French.count($0.wrong, "erreur", "erreurs")) sur \(French.count($0.total, "réponse", "réponses"))"]
             },
             "hasMissed": !report.missedItems.isEmpty,
-            "distribution": report.distribution.map { ["label": $0.label, "counts": $0.counts.map { ["n": $0] }] },
         ]
+    }
+
+    /// The level distribution per competence of the whole cohort (every page of learners), as stacked bars with
+    /// their table; a competence measured on fewer than 5 learners gets no figure.
+    func distributionFigure() -> [String: Any] {
+        let several = Set(report.columns.map(\.framework)).count > 1
+        let frameworks = Dictionary(report.columns.map { ($0.key, $0.framework) }, uniquingKeysWith: { a, _ in a })
+        let counts = report.distribution.map { entry in
+            (label: several ? "\(entry.label) (\(frameworks[entry.key] ?? ""))" : entry.label, counts: entry.counts)
+        }
+        return WebApp.levelsFigure(counts, id: "repartition",
+                                   title: "Nombre d'apprenants à chaque niveau, par compétence (dernier positionnement partagé)")
     }
 
     // MARK: Modules

@@ -4,10 +4,23 @@ import Foundation
 /// the order of the learners and the page. Every value is bounded; anything unknown gives the default,
 /// so a hand-typed or hostile address shows the first page sorted by name.
 ///
-/// `vue=competences|modules`, `tri=nom|niveau|activite|aide|competence:<column key>`,
+/// `vue=competences|modules|repartition`, `tri=nom|niveau|activite|aide|competence:<column key>`,
 /// `ordre=croissant|decroissant`, `page=<1…>`.
 struct TrackerQuery: Equatable, Sendable {
-    enum View: String, Sendable, CaseIterable { case competences, modules }
+    enum View: String, Sendable, CaseIterable {
+        case competences, modules
+        /// The level distribution per competence, as stacked bars, for the whole cohort.
+        case distribution = "repartition"
+
+        /// The tab's name.
+        var label: String {
+            switch self {
+            case .competences: "Compétences"
+            case .modules: "Modules"
+            case .distribution: "Répartition des niveaux"
+            }
+        }
+    }
 
     enum Sort: Equatable, Sendable {
         case name

@@ -169,22 +169,42 @@ extension WebApp {
         return ["chart": Charts.scrollable(chart, id: id), "numbers": Charts.numbers(table, id: id, open: open), "hasData": !shown.isEmpty]
     }
 
-    /// Levels per competence as stacked bars, and the table behind them.
+    /// Levels per competence as stacked bars, and the table behind them. A competence measured on fewer than
+    /// 5 learners gets no figure (`SmallGroups`): its bar and its cells say « moins de 5 réponses ».
     static func levelsFigure(_ counts: [(label: String, counts: [Int])], id: String, title: String, open: Bool = false) -> [String: Any] {
         let measured = counts.filter { $0.counts.contains { $0 > 0 } }
-        let top = max(measured.flatMap { row in row.counts.indices.filter { row.counts[$0] > 0 } }.max() ?? 0, 3)
-        let total = measured.map { $0.counts.reduce(0, +) }.max() ?? 0
-        let chart = Charts.stackedBars(
-            Charts.Caption(id: id, title: title, description: measured.isEmpty ? "" :
-                "\(measured.count) compétence(s) mesurée(s), jusqu'à \(total) apprenant(s) chacune. Chaque barre se lit de gauche à droite, "
-                + "du niveau 0 au niveau \(top) ; les nombres exacts sont dans le tableau « Voir les chiffres »."),
-            rows: measured.map { Charts.StackedRow(label: $0.label, counts: Array($0.counts.prefix(top + 1))) },
-            categories: (0...top).map { "niv. \($0)" }, unit: "apprenant",
-            empty: "Aucun niveau mesuré pour l'instant : les niveaux apparaîtront quand des apprenants auront partagé un positionnement.",
-            shades: 9)
+        let shown = measured.filter { SmallGroups.isShown($0.counts.reduce(0, +)) }
+        let top = max(shown.flatMap { row in row.counts.indices.filter { row.counts[$0] > 0 } }.max() ?? 0, 3)
+        let total = shown.map { $0.counts.reduce(0, +) }.max() ?? 0
+        var description = shown.isEmpty ? "" :
+            "\(shown.count) compétence(s) mesurée(s), jusqu'à \(total) apprenant(s) chacune. Chaque barre se lit de gauche à droite, "
+            + "du niveau 0 au niveau \(top) ; les nombres exacts sont dans le tableau « Voir les chiffres »."
+        let hidden = measured.count - shown.count
+        if hidden > 0, !shown.isEmpty {
+            description += " \(hidden) compétence(s) sans chiffre : moins de \(SmallGroups.minimum) apprenants mesurés."
+        }
+        let most = measured.map { $0.counts.reduce(0, +) }.max() ?? 0
+        let chart = !measured.isEmpty && shown.isEmpty
+            // Nothing to draw: a sentence rather than bars of notes.
+            ? Charts.sentence("Aucune compétence n'a encore été mesurée chez au moins \(SmallGroups.minimum) apprenants "
+                + "(\(most) pour l'instant) : la répartition des niveaux sera donnée à partir de \(SmallGroups.minimum), pour que personne ne soit reconnu.")
+            : Charts.stackedBars(
+                Charts.Caption(id: id, title: title, description: description),
+                rows: measured.map { row in
+                    SmallGroups.isShown(row.counts.reduce(0, +))
+                        ? Charts.StackedRow(label: row.label, counts: Array(row.counts.prefix(top + 1)))
+                        : Charts.StackedRow(label: row.label, counts: [], note: SmallGroups.notice)
+                },
+                categories: (0...top).map { "niv. \($0)" }, unit: "apprenant",
+                empty: "Aucun niveau mesuré pour l'instant : les niveaux apparaîtront quand des apprenants auront partagé un positionnement.",
+                shades: 9)
         let table = Charts.Table(caption: "Nombre d'apprenants à chaque niveau", columns: ["Compétence"] + (0...top).map { "Niveau \($0)" } + ["Total"],
-                                 rows: measured.map { row in [row.label] + row.counts.prefix(top + 1).map(String.init) + ["\(row.counts.reduce(0, +))"] })
-        return ["chart": Charts.scrollable(chart, id: id), "numbers": Charts.numbers(table, id: id, open: open), "hasData": !measured.isEmpty]
+                                 rows: measured.map { row in
+                                     let n = row.counts.reduce(0, +)
+                                     guard SmallGroups.isShown(n) else { return [row.label] + (0...top).map { _ in "—" } + [SmallGroups.notice] }
+                                     return [row.label] + row.counts.prefix(top + 1).map(String.init) + ["\(n)"]
+                                 })
+        return ["chart": Charts.scrollable(chart, id: id), "numbers": Charts.numbers(table, id: id, open: open), "hasData": !shown.isEmpty]
     }
 
     /// A questionnaire's answers as diverging bars: the scale statements (1 to 8, say) and the yes/no ones,
@@ -355,7 +375,7 @@ extension WebApp {
         let timeline = try CompletionTimeline.build(service: modulesService, cohortID: cohort.id)
         return .html(templates.render("rapport", [
             "title": "Rapport — \(cohort.name)", "cohort": cohort.name, "organisation": report.organisation,
-            "date": French.date(ISO8601DateFormatter().string(from: Date())).prefix(10).description,
+            "date": French.day(French.today()),
             "learners": report.learners.count,
             "completion": WebApp.completionFigure(timeline, id: "modules-semaines", open: true),
             "modules": report.modules.map { ["title": $0.title, "complete": $0.complete, "inProgress": $0.inProgress,

@@ -167,4 +167,24 @@ import TestSupport
         #expect(same.status == 400 && same.page.contains("Choisissez deux positionnements différents du même référentiel."))
         #expect(!same.page.contains("<svg"))
     }
+
+    @Test func aLevelDistributionGivesNoFigureForACompetenceMeasuredOnFewerThanFive() throws {
+        let figure = WebApp.levelsFigure([(label: "1.1 Chercher", counts: [0, 1, 3, 2, 1, 0, 0, 0, 0]),
+                                          (label: "1.2 Gérer", counts: [0, 0, 2, 1, 0, 0, 0, 0, 0]),
+                                          (label: "1.3 Jamais mesurée", counts: [0, 0, 0, 0, 0, 0, 0, 0, 0])],
+                                         id: "niveaux", title: "Niveaux")
+        let chart = try #require(figure["chart"] as? String), numbers = try #require(figure["numbers"] as? String)
+        #expect(chart.contains("<svg") && figure["hasData"] as? Bool == true)
+        #expect(chart.contains("1.2 Gérer") && chart.contains(SmallGroups.notice), "the small competence is named, without a bar")
+        #expect(chart.contains(">7 apprenants<") && !chart.contains(">3 apprenants<"), "only the shown competence's total is written")
+        #expect(numbers.contains("<th scope=\"row\">1.2 Gérer</th><td>—</td>") && numbers.contains("<td>\(SmallGroups.notice)</td>"))
+        #expect(!numbers.contains("<th scope=\"row\">1.2 Gérer</th><td>0</td><td>0</td><td>2</td>"))
+        #expect(!chart.contains("Jamais mesurée") && !numbers.contains("Jamais mesurée"), "a competence nobody took is left out")
+
+        // Nobody's competence measured on 5: a sentence, no bar, no count.
+        let small = WebApp.levelsFigure([(label: "1.2 Gérer", counts: [0, 0, 2, 1, 0, 0, 0, 0, 0])], id: "niveaux", title: "Niveaux")
+        let sentence = try #require(small["chart"] as? String)
+        #expect(!sentence.contains("<svg") && sentence.contains("au moins 5 apprenants (3 pour l"))
+        #expect(small["hasData"] as? Bool == false)
+    }
 }

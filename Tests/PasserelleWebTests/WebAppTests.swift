@@ -17,13 +17,13 @@ final class RunningDemo {
     let server: HTTPServer
     let folder: URL
 
-    init(throttle: SignInThrottle = SignInThrottle()) throws {
+    init(throttle: SignInThrottle = SignInThrottle(), sampleResults: Bool = false) throws {
         folder = FileManager.default.temporaryDirectory.appendingPathComponent("web-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
         store = try Store(path: folder.appendingPathComponent("demo.sqlite").path)
         let root = try ContentRoot(validating: repositoryRoot.path)
         let catalog = try ContentLoader.load(root)
-        demo = try DemoSeeder.seed(store, catalog: catalog)
+        demo = try DemoSeeder.seed(store, catalog: catalog, sampleResults: sampleResults)
         let app = try WebApp(store: store, catalog: catalog, root: root, throttle: throttle)
         var configuration = HTTPServer.Configuration()
         configuration.port = 0

@@ -31,11 +31,13 @@ class Demo:
         self.learners = learners  # list of (name, code)
 
 
-def start_demo():
-    """Starts a demo server on a database of its own; returns (Demo, process)."""
+def start_demo(sample_results=False):
+    """Starts a demo server on a database of its own, without the demo's sample results unless asked;
+    returns (Demo, process)."""
     folder = tempfile.mkdtemp(prefix="passerelle-browser-")
+    samples = [] if sample_results else ["--no-sample-results"]
     process = subprocess.Popen(
-        [binary(), "demo", "--port", "0", "--quiet", "--new-codes", "--no-sample-results", "--db", os.path.join(folder, "demo.sqlite"), "--root", str(ROOT)],
+        [binary(), "demo", "--port", "0", "--quiet", "--new-codes", *samples, "--db", os.path.join(folder, "demo.sqlite"), "--root", str(ROOT)],
         stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
     lines = []
     url = None
@@ -71,6 +73,14 @@ def own_demo():
     """A demo of the test module's own, for tests that fill a cohort with results through the API (they use
     every learner, which would take the shared demo's positionings away from the other tests)."""
     running, process = start_demo()
+    yield running
+    stop_demo(process)
+
+
+@pytest.fixture(scope="module")
+def sample_demo():
+    """A demo as `make demo` starts it the first time: the demo cohort holds its sample results."""
+    running, process = start_demo(sample_results=True)
     yield running
     stop_demo(process)
 

@@ -2,8 +2,12 @@
 no page.goto after the first page. Sign in, create a cohort, import a spreadsheet saved by Excel (Windows-1252)
 and one in UTF-8 with the file chooser, print the codes, renew one learner's code, assign a module and a
 positioning with a French date, then a wrong date (the form comes back with what was typed and the message by
-the field), open a learner's report, download the CSV. At 1280 x 800 and 1920 x 1080, with a screenshot of each
-step under .build/screens/trainer (not committed) and axe on every page."""
+the field), open a learner's report, the new cohort's tracker, then the demo cohort as `make demo` first starts
+it (with its sample results): its tracker, the level distribution, a learner's report, the gains and the
+questionnaire statistics, each with its chart; last, download the new cohort's CSV. At 1280 x 800 and
+1920 x 1080, with a screenshot of each step under .build/screens/trainer (not committed) and axe on every
+page; the demo's screens also at 360 x 740."""
+import re
 from pathlib import Path
 
 import pytest
@@ -30,7 +34,8 @@ def click_and_wait(page, locator):
 
 
 @pytest.mark.parametrize("width,height", [(1280, 800), (1920, 1080)])
-def test_a_trainer_goes_through_by_clicking_only(demo, browser, width, height):
+def test_a_trainer_goes_through_by_clicking_only(sample_demo, browser, width, height):
+    demo = sample_demo
     context = browser.new_context(viewport={"width": width, "height": height}, locale="fr-FR", accept_downloads=True)
     page = context.new_page()
     size = str(width)
@@ -133,7 +138,19 @@ def test_a_trainer_goes_through_by_clicking_only(demo, browser, width, height):
     assert "Identifiant externe" not in page.inner_text("main")
     step(page, size, "14-rapport-apprenant")
 
-    # The export, downloaded.
+    # The new cohort's tracker: its three learners, no level yet, said in words.
+    click_and_wait(page, page.get_by_role("link", name="Revenir à mes cohortes"))
+    card = page.locator("section.card", has=page.locator("h3", has_text=cohort_name))
+    click_and_wait(page, card.get_by_role("link", name="Suivi de la cohorte : niveaux, modules, aide"))
+    assert page.locator("h1").inner_text() == "Suivi de la cohorte"
+    assert page.locator("table.heatmap tbody tr").count() == 3
+    step(page, size, "15-suivi-nouvelle-cohorte")
+
+    # The demo cohort as it first starts: every screen with a chart or a table.
+    click_and_wait(page, page.get_by_role("link", name="Revenir à mes cohortes"))
+    demo_screens(page, size, click_and_wait)
+
+    # The export of the new cohort, downloaded.
     click_and_wait(page, page.get_by_role("link", name="Revenir à mes cohortes"))
     card = page.locator("section.card", has=page.locator("h3", has_text=cohort_name))
     with page.expect_download() as download:
@@ -143,4 +160,61 @@ def test_a_trainer_goes_through_by_clicking_only(demo, browser, width, height):
     text = data.decode("utf-8-sig")
     assert text.startswith('"Organisation";"Cohorte";"Nom";"Prénom"')
     assert '"François";"Zoé"' in text and "0%" in text
+    context.close()
+
+
+def demo_screens(page, size, click_and_wait):
+    """From the trainer's home, the demo cohort's tracker, level distribution, a learner's report, gains and
+    questionnaire statistics, by clicking; each page checked with axe and photographed."""
+    def demo_card():
+        return page.locator("section.card", has=page.locator("h3", has_text="Cohorte de démonstration"))
+
+    click_and_wait(page, demo_card().get_by_role("link", name="Suivi de la cohorte : niveaux, modules, aide"))
+    heatmap = page.locator("table.heatmap")
+    assert heatmap.locator("tbody tr").count() == 12
+    assert heatmap.locator("td.level:not(.heat-none)").count() >= 7, "the sample results' levels"
+    step(page, size, "16-demo-suivi")
+    tabs = page.get_by_role("navigation", name="Vues du suivi")
+    click_and_wait(page, tabs.get_by_role("link", name="Répartition des niveaux"))
+    chart = page.locator("svg[aria-labelledby^=repartition]")
+    assert chart.count() == 1 and chart.locator("title").text_content().startswith("Nombre d'apprenants à chaque niveau")
+    assert "moins de 5 réponses" not in page.inner_text("main")
+    page.locator("summary", has_text="Voir les chiffres").click()
+    assert page.locator("details.chart-numbers table tbody tr").count() >= 3
+    step(page, size, "17-demo-repartition")
+    click_and_wait(page, tabs.get_by_role("link", name="Modules"))
+    assert page.locator("h2", has_text="Modules par apprenant").count() == 1
+    step(page, size, "18-demo-suivi-modules")
+
+    # A learner of the demo who shared both positionings.
+    click_and_wait(page, page.get_by_role("link", name="Benali Amina").first)
+    assert page.locator("h1").inner_text() == "Amina Benali"
+    assert page.locator("main svg").count() >= 1
+    step(page, size, "19-demo-rapport-apprenant")
+
+    # The gains: seven learners measured twice, so a chart, not the small-group sentence.
+    click_and_wait(page, page.get_by_role("link", name="Revenir à mes cohortes"))
+    click_and_wait(page, demo_card().get_by_role("link", name="Progression entre deux positionnements"))
+    assert page.locator("svg[aria-labelledby^=gains]").count() == 1
+    assert page.locator("svg[aria-labelledby^=niveaux]").count() == 1
+    assert "au moins 5 apprenants" not in page.inner_text("main")
+    step(page, size, "20-demo-progression")
+
+    # The questionnaire answered before and after the training.
+    click_and_wait(page, page.get_by_role("link", name="Revenir à mes cohortes"))
+    click_and_wait(page, demo_card().get_by_role("link", name=re.compile("Aisance avec le numérique")).last)
+    assert page.locator("main svg").count() >= 1
+    step(page, size, "21-demo-questionnaire")
+
+
+def test_the_demo_screens_on_a_phone(sample_demo, browser):
+    """The demo's trainer screens at 360 x 740: charts scroll sideways in their box, the page does not."""
+    context = browser.new_context(viewport={"width": 360, "height": 740}, locale="fr-FR")
+    page = context.new_page()
+    page.goto(sample_demo.url + "/")
+    page.get_by_label("Identifiant").fill(sample_demo.trainer)
+    page.get_by_label("Mot de passe").fill(sample_demo.password)
+    click_and_wait(page, page.get_by_role("button", name="Se connecter"))
+    demo_screens(page, "360", click_and_wait)
+    assert page.evaluate("document.documentElement.scrollWidth") <= 360
     context.close()
