@@ -39,11 +39,16 @@ public struct AssessmentSettings: Sendable, Hashable, Codable {
     /// run starts count in it and are not asked again (Pix reuses knowledge elements and resets them after 7 days);
     /// nil: every run starts afresh.
     public var carryOverDays: Int?
+    /// IRT mode: competences whose estimate may lie at an extreme level (its interval reaches past the cut score of
+    /// level 2 or of level maxLevel - 1) are asked again sooner (`IRTEngine.edges`); nil or false: off.
+    public var extremeFocus: Bool?
 
     public init(frameworkID: String, algorithm: AssessmentAlgorithm = .smartRandom, profile: TargetProfile? = nil,
                 maxLevel: Int = 6, maxLength: Int = 40, targetStandardError: Double = 0.3, accessibleOnly: Bool = false,
                 shorterPositioning: Bool = true, capacityCap: Double? = AssessmentSettings.defaultCapacityCap,
-                maxExposure: Double? = AssessmentSettings.defaultMaxExposure, carryOverDays: Int? = nil) {
+                maxExposure: Double? = AssessmentSettings.defaultMaxExposure, carryOverDays: Int? = nil,
+                extremeFocus: Bool? = AssessmentSettings.defaultExtremeFocus) {
+        self.extremeFocus = extremeFocus
         self.shorterPositioning = shorterPositioning
         self.capacityCap = capacityCap
         self.maxExposure = maxExposure
@@ -59,12 +64,13 @@ public struct AssessmentSettings: Sendable, Hashable, Codable {
 
     enum CodingKeys: String, CodingKey {
         case frameworkID, algorithm, profile, maxLevel, maxLength, targetStandardError, accessibleOnly, shorterPositioning
-        case capacityCap, maxExposure, carryOverDays
+        case capacityCap, maxExposure, carryOverDays, extremeFocus
     }
 
     /// What new assessments use (see docs/ASSESSMENT.md for the measurements behind these choices).
     public static let defaultCapacityCap: Double? = nil
     public static let defaultMaxExposure: Double? = nil
+    public static let defaultExtremeFocus: Bool? = nil
     /// The delay after which earlier answers are no longer carried over when the trainer asks for it (Pix: 7 days).
     public static let carryOverDelayDays = 7
 
@@ -82,6 +88,7 @@ public struct AssessmentSettings: Sendable, Hashable, Codable {
         capacityCap = try container.decodeIfPresent(Double.self, forKey: .capacityCap)
         maxExposure = try container.decodeIfPresent(Double.self, forKey: .maxExposure)
         carryOverDays = try container.decodeIfPresent(Int.self, forKey: .carryOverDays)
+        extremeFocus = try container.decodeIfPresent(Bool.self, forKey: .extremeFocus)
     }
 }
 
@@ -180,7 +187,17 @@ public final class AssessmentEngine: Sendable {
         irtEngine = IRTEngine(candidates: candidates, targetStandardError: settings.targetStandardError,
                               maxLength: settings.maxLength, decision: decision,
                               correlation: settings.shorterPositioning ? IRTEngine.shorterCorrelation : 0,
-                              capacityCap: settings.capacityCap)
+                              capacityCap: settings.capacityCap,
+                              edges: settings.extremeFocus == true ? AssessmentEngine.edges(cuts: framework.cutScores ?? IRT.defaultCutScores,
+                                                                                            maxLevel: settings.maxLevel) : nil)
+    }
+
+    /// The cut scores next to the extreme levels: of level 2 (below it, a learner may be at 0) and of level
+    /// maxLevel - 1 (above it, at maxLevel); nil when the framework has too few levels.
+    static func edges(cuts: [Double], maxLevel: Int) -> ClosedRange<Double>? {
+        let upperIndex = min(maxLevel, cuts.count) - 2
+        guard cuts.count >= 2, upperIndex >= 1, cuts[1] <= cuts[upperIndex] else { return nil }
+        return cuts[1]...cuts[upperIndex]
     }
 
     public func item(_ id: String) -> Item? { items[id] }

@@ -431,10 +431,16 @@ public struct IRTEngine: Sendable {
     public let capacityCap: Double?
     /// Position of each competence in `competenceIDs`.
     private let competencePosition: [String: Int]
+    /// When set, a competence whose interval theta ± SE reaches below `low` or above `high` (the cut scores next to
+    /// the extreme levels) counts one answer less in the content balancing, so it is asked again sooner: learners
+    /// at the extremes get more questions where their estimate is most pulled towards the middle.
+    public let edges: ClosedRange<Double>?
 
     public init(candidates: [IRTCandidate], targetStandardError: Double = 0.3, maxLength: Int = 40, topK: Int = 5,
-                decision: LevelDecision? = nil, correlation: Double = 0, capacityCap: Double? = nil) {
+                decision: LevelDecision? = nil, correlation: Double = 0, capacityCap: Double? = nil,
+                edges: ClosedRange<Double>? = nil) {
         self.decision = decision
+        self.edges = edges
         self.capacityCap = capacityCap.flatMap { $0.isFinite && $0 > 0 ? $0 : nil }
         self.correlated = CorrelatedEAP(correlation: correlation)
         var unique: [IRTCandidate] = []
@@ -548,7 +554,14 @@ public struct IRTEngine: Sendable {
                   estimate.standardError > targetStandardError else { return false }
             return !(decision?.isDecided(estimate, answers: asked[competence] ?? 0) ?? false)
         }.min { a, b in
-            let (countA, countB) = (asked[a.element] ?? 0, asked[b.element] ?? 0)
+            func count(_ competence: String) -> Int {
+                let answers = asked[competence] ?? 0
+                guard let edges, answers > 0, let estimate = current[competence] else { return answers }
+                let near = estimate.theta - estimate.standardError < edges.lowerBound
+                    || estimate.theta + estimate.standardError > edges.upperBound
+                return near ? answers - 1 : answers
+            }
+            let (countA, countB) = (count(a.element), count(b.element))
             if countA != countB { return countA < countB }
             let (errorA, errorB) = (current[a.element]?.standardError ?? 0, current[b.element]?.standardError ?? 0)
             if errorA != errorB { return errorA > errorB }

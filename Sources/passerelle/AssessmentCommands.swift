@@ -115,6 +115,11 @@ struct Simulate: ParsableCommand {
             + "par défaut : celle des nouveaux positionnements).", valueName: "part"))
     var maxExposure: Double?
 
+    @Option(name: .customLong("extreme-focus"), help: ArgumentHelp(
+        "Mode IRT : on (les compétences dont le niveau peut être extrême sont reposées plus tôt) ou off "
+            + "(par défaut : le réglage des nouveaux positionnements).", valueName: "on|off"))
+    var extremeFocus: String?
+
     @Option(name: .customLong("calibration-learners"), help: ArgumentHelp(
         "Modèle hard : apprenants du calibrage simulé (prétest).", valueName: "n"))
     var calibrationLearners: Int = 2000
@@ -139,6 +144,7 @@ struct Simulate: ParsableCommand {
         guard (1...1000).contains(maxLength) else { throw ValidationError("--max-length va de 1 à 1 000.") }
         if let capacityCap, !(0...10).contains(capacityCap) { throw ValidationError("--capacity-cap va de 0 à 10.") }
         if let maxExposure, !(0...1).contains(maxExposure) { throw ValidationError("--max-exposure va de 0 à 1.") }
+        if let extremeFocus, !["on", "off"].contains(extremeFocus) { throw ValidationError("--extreme-focus vaut on ou off.") }
     }
 
     func run() throws {
@@ -161,6 +167,7 @@ struct Simulate: ParsableCommand {
                                           maxLength: maxLength, shorterPositioning: irtRule == .short)
         if let capacityCap { settings.capacityCap = capacityCap > 0 ? capacityCap : nil }
         if let maxExposure { settings.maxExposure = maxExposure > 0 ? maxExposure : nil }
+        if let extremeFocus { settings.extremeFocus = extremeFocus == "on" ? true : nil }
         return settings
     }
 
@@ -197,7 +204,7 @@ struct Simulate: ParsableCommand {
             return
         }
         let percent = Self.percent
-        say("Simulation (modèle hard) : référentiel \(framework), \(items.count) questions validées, \(learners) apprenants par population, graine \(seed), niveau max \(maxLevel), IRT : \(maxLength) questions au plus, règle \(irtRule.rawValue), variation par réponse \(settings(.irt).capacityCap.map { String($0) } ?? "libre"), exposition \(settings(.irt).maxExposure.map { Self.percent($0) } ?? "libre")")
+        say("Simulation (modèle hard) : référentiel \(framework), \(items.count) questions validées, \(learners) apprenants par population, graine \(seed), niveau max \(maxLevel), IRT : \(maxLength) questions au plus, règle \(irtRule.rawValue), variation par réponse \(settings(.irt).capacityCap.map { String($0) } ?? "libre"), exposition \(settings(.irt).maxExposure.map { Self.percent($0) } ?? "libre"), extrêmes \(settings(.irt).extremeFocus == true ? "reposés" : "non")")
         if let check {
             say(String(format: "Calibrage simulé : %d apprenants × %d questions par compétence ; %d questions calibrées (%d en 2PL) ; RMSE b %.3f, a %.3f",
                        check.learners, check.itemsPerCompetence, check.calibratedItems, check.twoPLItems,

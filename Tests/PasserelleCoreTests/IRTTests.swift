@@ -569,4 +569,28 @@ import Testing
         #expect(free > 0.15, "\(free)")
         #expect(limited < free && limited <= 0.13, "\(limited) against \(free)")
     }
+
+    /// Issue 15, point 5: a competence whose interval reaches past the cut next to an extreme level is asked again
+    /// sooner than the others.
+    @Test func competencesThatMayBeAtAnExtremeLevelAreAskedAgainSooner() {
+        var pool: [IRTCandidate] = []
+        for index in 0..<6 {
+            pool.append(IRTCandidate(itemID: "a\(index)", competenceID: "a", parameters: ItemParameters(difficulty: 2, discrimination: 1)))
+            pool.append(IRTCandidate(itemID: "b\(index)", competenceID: "b", parameters: ItemParameters(difficulty: 0, discrimination: 3)))
+        }
+        let responses = [IRTResponse(itemID: "a0", correct: true), IRTResponse(itemID: "b0", correct: true),
+                         IRTResponse(itemID: "a1", correct: true), IRTResponse(itemID: "b1", correct: false),
+                         IRTResponse(itemID: "a2", correct: true)]
+        let cuts = IRT.defaultCutScores
+        let edges = AssessmentEngine.edges(cuts: cuts, maxLevel: 6)
+        #expect(edges == cuts[1]...cuts[4])
+        let plain = IRTEngine(candidates: pool, targetStandardError: 0, maxLength: 20, topK: 1)
+        let focused = IRTEngine(candidates: pool, targetStandardError: 0, maxLength: 20, topK: 1, edges: edges)
+        let a = plain.estimates(responses)["a"]!
+        #expect(a.theta + a.standardError > cuts[4], "a may be at level 6: \(a)")
+        var generator = SeededRandom(seed: 1)
+        #expect(plain.nextItem(after: responses, using: &generator)?.competenceID == "b", "fewer answers first")
+        #expect(focused.nextItem(after: responses, using: &generator)?.competenceID == "a", "near the top: asked again")
+        #expect(AssessmentEngine.edges(cuts: cuts, maxLevel: 2) == nil)
+    }
 }
