@@ -69,7 +69,7 @@ public struct AssessmentSettings: Sendable, Hashable, Codable {
 
     /// What new assessments use (see docs/ASSESSMENT.md for the measurements behind these choices).
     public static let defaultCapacityCap: Double? = nil
-    public static let defaultMaxExposure: Double? = nil
+    public static let defaultMaxExposure: Double? = 0.35
     public static let defaultExtremeFocus: Bool? = nil
     /// The delay after which earlier answers are no longer carried over when the trainer asks for it (Pix: 7 days).
     public static let carryOverDelayDays = 7
