@@ -29,11 +29,30 @@ public struct AssessmentSettings: Sendable, Hashable, Codable {
     /// of the cut scores, at least two answers), each tube of a competence asked once before any again. Settings
     /// stored before it existed read false (a run goes on as it began).
     public var shorterPositioning: Bool
+    /// IRT mode: the ability used to choose items moves by at most this much per answer on a competence (Pix: 0.5);
+    /// nil: not capped. Settings stored before it existed read nil.
+    public var capacityCap: Double?
+    /// IRT mode: an item already shown in this share of the framework's runs is left out of the draw while others
+    /// remain (`ExposureControl`); nil: no limit beyond the draw among the 5 most informative.
+    public var maxExposure: Double?
+    /// Knowledge carried over: the learner's answers in the same framework given less than this many days before the
+    /// run starts count in it and are not asked again (Pix reuses knowledge elements and resets them after 7 days);
+    /// nil: every run starts afresh.
+    public var carryOverDays: Int?
+    /// IRT mode: competences whose estimate may lie at an extreme level (its interval reaches past the cut score of
+    /// level 2 or of level maxLevel - 1) are asked again sooner (`IRTEngine.edges`); nil or false: off.
+    public var extremeFocus: Bool?
 
     public init(frameworkID: String, algorithm: AssessmentAlgorithm = .smartRandom, profile: TargetProfile? = nil,
                 maxLevel: Int = 6, maxLength: Int = 40, targetStandardError: Double = 0.3, accessibleOnly: Bool = false,
-                shorterPositioning: Bool = true) {
+                shorterPositioning: Bool = true, capacityCap: Double? = AssessmentSettings.defaultCapacityCap,
+                maxExposure: Double? = AssessmentSettings.defaultMaxExposure, carryOverDays: Int? = nil,
+                extremeFocus: Bool? = AssessmentSettings.defaultExtremeFocus) {
+        self.extremeFocus = extremeFocus
         self.shorterPositioning = shorterPositioning
+        self.capacityCap = capacityCap
+        self.maxExposure = maxExposure
+        self.carryOverDays = carryOverDays
         self.frameworkID = frameworkID
         self.algorithm = algorithm
         self.profile = profile
@@ -45,7 +64,15 @@ public struct AssessmentSettings: Sendable, Hashable, Codable {
 
     enum CodingKeys: String, CodingKey {
         case frameworkID, algorithm, profile, maxLevel, maxLength, targetStandardError, accessibleOnly, shorterPositioning
+        case capacityCap, maxExposure, carryOverDays, extremeFocus
     }
+
+    /// What new assessments use (see docs/ASSESSMENT.md for the measurements behind these choices).
+    public static let defaultCapacityCap: Double? = nil
+    public static let defaultMaxExposure: Double? = 0.35
+    public static let defaultExtremeFocus: Bool? = nil
+    /// The delay after which earlier answers are no longer carried over when the trainer asks for it (Pix: 7 days).
+    public static let carryOverDelayDays = 7
 
     /// Settings stored before a field existed read with that field's default.
     public init(from decoder: any Decoder) throws {
@@ -58,6 +85,10 @@ public struct AssessmentSettings: Sendable, Hashable, Codable {
         targetStandardError = try container.decode(Double.self, forKey: .targetStandardError)
         accessibleOnly = try container.decodeIfPresent(Bool.self, forKey: .accessibleOnly) ?? false
         shorterPositioning = try container.decodeIfPresent(Bool.self, forKey: .shorterPositioning) ?? false
+        capacityCap = try container.decodeIfPresent(Double.self, forKey: .capacityCap)
+        maxExposure = try container.decodeIfPresent(Double.self, forKey: .maxExposure)
+        carryOverDays = try container.decodeIfPresent(Int.self, forKey: .carryOverDays)
+        extremeFocus = try container.decodeIfPresent(Bool.self, forKey: .extremeFocus)
     }
 }
 
@@ -155,7 +186,18 @@ public final class AssessmentEngine: Sendable {
             ? LevelDecision(cutScores: framework.cutScores ?? IRT.defaultCutScores, maxLevel: settings.maxLevel) : nil
         irtEngine = IRTEngine(candidates: candidates, targetStandardError: settings.targetStandardError,
                               maxLength: settings.maxLength, decision: decision,
-                              correlation: settings.shorterPositioning ? IRTEngine.shorterCorrelation : 0)
+                              correlation: settings.shorterPositioning ? IRTEngine.shorterCorrelation : 0,
+                              capacityCap: settings.capacityCap,
+                              edges: settings.extremeFocus == true ? AssessmentEngine.edges(cuts: framework.cutScores ?? IRT.defaultCutScores,
+                                                                                            maxLevel: settings.maxLevel) : nil)
+    }
+
+    /// The cut scores next to the extreme levels: of level 2 (below it, a learner may be at 0) and of level
+    /// maxLevel - 1 (above it, at maxLevel); nil when the framework has too few levels.
+    static func edges(cuts: [Double], maxLevel: Int) -> ClosedRange<Double>? {
+        let upperIndex = min(maxLevel, cuts.count) - 2
+        guard cuts.count >= 2, upperIndex >= 1, cuts[1] <= cuts[upperIndex] else { return nil }
+        return cuts[1]...cuts[upperIndex]
     }
 
     public func item(_ id: String) -> Item? { items[id] }
@@ -165,16 +207,38 @@ public final class AssessmentEngine: Sendable {
     /// The skills in scope (profile, playable items).
     public var scope: Set<String> { smartRandom.scope }
 
-    /// The next item, or nil when the assessment is over.
-    public func nextItem(answers: [AnsweredItem], elements: [KnowledgeElement], seed: String) -> Item? {
+    /// The next item, or nil when the assessment is over. `exposure`: the share of earlier runs that showed each
+    /// item, used in IRT mode when the settings set `maxExposure` (smart random ignores it).
+    public func nextItem(answers: [AnsweredItem], elements: [KnowledgeElement], seed: String,
+                         exposure: [String: Double] = [:]) -> Item? {
         switch settings.algorithm {
         case .smartRandom:
             return smartRandom.nextItem(answers: answers, elements: elements, seed: seed)
         case .irt:
             var random = SeededRandom(text: "\(seed)#\(answers.count)")
             let responses = answers.map { IRTResponse(itemID: $0.itemID, correct: $0.correct) }
-            return irtEngine.nextItem(after: responses, using: &random).flatMap { items[$0.itemID] }
+            let control = settings.maxExposure.flatMap { exposure.isEmpty ? nil : ExposureControl(rates: exposure, maxRate: $0) }
+            return irtEngine.nextItem(after: responses, exposure: control, using: &random).flatMap { items[$0.itemID] }
         }
+    }
+
+    /// What a run carrying knowledge over starts from, given the learner's earlier answers in this framework (oldest
+    /// first, already limited to the delay): the latest answer to each item this engine can ask, in the order given,
+    /// and the knowledge elements they add (with Pix's inference in smart random mode), so that those items are not
+    /// asked again and the answers count in the result.
+    public func carriedOver(_ earlier: [AnsweredItem]) -> (answers: [AnsweredItem], elements: [KnowledgeElement]) {
+        var latest: [String: Int] = [:]
+        for (position, answer) in earlier.enumerated() where items[answer.itemID] != nil && scope.contains(answer.skillID) {
+            latest[answer.itemID] = position
+        }
+        var answers: [AnsweredItem] = []
+        var elements: [KnowledgeElement] = []
+        for (position, answer) in earlier.enumerated() where latest[answer.itemID] == position {
+            guard let item = items[answer.itemID] else { continue }
+            elements += self.elements(forAnswerOn: item, correct: answer.correct, existing: elements)
+            answers.append(AnsweredItem(itemID: item.id, skillID: item.skillID, correct: answer.correct))
+        }
+        return (answers, elements)
     }
 
     /// An honest upper bound of the questions left.

@@ -154,6 +154,15 @@ public struct HonestSimulationReport: Sendable, Codable, Equatable {
         public var discriminationRMSE: Double
     }
 
+    /// How often items were shown: the share of the simulated learners who saw each item in scope (items never
+    /// shown count as 0), its maximum and 95th percentile.
+    public struct Exposure: Sendable, Codable, Equatable {
+        public var itemsInScope: Int
+        public var itemsShown: Int
+        public var maxRate: Double
+        public var p95Rate: Double
+    }
+
     public var framework: String
     public var algorithm: AssessmentAlgorithm
     public var population: SimulatedPopulation
@@ -168,6 +177,7 @@ public struct HonestSimulationReport: Sendable, Codable, Equatable {
     public var perTrueLevel: [LevelRow]
     public var baseline: Baseline
     public var calibration: CalibrationCheck?
+    public var exposure: Exposure?
 }
 
 /// The honest simulation: learners answer by `HardAnswerModel`, and the IRT mode runs on parameters estimated by
@@ -263,18 +273,26 @@ public enum HonestSimulation {
         var questionCounts: [Int] = []
         var allWithinOne = 0
         var truths: [[Int]] = []
+        // Exposure: learners simulated one after the other, as real ones come; the engine sees the rates of those
+        // before (once there are enough of them, as in the web application).
+        var shown: [String: Int] = [:]
+        var rates: [String: Double] = [:]
 
         for learner in 0..<max(0, learners) {
             let person = model.learner(population, using: &learnerDraws)
             var answers: [AnsweredItem] = []
             var elements: [KnowledgeElement] = []
             let runSeed = "honest-\(seed)-\(population.rawValue)-\(learner)"
-            while let item = engine.nextItem(answers: answers, elements: elements, seed: runSeed) {
+            while let item = engine.nextItem(answers: answers, elements: elements, seed: runSeed, exposure: rates) {
                 let correct = random.nextUnit() < model.probability(item.id, person)
                 elements += engine.elements(forAnswerOn: item, correct: correct, existing: elements)
                 answers.append(AnsweredItem(itemID: item.id, skillID: item.skillID, correct: correct))
             }
             questionCounts.append(answers.count)
+            for itemID in Set(answers.map(\.itemID)) { shown[itemID, default: 0] += 1 }
+            if learner + 1 >= ExposureControl.minimumRuns {
+                rates = shown.mapValues { Double($0) / Double(learner + 1) }
+            }
             let result = engine.result(answers: answers, elements: elements)
             var learnerWithinOne = true
             var learnerTruths: [Int] = []
@@ -312,6 +330,13 @@ public enum HonestSimulation {
                                  learnersAllWithinOne: Double(learnersWithin) / Double(max(1, truths.count)))
             }
         }
+        let scopeItems = engine.items.values.filter { engine.scope.contains($0.skillID) }.map(\.id)
+        let exposureRates = scopeItems.map { Double(shown[$0] ?? 0) / Double(max(1, learners)) }.sorted()
+        let exposure = HonestSimulationReport.Exposure(
+            itemsInScope: scopeItems.count, itemsShown: scopeItems.filter { shown[$0] != nil }.count,
+            maxRate: exposureRates.last ?? 0,
+            p95Rate: exposureRates.isEmpty ? 0
+                : exposureRates[min(exposureRates.count - 1, Int((0.95 * Double(exposureRates.count)).rounded(.up)) - 1)])
         let sorted = questionCounts.sorted()
         let p95 = sorted.isEmpty ? 0 : sorted[min(sorted.count - 1, Int((0.95 * Double(sorted.count)).rounded(.up)) - 1)]
         return HonestSimulationReport(
@@ -327,6 +352,6 @@ public enum HonestSimulation {
                 }
             },
             perTrueLevel: perLevel.keys.sorted().compactMap { level in perLevel[level].map { .init(trueLevel: level, accuracy: $0.accuracy) } },
-            baseline: baseline, calibration: calibration)
+            baseline: baseline, calibration: calibration, exposure: exposure)
     }
 }

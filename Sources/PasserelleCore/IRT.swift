@@ -249,6 +249,103 @@ public struct CorrelatedEAP: Sendable {
     }
 }
 
+extension CorrelatedEAP {
+    /// The estimate (posterior mean) of competence `target` after each prefix of `answers` whose length is listed in
+    /// `prefixes` (ascending): what the engine estimated for it at those moments. Each competence's likelihood and its
+    /// message about the general ability are updated only when it gets an answer, and only when needed, so a
+    /// trajectory costs about one estimate per answered competence rather than one full estimate per prefix.
+    /// Competences with no answer send no message (their likelihood is flat, so their term does not depend on g).
+    func trajectory(of target: Int, answers: [(competence: Int, parameters: ItemParameters, correct: Bool)],
+                    competences: Int, at prefixes: [Int]) -> [Double] {
+        let grid = estimator.grid
+        let t = grid.count, gCount = generalGrid.count
+        var logLikelihood = [[Double]?](repeating: nil, count: competences)
+        var logMarginal = [[Double]?](repeating: nil, count: competences)
+        var stale = [Bool](repeating: false, count: competences)
+        var applied = 0
+        var result: [Double] = []
+        result.reserveCapacity(prefixes.count)
+        for prefix in prefixes {
+            while applied < min(prefix, answers.count) {
+                let answer = answers[applied]
+                applied += 1
+                guard answer.competence >= 0 && answer.competence < competences else { continue }
+                var log = logLikelihood[answer.competence] ?? [Double](repeating: 0, count: t)
+                for index in 0..<t {
+                    log[index] += IRT.logProbability(theta: grid[index], answer.parameters, correct: answer.correct)
+                }
+                logLikelihood[answer.competence] = log
+                stale[answer.competence] = true
+            }
+            func likelihood(_ j: Int) -> [Double]? {
+                guard let log = logLikelihood[j] else { return nil }
+                let top = log.max() ?? 0
+                return log.map { exp($0 - top) }
+            }
+            let own = target >= 0 && target < competences ? likelihood(target) : nil
+            guard correlation > 0 else {
+                // Independent competences: the N(0, 1) prior and the target's own answers.
+                var weight = 0.0, first = 0.0
+                for index in 0..<t {
+                    let w = exp(estimator.logPrior[index]) * (own?[index] ?? 1)
+                    weight += w
+                    first += w * grid[index]
+                }
+                result.append(weight > 0 ? first / weight : 0)
+                continue
+            }
+            var total = logGeneralPrior
+            for j in 0..<competences where j != target && logLikelihood[j] != nil {
+                if stale[j] || logMarginal[j] == nil, let other = likelihood(j) {
+                    var marginal = [Double](repeating: 0, count: gCount)
+                    for g in 0..<gCount {
+                        var sum = 0.0
+                        let offset = g * t
+                        for index in 0..<t { sum += kernel[offset + index] * other[index] }
+                        marginal[g] = log(max(sum, 1e-300))
+                    }
+                    logMarginal[j] = marginal
+                    stale[j] = false
+                }
+                if let marginal = logMarginal[j] {
+                    for g in 0..<gCount { total[g] += marginal[g] }
+                }
+            }
+            let top = total.max() ?? 0
+            let weightsG = total.map { exp($0 - top) }
+            var weight = 0.0, first = 0.0
+            for index in 0..<t {
+                var prior = 0.0
+                for g in 0..<gCount { prior += weightsG[g] * kernel[g * t + index] }
+                let w = prior * (own?[index] ?? 1)
+                weight += w
+                first += w * grid[index]
+            }
+            result.append(weight > 0 ? first / weight : 0)
+        }
+        return result
+    }
+}
+
+/// Exposure control beyond the draw among the most informative items (the restricted method of Revuelta and
+/// Ponsoda): an item already shown in `maxRate` or more of the runs is left out of the draw while other items of
+/// the same competence and tube round remain. `rates` gives, per item id, the share of runs that showed it.
+public struct ExposureControl: Sendable, Equatable {
+    public var rates: [String: Double]
+    public var maxRate: Double
+
+    public init(rates: [String: Double], maxRate: Double) {
+        self.rates = rates
+        self.maxRate = maxRate
+    }
+
+    /// Runs needed before rates are used: below that, a rate says little (one run shows its items to 100 %).
+    public static let minimumRuns = 30
+
+    /// True when the item may still be drawn.
+    public func allows(_ itemID: String) -> Bool { (rates[itemID] ?? 0) < maxRate }
+}
+
 /// An item that the adaptive engine may give.
 public struct IRTCandidate: Sendable, Equatable {
     public var itemID: String
@@ -329,10 +426,22 @@ public struct IRTEngine: Sendable {
     private let estimator = EAPEstimator()
     /// Abilities of different competences correlate this much in the prior (0: independent competences).
     private let correlated: CorrelatedEAP
+    /// When set, the ability used to choose a competence's next item moves by at most this much from the one used
+    /// for its previous item (Pix caps the change at 0.5 per answer); the estimates reported are never capped.
+    public let capacityCap: Double?
+    /// Position of each competence in `competenceIDs`.
+    private let competencePosition: [String: Int]
+    /// When set, a competence whose interval theta ± SE reaches below `low` or above `high` (the cut scores next to
+    /// the extreme levels) counts one answer less in the content balancing, so it is asked again sooner: learners
+    /// at the extremes get more questions where their estimate is most pulled towards the middle.
+    public let edges: ClosedRange<Double>?
 
     public init(candidates: [IRTCandidate], targetStandardError: Double = 0.3, maxLength: Int = 40, topK: Int = 5,
-                decision: LevelDecision? = nil, correlation: Double = 0) {
+                decision: LevelDecision? = nil, correlation: Double = 0, capacityCap: Double? = nil,
+                edges: ClosedRange<Double>? = nil) {
         self.decision = decision
+        self.edges = edges
+        self.capacityCap = capacityCap.flatMap { $0.isFinite && $0 > 0 ? $0 : nil }
         self.correlated = CorrelatedEAP(correlation: correlation)
         var unique: [IRTCandidate] = []
         var index: [String: Int] = [:]
@@ -351,6 +460,7 @@ public struct IRTEngine: Sendable {
         for (position, candidate) in unique.enumerated() { byCompetence[candidate.competenceID, default: []].append(position) }
         self.candidatesByCompetence = byCompetence
         self.competenceIDs = competences
+        self.competencePosition = Dictionary(uniqueKeysWithValues: competences.enumerated().map { ($0.element, $0.offset) })
         self.targetStandardError = targetStandardError
         self.maxLength = maxLength
         self.topK = max(1, topK)
@@ -381,8 +491,44 @@ public struct IRTEngine: Sendable {
         return result
     }
 
+    /// The ability used to choose the next item of `competence`: its current estimate, or with `capacityCap` the
+    /// capped walk s_1 = r_1, s_(i+1) = s_i + clamp(r_(i+1) - s_i, ±cap), where r_i is the estimate when the
+    /// competence's i-th item was chosen and the last r is the current estimate.
+    public func selectionTheta(for competence: String, after responses: [IRTResponse]) -> Double {
+        let current = estimates(responses)[competence]?.theta ?? 0
+        return selectionTheta(for: competence, known: knownResponses(responses), current: current)
+    }
+
+    private func selectionTheta(for competence: String, known: [(candidate: IRTCandidate, correct: Bool)],
+                                current: Double) -> Double {
+        guard let cap = capacityCap, let target = competencePosition[competence] else { return current }
+        var prefixes: [Int] = []
+        var answers: [(competence: Int, parameters: ItemParameters, correct: Bool)] = []
+        answers.reserveCapacity(known.count)
+        for (position, response) in known.enumerated() {
+            if response.candidate.competenceID == competence { prefixes.append(position) }
+            answers.append((competencePosition[response.candidate.competenceID] ?? -1, response.candidate.parameters,
+                            response.correct))
+        }
+        guard !prefixes.isEmpty else { return current }
+        // Only the answers before the competence's last one are needed for the past estimates.
+        let needed = Array(answers.prefix((prefixes.last ?? 0)))
+        let past = correlated.trajectory(of: target, answers: needed, competences: competenceIDs.count, at: prefixes)
+        var theta = past.first ?? current
+        for raw in past.dropFirst() + [current] {
+            theta += min(max(raw - theta, -cap), cap)
+        }
+        return theta
+    }
+
     /// The next item to give, or nil when the assessment is over.
     public func nextItem<G: RandomNumberGenerator>(after responses: [IRTResponse], using generator: inout G) -> IRTCandidate? {
+        nextItem(after: responses, exposure: nil, using: &generator)
+    }
+
+    /// The next item, leaving out of the draw the items that `exposure` says were shown too often.
+    public func nextItem<G: RandomNumberGenerator>(after responses: [IRTResponse], exposure: ExposureControl?,
+                                                   using generator: inout G) -> IRTCandidate? {
         let known = knownResponses(responses)
         if known.count >= maxLength {
             return nil
@@ -408,7 +554,14 @@ public struct IRTEngine: Sendable {
                   estimate.standardError > targetStandardError else { return false }
             return !(decision?.isDecided(estimate, answers: asked[competence] ?? 0) ?? false)
         }.min { a, b in
-            let (countA, countB) = (asked[a.element] ?? 0, asked[b.element] ?? 0)
+            func count(_ competence: String) -> Int {
+                let answers = asked[competence] ?? 0
+                guard let edges, answers > 0, let estimate = current[competence] else { return answers }
+                let near = estimate.theta - estimate.standardError < edges.lowerBound
+                    || estimate.theta + estimate.standardError > edges.upperBound
+                return near ? answers - 1 : answers
+            }
+            let (countA, countB) = (count(a.element), count(b.element))
             if countA != countB { return countA < countB }
             let (errorA, errorB) = (current[a.element]?.standardError ?? 0, current[b.element]?.standardError ?? 0)
             if errorA != errorB { return errorA > errorB }
@@ -427,9 +580,16 @@ public struct IRTEngine: Sendable {
             guard let tube = candidates[order].tubeID, let fewest else { return true }
             return (tubeCounts[tube] ?? 0) == fewest
         }
+        let theta = selectionTheta(for: chosen, known: known, current: estimate.theta)
         var ranked: [(information: Double, order: Int)] = []
-        for order in eligible {
-            ranked.append((IRT.information(theta: estimate.theta, candidates[order].parameters), order))
+        for order in eligible where exposure?.allows(candidates[order].itemID) ?? true {
+            ranked.append((IRT.information(theta: theta, candidates[order].parameters), order))
+        }
+        // Every eligible item shown too often: the draw is among all of them, as without exposure control.
+        if ranked.isEmpty {
+            for order in eligible {
+                ranked.append((IRT.information(theta: theta, candidates[order].parameters), order))
+            }
         }
         if ranked.isEmpty {
             return nil

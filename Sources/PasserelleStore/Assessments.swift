@@ -220,6 +220,43 @@ extension Store {
         }
     }
 
+    /// A learner's answers in a framework from their runs other than `runID`, given before `before` (a timestamp
+    /// as stored; nil: now) and no more than `days` days before it, oldest first: what a run that carries knowledge
+    /// over starts from. Skipped questions count as wrong, as in the run they come from.
+    public func earlierAnswers(learnerID: Int64, frameworkID: String, excluding runID: Int64?, before: String?,
+                               days: Int) throws -> [AnsweredItem] {
+        try read { db in
+            try Row.fetchAll(db.cachedStatement(sql: """
+                SELECT aa.item_id, aa.skill_id, aa.result FROM assessment_answers aa
+                JOIN assessments a ON a.id = aa.assessment_id
+                WHERE a.learner_id = ? AND a.framework_id = ? AND a.id IS NOT ?
+                  AND aa.created_at < COALESCE(?, strftime('%Y-%m-%dT%H:%M:%fZ', 'now'))
+                  AND aa.created_at >= strftime('%Y-%m-%dT%H:%M:%fZ', COALESCE(?, 'now'), ?)
+                ORDER BY aa.id
+                """), arguments: [learnerID, frameworkID, runID, before, before, "-\(max(0, days)) days"]).map {
+                AnsweredItem(itemID: $0[0], skillID: $0[1], correct: ($0[2] as String) == "ok")
+            }
+        }
+    }
+
+    /// How many runs of a framework with this algorithm there are, and in how many of them each item was answered:
+    /// the exposure rates of the IRT mode's exposure control.
+    public func itemExposure(frameworkID: String, algorithm: String) throws -> (runs: Int, shown: [String: Int]) {
+        try read { db in
+            let runs = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM assessments WHERE framework_id = ? AND algorithm = ?",
+                                        arguments: [frameworkID, algorithm]) ?? 0
+            var shown: [String: Int] = [:]
+            let rows = try Row.fetchCursor(db, sql: """
+                SELECT aa.item_id, COUNT(DISTINCT aa.assessment_id) FROM assessment_answers aa
+                JOIN assessments a ON a.id = aa.assessment_id
+                WHERE a.framework_id = ? AND a.algorithm = ?
+                GROUP BY aa.item_id
+                """, arguments: [frameworkID, algorithm])
+            while let row = try rows.next() { shown[row[0]] = row[1] }
+            return (runs, shown)
+        }
+    }
+
     public func knowledgeElements(assessmentID: Int64) throws -> [KnowledgeElement] {
         try read { try knowledgeElements($0, assessmentID) }
     }

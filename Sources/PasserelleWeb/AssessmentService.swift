@@ -133,6 +133,8 @@ public struct AssessmentService: Sendable {
     let engines = EngineCache()
     let lengths = TypicalLengths()
     let renderedItems = RenderedItems()
+    let exposures = ExposureRates()
+    let carried = CarriedAnswers()
 
     public enum Failure: Error, Equatable {
         case notFound
@@ -208,7 +210,14 @@ public struct AssessmentService: Sendable {
         let engine = try engine(settings)
         let seed = newSeed()
         let settingsJSON = String(decoding: try JSONEncoder.sorted.encode(settings), as: UTF8.self)
-        let first = engine.nextItem(answers: [], elements: [], seed: AssessmentService.seedText(seed))
+        // Knowledge carried over: the run starts from the learner's recent answers in this framework (read again,
+        // up to the run's start, whenever its history is needed).
+        let earlier = try settings.carryOverDays.map {
+            engine.carriedOver(try store.earlierAnswers(learnerID: learner.id, frameworkID: settings.frameworkID,
+                                                        excluding: nil, before: nil, days: $0))
+        }
+        let first = engine.nextItem(answers: earlier?.answers ?? [], elements: earlier?.elements ?? [],
+                                    seed: AssessmentService.seedText(seed), exposure: exposure(settings))
         let record = try store.createAssessment(
             learnerID: learner.id, assignmentID: assignmentID, frameworkID: chosen.settings.frameworkID,
             algorithm: chosen.settings.algorithm.rawValue, settings: settingsJSON, purpose: chosen.purposeValue,
@@ -224,25 +233,56 @@ public struct AssessmentService: Sendable {
         return record
     }
 
-    func history(_ record: AssessmentRecord) throws -> ([AnsweredItem], [KnowledgeElement]) {
+    /// A run's history as the engine sees it: the answers carried over from the learner's earlier runs (when its
+    /// settings ask for it), then its own; `carried` is how many come first from earlier runs.
+    struct History {
+        var answers: [AnsweredItem]
+        var elements: [KnowledgeElement]
+        var carried: Int
+        var own: [AnsweredItem] { Array(answers.dropFirst(carried)) }
+    }
+
+    func history(_ record: AssessmentRecord, _ engine: AssessmentEngine) throws -> History {
         let history = try store.history(assessmentID: record.id, currentItemID: record.currentItemID)
-        return (history.answers, history.elements)
+        guard let days = engine.settings.carryOverDays else {
+            return History(answers: history.answers, elements: history.elements, carried: 0)
+        }
+        // Answers before the run's start only, so the carried part never changes: kept in memory once read.
+        let earlier = try carried.value(record.id) {
+            engine.carriedOver(try store.earlierAnswers(learnerID: record.learnerID, frameworkID: record.frameworkID,
+                                                        excluding: record.id, before: record.startedAt, days: days))
+        }
+        return History(answers: earlier.answers + history.answers, elements: earlier.elements + history.elements,
+                       carried: earlier.answers.count)
+    }
+
+    /// The share of the framework's IRT runs that showed each item, when the settings limit exposure (refreshed in
+    /// the background every few minutes, never per request; empty below `ExposureControl.minimumRuns` runs).
+    func exposure(_ settings: AssessmentSettings) -> [String: Double] {
+        guard settings.algorithm == .irt, settings.maxExposure != nil else { return [:] }
+        let store = self.store
+        let frameworkID = settings.frameworkID
+        return exposures.value(frameworkID) {
+            guard let counts = try? store.itemExposure(frameworkID: frameworkID, algorithm: AssessmentAlgorithm.irt.rawValue),
+                  counts.runs >= ExposureControl.minimumRuns else { return [:] }
+            return counts.shown.mapValues { Double($0) / Double(counts.runs) }
+        }
     }
 
     public func view(_ record: AssessmentRecord) throws -> AssessmentView {
         let engine = try engine(try settings(record))
-        let (answers, elements) = try history(record)
-        return view(record, engine, answers, elements)
+        return view(record, engine, try history(record, engine))
     }
 
     /// The view of a run from a history already in hand (after an answer: no second read).
-    private func view(_ record: AssessmentRecord, _ engine: AssessmentEngine, _ answers: [AnsweredItem],
-                      _ elements: [KnowledgeElement]) -> AssessmentView {
+    private func view(_ record: AssessmentRecord, _ engine: AssessmentEngine, _ history: History) -> AssessmentView {
         let item = record.currentItemID.flatMap(engine.item)
+        let answers = history.answers, elements = history.elements
+        let own = answers.count - history.carried
         return AssessmentView(
             record: record, title: title(frameworkID: record.frameworkID), item: item,
             itemView: item.map { renderedItems.view($0, seed: AssessmentService.seedText(record.seed)) },
-            questionNumber: answers.count + 1, answered: answers.count,
+            questionNumber: own + 1, answered: own,
             remainingAtMost: record.state == .started ? max(1, engine.remainingAtMost(answers: answers, elements: elements)) : 0)
     }
 
@@ -290,10 +330,12 @@ public struct AssessmentService: Sendable {
     /// and returns the run's new view, built from the history just computed (not read again).
     private func save(_ record: AssessmentRecord, _ item: Item, _ engine: AssessmentEngine, correct: Bool, answer json: String,
                       skipped: Bool, timeSpentMs: Int) throws -> AssessmentView {
-        let (answers, elements) = try history(record)
+        let past = try history(record, engine)
+        let (answers, elements) = (past.answers, past.elements)
         let added = engine.elements(forAnswerOn: item, correct: correct, existing: elements)
         let allAnswers = answers + [AnsweredItem(itemID: item.id, skillID: item.skillID, correct: correct)]
-        let next = engine.nextItem(answers: allAnswers, elements: elements + added, seed: AssessmentService.seedText(record.seed))
+        let next = engine.nextItem(answers: allAnswers, elements: elements + added, seed: AssessmentService.seedText(record.seed),
+                                   exposure: exposure(engine.settings))
         do {
             try store.recordAnswer(assessmentID: record.id, itemID: item.id, skillID: item.skillID, answer: json,
                                    correct: correct, timeSpentMs: timeSpentMs, elements: added, nextItemID: next?.id,
@@ -306,7 +348,7 @@ public struct AssessmentService: Sendable {
         var updated = record
         updated.currentItemID = next?.id
         if next == nil { updated.state = .completed }
-        return view(updated, engine, allAnswers, elements + added)
+        return view(updated, engine, History(answers: allAnswers, elements: elements + added, carried: past.carried))
     }
 
     public struct Missed: Sendable {
@@ -317,8 +359,10 @@ public struct AssessmentService: Sendable {
 
     public func result(_ record: AssessmentRecord) throws -> (AssessmentResult, [Missed]) {
         let engine = try engine(try settings(record))
-        let (answers, elements) = try history(record)
-        let missed = answers.filter { !$0.correct }.compactMap { answer -> Missed? in
+        let past = try history(record, engine)
+        let (answers, elements) = (past.answers, past.elements)
+        // The questions missed in this run (those carried over were seen in an earlier one).
+        let missed = past.own.filter { !$0.correct }.compactMap { answer -> Missed? in
             guard let item = engine.item(answer.itemID) ?? catalog.item(id: answer.itemID) else { return nil }
             return Missed(item: item, promptHTML: Markdown.html(item.prompt), feedbackHTML: Markdown.html(item.feedback))
         }

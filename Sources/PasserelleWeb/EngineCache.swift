@@ -50,3 +50,55 @@ final class EngineCache: @unchecked Sendable {  // `lock` guards every stored va
         return engine
     }
 }
+
+/// The share of runs that showed each item, per framework: read from the store at most every `lifetime` seconds,
+/// in the background, so that no request waits for it (the first requests see no rates, as a new platform would).
+final class ExposureRates: @unchecked Sendable {  // `lock` guards `known` and `refreshing`
+    let lifetime: TimeInterval
+    private let lock = NSLock()
+    private var known: [String: (rates: [String: Double], readAt: TimeInterval)] = [:]
+    private var refreshing: Set<String> = []
+
+    init(lifetime: TimeInterval = 300) { self.lifetime = lifetime }
+
+    func value(_ frameworkID: String, read: @escaping @Sendable () -> [String: Double]) -> [String: Double] {
+        let now = ProcessInfo.processInfo.systemUptime
+        lock.lock()
+        defer { lock.unlock() }
+        let current = known[frameworkID]
+        if current.map({ now - $0.readAt >= lifetime }) ?? true, refreshing.insert(frameworkID).inserted {
+            DispatchQueue.global(qos: .utility).async { [self] in
+                let rates = read()
+                lock.lock()
+                known[frameworkID] = (rates, ProcessInfo.processInfo.systemUptime)
+                refreshing.remove(frameworkID)
+                lock.unlock()
+            }
+        }
+        return current?.rates ?? [:]
+    }
+}
+
+/// The answers a run carries over from the learner's earlier runs, per run id: fixed once the run has started
+/// (only answers given before it count), so read once. Past `capacity` runs, everything is dropped.
+final class CarriedAnswers: @unchecked Sendable {  // `lock` guards `runs`
+    typealias Carried = (answers: [AnsweredItem], elements: [KnowledgeElement])
+    let capacity: Int
+    private let lock = NSLock()
+    private var runs: [Int64: Carried] = [:]
+
+    init(capacity: Int = 4096) { self.capacity = max(1, capacity) }
+
+    func value(_ runID: Int64, read: () throws -> Carried) rethrows -> Carried {
+        lock.lock()
+        let known = runs[runID]
+        lock.unlock()
+        if let known { return known }
+        let value = try read()
+        lock.lock()
+        if runs.count >= capacity { runs.removeAll() }
+        runs[runID] = value
+        lock.unlock()
+        return value
+    }
+}

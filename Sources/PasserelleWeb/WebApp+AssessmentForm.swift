@@ -22,6 +22,8 @@ extension WebApp {
         var competences: Set<String> = []
         var maxLevel = "6"
         var due = ""
+        /// « Tenir compte des réponses récentes » ticked: knowledge carried over from the learner's recent runs.
+        var carryOver = false
         /// False on a first display: every competence is then ticked.
         var submitted = false
         /// The page's form sends `cases=1` with its competence boxes.
@@ -40,6 +42,7 @@ extension WebApp {
             input.competences = Set(fields.filter { $0.name == "competences" }.prefix(200).map { String($0.value.prefix(50)) })
             input.maxLevel = value("niveau_max") ?? ""
             input.due = value("echeance") ?? ""
+            input.carryOver = value("reprendre") == "1"
             input.boxesSent = value("cases") == "1"
             return input
         }
@@ -105,6 +108,7 @@ extension WebApp {
             },
             "levels": (1...8).map { ["value": $0, "selected": String($0) == input.maxLevel] as [String: Any] },
             "due": input.due,
+            "carryOver": input.carryOver, "carryOverDays": AssessmentSettings.carryOverDelayDays,
             "estimate": WebApp.questionEstimate(perCompetence: perCompetence, chosen: chosenCount, irtLength: all.maxLength),
             "perCompetence": perCompetence.map { String(format: "%.2f", $0) } ?? "0", "irtLength": all.maxLength,
             "previewLink": "/formateur/cohortes/\(cohort.id)/positionnements/apercu?referentiel=\(framework.id)",
@@ -176,7 +180,8 @@ extension WebApp {
             profile = TargetProfile(tubes: tubes)
         }
         let chosen = AssessmentAssignment(
-            settings: AssessmentSettings(frameworkID: framework.id, algorithm: algorithm, profile: profile, maxLevel: maxLevel),
+            settings: AssessmentSettings(frameworkID: framework.id, algorithm: algorithm, profile: profile, maxLevel: maxLevel,
+                                         carryOverDays: input.carryOver ? AssessmentSettings.carryOverDelayDays : nil),
             purpose: purpose)
         let id = try store.createAssignment(
             cohortID: target.learnerID == nil ? cohort.id : nil, learnerID: target.learnerID, group: target.group,

@@ -305,6 +305,7 @@ extension WebApp {
         if opened { context["justOpened"] = true }
         if let due = assignment.dueDate { context["due"] = French.day(due) }
         if let settings = chosen?.settings, let typical = assessments.typicalLength(settings) { context["typical"] = typical }
+        if let days = chosen?.settings.carryOverDays { context["carryOverDays"] = days }
         return .html(templates.render("formateur-positionnement", context))
     }
 }

@@ -105,6 +105,21 @@ struct Simulate: ParsableCommand {
         valueName: "règle"))
     var irtRule: IRTRule = .short
 
+    @Option(name: .customLong("capacity-cap"), help: ArgumentHelp(
+        "Mode IRT : variation maximale, par réponse, de l'aptitude qui sert à choisir les questions (0 : aucune ; "
+            + "par défaut : celle des nouveaux positionnements).", valueName: "x"))
+    var capacityCap: Double?
+
+    @Option(name: .customLong("max-exposure"), help: ArgumentHelp(
+        "Mode IRT : part maximale des apprenants à qui une même question est montrée (0 : aucune limite ; "
+            + "par défaut : celle des nouveaux positionnements).", valueName: "part"))
+    var maxExposure: Double?
+
+    @Option(name: .customLong("extreme-focus"), help: ArgumentHelp(
+        "Mode IRT : on (les compétences dont le niveau peut être extrême sont reposées plus tôt) ou off "
+            + "(par défaut : le réglage des nouveaux positionnements).", valueName: "on|off"))
+    var extremeFocus: String?
+
     @Option(name: .customLong("calibration-learners"), help: ArgumentHelp(
         "Modèle hard : apprenants du calibrage simulé (prétest).", valueName: "n"))
     var calibrationLearners: Int = 2000
@@ -127,6 +142,9 @@ struct Simulate: ParsableCommand {
         }
         guard (1...100).contains(pretestItems) else { throw ValidationError("--pretest-items va de 1 à 100.") }
         guard (1...1000).contains(maxLength) else { throw ValidationError("--max-length va de 1 à 1 000.") }
+        if let capacityCap, !(0...10).contains(capacityCap) { throw ValidationError("--capacity-cap va de 0 à 10.") }
+        if let maxExposure, !(0...1).contains(maxExposure) { throw ValidationError("--max-exposure va de 0 à 1.") }
+        if let extremeFocus, !["on", "off"].contains(extremeFocus) { throw ValidationError("--extreme-focus vaut on ou off.") }
     }
 
     func run() throws {
@@ -145,8 +163,12 @@ struct Simulate: ParsableCommand {
     }
 
     func settings(_ algorithm: AssessmentAlgorithm) -> AssessmentSettings {
-        AssessmentSettings(frameworkID: framework, algorithm: algorithm, maxLevel: maxLevel, maxLength: maxLength,
-                           shorterPositioning: irtRule == .short)
+        var settings = AssessmentSettings(frameworkID: framework, algorithm: algorithm, maxLevel: maxLevel,
+                                          maxLength: maxLength, shorterPositioning: irtRule == .short)
+        if let capacityCap { settings.capacityCap = capacityCap > 0 ? capacityCap : nil }
+        if let maxExposure { settings.maxExposure = maxExposure > 0 ? maxExposure : nil }
+        if let extremeFocus { settings.extremeFocus = extremeFocus == "on" ? true : nil }
+        return settings
     }
 
     static func percent(_ value: Double) -> String { String(format: "%.1f %%", value * 100) }
@@ -182,7 +204,7 @@ struct Simulate: ParsableCommand {
             return
         }
         let percent = Self.percent
-        say("Simulation (modèle hard) : référentiel \(framework), \(items.count) questions validées, \(learners) apprenants par population, graine \(seed), niveau max \(maxLevel), IRT : \(maxLength) questions au plus, règle \(irtRule.rawValue)")
+        say("Simulation (modèle hard) : référentiel \(framework), \(items.count) questions validées, \(learners) apprenants par population, graine \(seed), niveau max \(maxLevel), IRT : \(maxLength) questions au plus, règle \(irtRule.rawValue), variation par réponse \(settings(.irt).capacityCap.map { String($0) } ?? "libre"), exposition \(settings(.irt).maxExposure.map { Self.percent($0) } ?? "libre"), extrêmes \(settings(.irt).extremeFocus == true ? "reposés" : "non")")
         if let check {
             say(String(format: "Calibrage simulé : %d apprenants × %d questions par compétence ; %d questions calibrées (%d en 2PL) ; RMSE b %.3f, a %.3f",
                        check.learners, check.itemsPerCompetence, check.calibratedItems, check.twoPLItems,
@@ -199,6 +221,13 @@ struct Simulate: ParsableCommand {
                 + percent(report.overall.withinOneShare).padding(toLength: 18, withPad: " ", startingAt: 0)
                 + String(format: "%+.2f", report.overall.meanError).padding(toLength: 13, withPad: " ", startingAt: 0)
                 + percent(report.learnersAllWithinOne))
+        }
+        say("")
+        say("Exposition des questions (part des apprenants à qui chacune a été montrée) :")
+        for report in reports {
+            guard let exposure = report.exposure else { continue }
+            say("\(report.population.rawValue) \(report.algorithm.rawValue) : maximum \(percent(exposure.maxRate)), "
+                + "95e centile \(percent(exposure.p95Rate)), \(exposure.itemsShown) questions montrées sur \(exposure.itemsInScope)")
         }
         for population in population.populations {
             guard let baseline = reports.first(where: { $0.population == population })?.baseline else { continue }

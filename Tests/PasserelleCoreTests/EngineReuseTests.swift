@@ -124,7 +124,7 @@ func referenceNextItem(framework: Framework, items: [Item], settings: Assessment
             return IRTCandidate(itemID: item.id, competenceID: index[item.skillID]!.competenceID, parameters: parameters)
         }
         let irt = IRTEngine(candidates: candidates, targetStandardError: settings.targetStandardError,
-                            maxLength: settings.maxLength)
+                            maxLength: settings.maxLength, capacityCap: settings.capacityCap)
         var random = SeededRandom(text: "\(seed)#\(answers.count)")
         return irt.nextItem(after: answers.map { IRTResponse(itemID: $0.itemID, correct: $0.correct) }, using: &random)
             .flatMap { byID[$0.itemID] }

@@ -97,4 +97,23 @@ import Testing
             if algorithm == .irt { #expect(report.questions.max <= 10) }
         }
     }
+
+    @Test func theReportGivesItemExposure() {
+        let bank = items()
+        let model = HardAnswerModel(framework: framework, items: bank, seed: 4)
+        func run(_ maxExposure: Double?) -> HonestSimulationReport.Exposure? {
+            HonestSimulation.run(framework: framework, items: bank,
+                                 settings: AssessmentSettings(frameworkID: "f", algorithm: .irt, maxLength: 6,
+                                                              maxExposure: maxExposure),
+                                 population: .general, learners: 90, seed: 4, model: model, calibrated: [:],
+                                 calibration: nil).exposure
+        }
+        guard let free = run(nil), let limited = run(0.3) else {
+            Issue.record("no exposure in the report")
+            return
+        }
+        #expect(free.itemsInScope == bank.count && free.itemsShown <= free.itemsInScope)
+        #expect(free.maxRate >= free.p95Rate && free.maxRate <= 1 && free.p95Rate >= 0)
+        #expect(limited.maxRate <= free.maxRate, "\(limited.maxRate) against \(free.maxRate)")
+    }
 }

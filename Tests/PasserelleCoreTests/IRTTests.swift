@@ -467,3 +467,130 @@ import Testing
         #expect(estimates["a"]!.theta > 0)
     }
 }
+
+/// Issue 15: the cap on the ability change per answer (Pix's 0.5) and exposure control beyond the draw among the 5 best.
+@Suite struct CapAndExposureTests {
+    /// Two items at 0.5 and 1.5 and a very discriminating hard item answered right first.
+    static let candidates = [
+        IRTCandidate(itemID: "hard", competenceID: "c", parameters: ItemParameters(difficulty: 1, discrimination: 4)),
+        IRTCandidate(itemID: "mid", competenceID: "c", parameters: ItemParameters(difficulty: 0.5, discrimination: 1.5)),
+        IRTCandidate(itemID: "high", competenceID: "c", parameters: ItemParameters(difficulty: 1.5, discrimination: 1.5)),
+        IRTCandidate(itemID: "other", competenceID: "d", parameters: ItemParameters(difficulty: 0, discrimination: 1)),
+    ]
+
+    @Test func theAbilityUsedToChooseMovesByAtMostTheCapPerAnswer() {
+        let right = [IRTResponse(itemID: "hard", correct: true)]
+        let free = IRTEngine(candidates: Self.candidates, targetStandardError: 0, maxLength: 10, topK: 1)
+        let capped = IRTEngine(candidates: Self.candidates, targetStandardError: 0, maxLength: 10, topK: 1, capacityCap: 0.5)
+        let raw = free.estimates(right)["c"]!.theta
+        #expect(raw > 1.2, "one right answer on a sharp item at 1 moves the estimate past 1.2: \(raw)")
+        #expect(abs(free.selectionTheta(for: "c", after: right) - raw) < 1e-12)
+        #expect(abs(capped.selectionTheta(for: "c", after: right) - 0.5) < 1e-9, "0 before the answer, then +0.5 at most")
+        // The reported estimate is never capped.
+        #expect(capped.estimates(right)["c"]!.theta == raw)
+        // Competence c is asked next (d has fewer answers first: answer d, then c comes back).
+        let both = right + [IRTResponse(itemID: "other", correct: true)]
+        var generator = SeededRandom(seed: 1)
+        #expect(free.nextItem(after: both, using: &generator)?.itemID == "high")
+        #expect(capped.nextItem(after: both, using: &generator)?.itemID == "mid")
+        // Several answers: each step moves by at most the cap, so k answers move it by at most k x cap.
+        let three = [IRTResponse(itemID: "hard", correct: true), IRTResponse(itemID: "mid", correct: true),
+                     IRTResponse(itemID: "high", correct: true)]
+        #expect(capped.selectionTheta(for: "c", after: three) <= 1.5 + 1e-9)
+        #expect(free.selectionTheta(for: "c", after: three) > capped.selectionTheta(for: "c", after: three))
+        // Without answers on the competence, nothing to cap.
+        #expect(abs(capped.selectionTheta(for: "d", after: right) - free.selectionTheta(for: "d", after: right)) < 1e-12)
+    }
+
+    @Test func theCappedWalkMatchesTheFullEstimatesUnderTheCorrelatedPrior() {
+        // With a cap larger than any change, the walk ends at the current estimate, and its past values are the
+        // estimates the engine gave at those moments.
+        let pool = IRTEngineTests.pool(competences: ["a", "b", "c"], perCompetence: 10)
+        let wide = IRTEngine(candidates: pool, correlation: 0.5, capacityCap: 100)
+        let plain = IRTEngine(candidates: pool, correlation: 0.5)
+        let responses = [IRTResponse(itemID: "a-1", correct: true), IRTResponse(itemID: "b-2", correct: false),
+                         IRTResponse(itemID: "a-3", correct: true), IRTResponse(itemID: "c-4", correct: true)]
+        for competence in ["a", "b", "c"] {
+            #expect(abs(wide.selectionTheta(for: competence, after: responses) - plain.estimates(responses)[competence]!.theta) < 1e-9)
+        }
+        let correlated = CorrelatedEAP(correlation: 0.5)
+        let answers = responses.map { response -> (competence: Int, parameters: ItemParameters, correct: Bool) in
+            let candidate = pool.first { $0.itemID == response.itemID }!
+            return (["a", "b", "c"].firstIndex(of: candidate.competenceID)!, candidate.parameters, response.correct)
+        }
+        let path = correlated.trajectory(of: 0, answers: answers, competences: 3, at: [0, 1, 2, 4])
+        for (step, prefix) in [0, 1, 2, 4].enumerated() {
+            let full = plain.estimates(Array(responses.prefix(prefix)))["a"]!.theta
+            #expect(abs(path[step] - full) < 1e-6, "prefix \(prefix): \(path[step]) against \(full)")
+        }
+    }
+
+    @Test func itemsShownTooOftenAreLeftOutWhileOthersRemain() {
+        let pool = [
+            IRTCandidate(itemID: "best", competenceID: "c", parameters: ItemParameters(difficulty: 0, discrimination: 2)),
+            IRTCandidate(itemID: "next", competenceID: "c", parameters: ItemParameters(difficulty: 0.3, discrimination: 1.5)),
+            IRTCandidate(itemID: "far", competenceID: "c", parameters: ItemParameters(difficulty: 3, discrimination: 1)),
+        ]
+        let engine = IRTEngine(candidates: pool, targetStandardError: 0, maxLength: 3, topK: 1)
+        var generator = SeededRandom(seed: 2)
+        #expect(engine.nextItem(after: [], using: &generator)?.itemID == "best")
+        let limited = ExposureControl(rates: ["best": 0.4, "next": 0.1], maxRate: 0.25)
+        #expect(engine.nextItem(after: [], exposure: limited, using: &generator)?.itemID == "next")
+        let everything = ExposureControl(rates: ["best": 0.9, "next": 0.9, "far": 0.9], maxRate: 0.25)
+        #expect(engine.nextItem(after: [], exposure: everything, using: &generator)?.itemID == "best",
+                "every item over the limit: the draw is as without control")
+    }
+
+    /// Learners one after the other, the engine seeing the rates of those before (as the simulator and the web
+    /// application do): the most shown item drops from about the draw's 1 in 5 towards the limit.
+    @Test func theLimitBoundsTheShareOfLearnersWhoSeeAnItem() {
+        let pool = IRTEngineTests.pool(competences: ["c"], perCompetence: 60)
+        let engine = IRTEngine(candidates: pool, targetStandardError: 0, maxLength: 4)
+        func maxRate(limit: Double?) -> Double {
+            var shown: [String: Int] = [:]
+            var people = SeededRandom(seed: 5)
+            let learners = 300
+            for learner in 0..<learners {
+                let theta = people.nextGaussian()
+                let control = limit.flatMap { limit in
+                    learner >= ExposureControl.minimumRuns
+                        ? ExposureControl(rates: shown.mapValues { Double($0) / Double(learner) }, maxRate: limit) : nil
+                }
+                var generator = SeededRandom(seed: UInt64(learner + 1))
+                var responses: [IRTResponse] = []
+                while let item = engine.nextItem(after: responses, exposure: control, using: &generator) {
+                    responses.append(IRTResponse(itemID: item.itemID, correct: people.nextUnit() < IRT.probability(theta: theta, item.parameters)))
+                }
+                for response in responses { shown[response.itemID, default: 0] += 1 }
+            }
+            return Double(shown.values.max() ?? 0) / Double(learners)
+        }
+        let free = maxRate(limit: nil), limited = maxRate(limit: 0.1)
+        #expect(free > 0.15, "\(free)")
+        #expect(limited < free && limited <= 0.13, "\(limited) against \(free)")
+    }
+
+    /// Issue 15, point 5: a competence whose interval reaches past the cut next to an extreme level is asked again
+    /// sooner than the others.
+    @Test func competencesThatMayBeAtAnExtremeLevelAreAskedAgainSooner() {
+        var pool: [IRTCandidate] = []
+        for index in 0..<6 {
+            pool.append(IRTCandidate(itemID: "a\(index)", competenceID: "a", parameters: ItemParameters(difficulty: 2, discrimination: 1)))
+            pool.append(IRTCandidate(itemID: "b\(index)", competenceID: "b", parameters: ItemParameters(difficulty: 0, discrimination: 3)))
+        }
+        let responses = [IRTResponse(itemID: "a0", correct: true), IRTResponse(itemID: "b0", correct: true),
+                         IRTResponse(itemID: "a1", correct: true), IRTResponse(itemID: "b1", correct: false),
+                         IRTResponse(itemID: "a2", correct: true)]
+        let cuts = IRT.defaultCutScores
+        let edges = AssessmentEngine.edges(cuts: cuts, maxLevel: 6)
+        #expect(edges == cuts[1]...cuts[4])
+        let plain = IRTEngine(candidates: pool, targetStandardError: 0, maxLength: 20, topK: 1)
+        let focused = IRTEngine(candidates: pool, targetStandardError: 0, maxLength: 20, topK: 1, edges: edges)
+        let a = plain.estimates(responses)["a"]!
+        #expect(a.theta + a.standardError > cuts[4], "a may be at level 6: \(a)")
+        var generator = SeededRandom(seed: 1)
+        #expect(plain.nextItem(after: responses, using: &generator)?.competenceID == "b", "fewer answers first")
+        #expect(focused.nextItem(after: responses, using: &generator)?.competenceID == "a", "near the top: asked again")
+        #expect(AssessmentEngine.edges(cuts: cuts, maxLevel: 2) == nil)
+    }
+}

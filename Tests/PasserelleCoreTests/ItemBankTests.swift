@@ -155,9 +155,12 @@ import Testing
         let old = #"{"algorithm":"irt","frameworkID":"numerique","maxLength":40,"maxLevel":6,"targetStandardError":0.3}"#
         let settings = try JSONDecoder().decode(AssessmentSettings.self, from: Data(old.utf8))
         // Stored before the shorter positioning existed: the run goes on with the rule it began with.
-        #expect(settings == AssessmentSettings(frameworkID: "numerique", algorithm: .irt, shorterPositioning: false))
+        // Stored before the cap, exposure control and carry-over existed: none of them.
+        #expect(settings == AssessmentSettings(frameworkID: "numerique", algorithm: .irt, shorterPositioning: false,
+                                               capacityCap: nil, maxExposure: nil, carryOverDays: nil, extremeFocus: nil))
         let current = AssessmentSettings(frameworkID: "numerique", algorithm: .irt)
         #expect(current.shorterPositioning)
+        #expect(current.capacityCap == nil && current.maxExposure == 0.35 && current.carryOverDays == nil)
         #expect(try JSONDecoder().decode(AssessmentSettings.self, from: JSONEncoder().encode(current)) == current)
         var flagged = settings
         flagged.accessibleOnly = true
