@@ -18,10 +18,21 @@ def wait_spoken(page, count, seconds=10):
 RECORDER = """
 (() => {
   window.__spoken = [];
+  // Like a real engine, a paused utterance does not end until it is resumed (the page relies on it).
   const fake = {
-    paused: false, speaking: false,
-    speak(u) { window.__spoken.push(u.text); this.speaking = true; setTimeout(() => { if (u.onend) u.onend(); }, 30); },
-    cancel() { this.speaking = false; }, pause() { this.paused = true; }, resume() { this.paused = false; },
+    paused: false, speaking: false, current: null, timer: null,
+    finish() {
+      clearTimeout(this.timer);
+      this.timer = setTimeout(() => {
+        if (this.paused || !this.current) return;
+        const u = this.current; this.current = null; this.speaking = false;
+        if (u.onend) u.onend();
+      }, 30);
+    },
+    speak(u) { window.__spoken.push(u.text); this.speaking = true; this.current = u; this.finish(); },
+    cancel() { this.speaking = false; this.current = null; clearTimeout(this.timer); },
+    pause() { this.paused = true; clearTimeout(this.timer); },
+    resume() { this.paused = false; this.finish(); },
     getVoices() { return []; },
   };
   Object.defineProperty(window, 'speechSynthesis', { value: fake, configurable: true });
@@ -42,6 +53,9 @@ def test_a_lesson_is_read_paragraph_by_paragraph_without_its_sources(demo, brows
     wait_spoken(page, 3)
     page.get_by_role("button", name="Pause").click()
     assert page.get_by_role("button", name="Reprendre la lecture").is_visible()
+    heard = page.evaluate("window.__spoken.length")
+    page.wait_for_timeout(300)
+    assert page.evaluate("window.__spoken.length") == heard, "nothing more is read while paused"
     page.get_by_role("button", name="Arrêter la lecture").click()
     spoken = page.evaluate("window.__spoken")
     first_heading = page.locator("article.lesson h1").first.inner_text()
