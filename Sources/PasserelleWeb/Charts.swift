@@ -381,11 +381,13 @@ public enum Charts {
     }
 
     /// A chart in a box that scrolls sideways on a narrow screen (the chart keeps a readable size there),
-    /// reachable with Tab like the tables' boxes; a sentence (no chart) is left as it is.
+    /// reachable with Tab like the tables' boxes, with a line that says so, shown on narrow screens only;
+    /// a sentence (no chart) is left as it is.
     public static func scrollable(_ chart: String, id: String) -> String {
         guard chart.hasPrefix("<svg") else { return chart }
         let id = identifier(id)
-        return "<div class=\"chart-scroll\" role=\"group\" aria-labelledby=\"\(id)-titre\" tabindex=\"0\">\(chart)</div>"
+        return "<p class=\"chart-hint\">Le graphique est plus large que l'écran : faites-le glisser vers la gauche pour voir la suite.</p>"
+            + "<div class=\"chart-scroll\" role=\"group\" aria-labelledby=\"\(id)-titre\" tabindex=\"0\">\(chart)</div>"
     }
 
     // MARK: Pieces

@@ -109,8 +109,10 @@ extension WebApp {
         // Anyone
         Route("GET", "/api/health", .anyone) { app, _ in app.health() },
         Route("GET", "/", .anyone) { app, context in
-            guard let principal = context.principal else { return .redirect(to: "/connexion") }
-            return .redirect(to: WebApp.home(of: principal))
+            if let principal = context.principal { return .redirect(to: WebApp.home(of: principal)) }
+            // The person of a workshop (no account) goes back to the workshop's mission, not to a sign-in form.
+            if let workshop = try? app.guestWorkshop(context.request) { return .redirect(to: "/bac-a-sable/\(workshop.attemptID)") }
+            return .redirect(to: "/connexion")
         },
         Route("GET", "/connexion", .anyone) { app, context in
             if let principal = context.principal { return .redirect(to: WebApp.home(of: principal)) }

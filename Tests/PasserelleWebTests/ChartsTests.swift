@@ -255,7 +255,8 @@ import Testing
     @Test func aChartScrollsInAFocusableBoxASentenceDoesNot() {
         let svg = Charts.steps(ChartsTests.caption, points: [Charts.Point(label: "a", value: 1)], maximum: 2, maximumLabel: "2",
                                axisTitle: "", empty: "Rien.")
-        #expect(Charts.scrollable(svg, id: "essai") == "<div class=\"chart-scroll\" role=\"group\" aria-labelledby=\"essai-titre\" tabindex=\"0\">\(svg)</div>")
+        #expect(Charts.scrollable(svg, id: "essai") == "<p class=\"chart-hint\">Le graphique est plus large que l'écran : faites-le glisser vers la gauche pour voir la suite.</p>"
+                + "<div class=\"chart-scroll\" role=\"group\" aria-labelledby=\"essai-titre\" tabindex=\"0\">\(svg)</div>")
         #expect(Charts.scrollable("<p class=\"chart-empty\">Rien.</p>", id: "essai") == "<p class=\"chart-empty\">Rien.</p>")
     }
 

@@ -65,6 +65,9 @@ import TestSupport
         // Used once: the same code again does nothing.
         #expect(try client.request("POST", "/rejoindre", headers: anonymous, body: Array("code=\(code)".utf8)).status == 400)
 
+        // The address of the site brings the person back to the mission.
+        let home = try client.request("GET", "/", headers: ["Cookie": guest])
+        #expect(home.status == 303 && home.headers["location"] == sandbox)
         let desk = try client.request("GET", sandbox, headers: ["Cookie": guest])
         #expect(desk.status == 200)
         #expect(desk.page.contains("Site d'entraînement") && desk.page.contains("sera effacé à la fin de l'atelier"))
@@ -96,6 +99,7 @@ import TestSupport
         let over = try client.request("GET", sandbox + "/messagerie", headers: ["Cookie": guest])
         #expect(over.status == 410 && over.page.contains("L'atelier est terminé") && over.page.contains("effacé"))
         #expect(over.headers["set-cookie"]?.contains("Max-Age=0") == true)
+        #expect(try client.request("GET", "/", headers: ["Cookie": guest]).headers["location"] == "/connexion")
         #expect(try running.store.sandboxAttempt(id: attemptID) == nil)
         #expect(try running.store.sandboxEvents(attemptID: attemptID).isEmpty)
         #expect(try running.store.workshop(id: workshopID) == nil)
