@@ -203,6 +203,15 @@ def answer_questionnaire(demo, cookies, url, statements, better):
 
 # The trainer, in the browser
 
+def shoot_element(page, locator, path):
+    """A picture of one element, cut out of a full-page screenshot: no wait for the element to be « stable »
+    (an element screenshot waited 30 s for it once, on a loaded machine); these pictures are for people to look at."""
+    box = locator.evaluate("e => { const r = e.getBoundingClientRect(); "
+                           "return {x: r.left + window.scrollX, y: r.top + window.scrollY, width: r.width, height: r.height}; }")
+    if box["width"] > 0 and box["height"] > 0:
+        page.screenshot(path=path, full_page=True, clip=box)
+
+
 def shoot(page, name):
     """Full-page screenshots at both sizes, and each chart alone at 1280 px (to look at it closely)."""
     SCREENS.mkdir(parents=True, exist_ok=True)
@@ -213,11 +222,11 @@ def shoot(page, name):
         if width < 600:  # on a phone a chart keeps a readable size and scrolls in its own box
             sizes = page.eval_on_selector_all("main svg.chart-wide", "charts => charts.map(c => c.getBoundingClientRect().width)")
             assert sizes and min(sizes) >= 600, sizes
-            page.locator("main .chart-scroll").first.screenshot(path=str(SCREENS / f"{width}-{name}-graphique-1.png"))
+            shoot_element(page, page.locator("main .chart-scroll").first, str(SCREENS / f"{width}-{name}-graphique-1.png"))
     page.set_viewport_size({"width": 1280, "height": 800})
     charts = page.locator("main svg[role=img]")
     for index in range(charts.count()):
-        charts.nth(index).screenshot(path=str(SCREENS / f"1280-{name}-graphique-{index + 1}.png"))
+        shoot_element(page, charts.nth(index), str(SCREENS / f"1280-{name}-graphique-{index + 1}.png"))
 
 
 def check_charts(page, minimum):
