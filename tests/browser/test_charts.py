@@ -356,11 +356,11 @@ def test_the_trainer_reads_the_charts(own_demo, browser):
     page.screenshot(path=str(SCREENS / "a4-05-rapport-imprime.png"), full_page=True)
     sections = page.locator("main > section")
     for index in range(sections.count()):
-        sections.nth(index).screenshot(path=str(SCREENS / f"a4-05-rapport-imprime-partie-{index + 1}.png"))
+        shoot_element(page, sections.nth(index), str(SCREENS / f"a4-05-rapport-imprime-partie-{index + 1}.png"))
     page.evaluate("document.documentElement.style.filter = 'grayscale(1)'")  # the DOM, not markup: the CSP allows it
     page.screenshot(path=str(SCREENS / "a4-06-rapport-gris.png"), full_page=True)
     for index in range(sections.count()):
-        sections.nth(index).screenshot(path=str(SCREENS / f"a4-06-rapport-gris-partie-{index + 1}.png"))
+        shoot_element(page, sections.nth(index), str(SCREENS / f"a4-06-rapport-gris-partie-{index + 1}.png"))
 
     external = [url for url in requests if not url.startswith(demo.url)]
     assert external == []
