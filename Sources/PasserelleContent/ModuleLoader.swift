@@ -212,16 +212,21 @@ enum ModuleLoader {
         return (Lesson(id: id, title: title, duration: duration, objectives: objectives, markdown: body), [])
     }
 
+    /// Link patterns, compiled once (lessons are read on every core at start-up, line by line).
+    static let sameModuleLink = try? NSRegularExpression(pattern: #"\]\(([A-Za-z0-9_-]+)\.md(#[^)\s]*)?\)"#)
+    static let otherModuleLink = try? NSRegularExpression(pattern: #"\]\(\.\./([A-Za-z0-9_-]+)/([A-Za-z0-9_-]+)\.md(#[^)\s]*)?\)"#)
+    static let markdownFileLink = try? NSRegularExpression(pattern: #"\]\(([^)\s#]+\.md)(#[^)\s]*)?\)"#)
+
     /// The lesson with its page rendered once: links to other lessons (`02-x.md`, `02-x.md#part`) point
     /// to their pages, seed references are left out of the text and listed apart.
     static func rendered(_ lesson: Lesson, moduleID: String) -> Lesson {
         var markdown = lesson.markdown
-        if let regex = try? NSRegularExpression(pattern: #"\]\(([A-Za-z0-9_-]+)\.md(#[^)\s]*)?\)"#) {
+        if let regex = sameModuleLink {
             markdown = regex.stringByReplacingMatches(
                 in: markdown, range: NSRange(markdown.startIndex..., in: markdown),
                 withTemplate: "](/modules/\(moduleID)/lecons/$1$2)")
         }
-        if let regex = try? NSRegularExpression(pattern: #"\]\(\.\./([A-Za-z0-9_-]+)/([A-Za-z0-9_-]+)\.md(#[^)\s]*)?\)"#) {
+        if let regex = otherModuleLink {
             markdown = regex.stringByReplacingMatches(
                 in: markdown, range: NSRange(markdown.startIndex..., in: markdown),
                 withTemplate: "](/modules/$1/lecons/$2$3)")
@@ -249,7 +254,7 @@ enum ModuleLoader {
 
     /// Targets of Markdown links to `.md` files (relative links only).
     static func internalLinks(in line: String) -> [String] {
-        guard let regex = try? NSRegularExpression(pattern: #"\]\(([^)\s#]+\.md)(#[^)\s]*)?\)"#) else { return [] }
+        guard let regex = markdownFileLink else { return [] }
         let range = NSRange(line.startIndex..., in: line)
         return regex.matches(in: line, range: range).compactMap { match in
             Range(match.range(at: 1), in: line).map { String(line[$0]) }

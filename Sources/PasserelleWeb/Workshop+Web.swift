@@ -126,13 +126,18 @@ extension WebApp {
                 return (code.selector, try Credentials.hashPassword(code.secret))
             }
             if let shown { workshopCodes.remember(shown, for: workshop.id) }
-            switch mediator {
-            case .user(let id): try store.audit(AuditEntry(action: "workshop-opened", actorUserID: id, targetType: "workshop", targetID: String(workshop.id)))
-            case .learner(let id): try store.audit(AuditEntry(action: "workshop-opened", actorLearnerID: id, targetType: "workshop", targetID: String(workshop.id)))
-            }
+            try auditWorkshop("workshop-opened", workshop.id, by: mediator)
             return .redirect(to: "/atelier/\(workshop.id)")
         } catch {
             return errorResponse(context.request, status: 500, message: WebApp.serverTrouble)
+        }
+    }
+
+    /// One line of the audit log for a workshop, under its mediator's id (never anything about the person).
+    func auditWorkshop(_ action: String, _ workshopID: Int64, by mediator: Store.Mediator) throws {
+        switch mediator {
+        case .user(let id): try store.audit(AuditEntry(action: action, actorUserID: id, targetType: "workshop", targetID: String(workshopID)))
+        case .learner(let id): try store.audit(AuditEntry(action: action, actorLearnerID: id, targetType: "workshop", targetID: String(workshopID)))
         }
     }
 
@@ -200,10 +205,7 @@ extension WebApp {
             try store.endWorkshop(id: workshop.id)
             try store.eraseExpiredWorkshops()
             workshopCodes.forget(workshop.id)
-            switch mediator {
-            case .user(let id): try store.audit(AuditEntry(action: "workshop-ended", actorUserID: id, targetType: "workshop", targetID: String(workshop.id)))
-            case .learner(let id): try store.audit(AuditEntry(action: "workshop-ended", actorLearnerID: id, targetType: "workshop", targetID: String(workshop.id)))
-            }
+            try auditWorkshop("workshop-ended", workshop.id, by: mediator)
             return .redirect(to: "/atelier?termine=1")
         } catch {
             return errorResponse(context.request, status: 500, message: WebApp.serverTrouble)
