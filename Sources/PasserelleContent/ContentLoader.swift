@@ -395,25 +395,3 @@ struct ParsedItemFile {
         }
     }
 }
-
-/// Results of work spread over the cores, one slot per index, each written once.
-final class ParallelSlots<Value>: @unchecked Sendable {  // `lock` guards `slots`
-    private let lock = NSLock()
-    private var slots: [Value?]
-
-    init(count: Int) {
-        slots = Array(repeating: nil, count: count)
-    }
-
-    func set(_ index: Int, _ value: Value) {
-        lock.lock()
-        defer { lock.unlock() }
-        slots[index] = value
-    }
-
-    var values: [Value?] {
-        lock.lock()
-        defer { lock.unlock() }
-        return slots
-    }
-}

@@ -39,21 +39,59 @@ public struct CSVWriter: Sendable {
         case .integer(let value): return String(value)
         case .number(let value):
             guard value.isFinite else { return "" }
-            let text = String(format: "%.\(fractionDigits)f", value)
-            // (Character work: Foundation's replacingOccurrences was a tenth of a large export.)
-            return separator == ";" ? String(text.map { $0 == "." ? "," : $0 }) : text
+            return decimal(value, digits: fractionDigits, trimmingZeros: false)
         case .percent(let fraction):
             guard fraction.isFinite else { return "" }
-            var text = String(format: "%.2f", fraction * 100)
-            while text.hasSuffix("0") { text.removeLast() }
-            if text.hasSuffix(".") { text.removeLast() }
-            if text == "-0" { text = "0" }
-            return (separator == ";" ? String(text.map { $0 == "." ? "," : $0 }) : text) + "%"
+            return decimal(fraction * 100, digits: 2, trimmingZeros: true) + "%"
         case .text(let value):
             var text = value
             if let first = text.unicodeScalars.first, "=+-@\t\r".unicodeScalars.contains(first) { text = "'" + text }
             guard text.contains("\"") else { return "\"" + text + "\"" }
             return "\"" + text.replacingOccurrences(of: "\"", with: "\"\"") + "\""
         }
+    }
+
+    /// `value` with `digits` decimals, the same text as `%.Nf` (the exact binary value rounded to nearest, ties to
+    /// even), with the decimal comma for French spreadsheets and, when `trimmingZeros`, no trailing zeros
+    /// (« 12,5 », « 6 »). Integer arithmetic: `String(format:)` was most of a large export's formatting (30
+    /// percentages per row). Values too large for it, or more than 9 digits, go through `String(format:)`;
+    /// `CSVTests` compares both on every ratio a result can hold and around every rounding edge.
+    func decimal(_ value: Double, digits: Int, trimmingZeros: Bool) -> String {
+        let point: Character = separator == ";" ? "," : "."
+        var scale = 1.0
+        for _ in 0..<max(0, min(digits, 9)) { scale *= 10 }
+        let product = value.magnitude * scale
+        guard (0...9).contains(digits), product < 1e15 else {
+            var text = String(format: "%.\(digits)f", value)
+            if trimmingZeros, text.contains(".") {
+                while text.hasSuffix("0") { text.removeLast() }
+                if text.hasSuffix(".") { text.removeLast() }
+            }
+            if trimmingZeros, text == "-0" { text = "0" }
+            return point == "." ? text : String(text.map { $0 == "." ? point : $0 })
+        }
+        // The product's rounding error, exactly (a fused multiply-add), decides the halves the product hides.
+        let error = (-product).addingProduct(value.magnitude, scale)
+        let below = product.rounded(.down)
+        let rest = product - below
+        let units: UInt64
+        if rest > 0.5 || (rest == 0.5 && error > 0) {
+            units = UInt64(below) + 1
+        } else if rest < 0.5 || (rest == 0.5 && error < 0) {
+            units = UInt64(below)
+        } else {
+            units = UInt64(below) % 2 == 0 ? UInt64(below) : UInt64(below) + 1
+        }
+        let power = UInt64(scale)
+        var text = value.sign == .minus ? "-" : ""
+        text += String(units / power)
+        if digits > 0 {
+            let digitsText = String(units % power)
+            var fraction = String(repeating: "0", count: digits - digitsText.count) + digitsText
+            if trimmingZeros { while fraction.hasSuffix("0") { fraction.removeLast() } }
+            if !fraction.isEmpty { text += String(point) + fraction }
+        }
+        if trimmingZeros, text == "-0" { text = "0" }
+        return text
     }
 }

@@ -172,6 +172,23 @@ extension Store {
         }
     }
 
+    /// The runs of the given learners (a few hundred at a time), by learner, each learner's newest first (as
+    /// `assessments(learnerID:)`): one query for a slice of an export instead of one per learner.
+    public func assessments(learnerIDs: [Int64]) throws -> [Int64: [AssessmentRecord]] {
+        guard !learnerIDs.isEmpty else { return [:] }
+        return try read { db in
+            var result: [Int64: [AssessmentRecord]] = [:]
+            let placeholders = Array(repeating: "?", count: learnerIDs.count).joined(separator: ",")
+            let rows = try Row.fetchCursor(db, sql: "SELECT * FROM assessments WHERE learner_id IN (\(placeholders)) ORDER BY id DESC",
+                                           arguments: StatementArguments(learnerIDs))
+            while let row = try rows.next() {
+                let record = Store.assessment(row)
+                result[record.learnerID, default: []].append(record)
+            }
+            return result
+        }
+    }
+
     /// The runs of every learner of a cohort, by learner, each learner's newest first (as `assessments(learnerID:)`).
     public func assessments(cohortID: Int64) throws -> [Int64: [AssessmentRecord]] {
         try read { db in
@@ -291,11 +308,12 @@ extension Store {
             guard (row["state"] as String) == "started" else { throw AssessmentConflict.finished }
             guard (row["current_item_id"] as String?) == itemID else { throw AssessmentConflict.notCurrentItem }
             let learnerID: Int64 = row["learner_id"]
+            let spent = Store.boundedTimeSpent(timeSpentMs)
             try db.cachedStatement(sql: """
                 INSERT INTO assessment_answers (assessment_id, item_id, skill_id, answer, result, time_spent_ms)
                 VALUES (?, ?, ?, ?, ?, ?)
                 """).execute(arguments: [assessmentID, itemID, skillID, answer, skipped ? "skipped" : correct ? "ok" : "ko",
-                                         Store.boundedTimeSpent(timeSpentMs)])
+                                         spent])
             let answerID = db.lastInsertedRowID
             for element in elements {
                 try db.cachedStatement(sql: """
@@ -306,14 +324,18 @@ extension Store {
                                              element.competenceID, element.status.rawValue, element.source.rawValue,
                                              element.earnedPix])
             }
+            // The run's time spent and last answer (the tracker's activity) move with the answer, in its transaction.
             if let nextItemID {
-                try db.cachedStatement(sql: "UPDATE assessments SET current_item_id = ? WHERE id = ?")
-                    .execute(arguments: [nextItemID, assessmentID])
+                try db.cachedStatement(sql: """
+                    UPDATE assessments SET current_item_id = ?, time_spent_ms = time_spent_ms + ?,
+                           last_answer_at = (SELECT created_at FROM assessment_answers WHERE id = ?) WHERE id = ?
+                    """).execute(arguments: [nextItemID, spent, answerID, assessmentID])
             } else {
                 try db.cachedStatement(sql: """
                     UPDATE assessments SET current_item_id = NULL, state = 'completed',
-                           completed_at = strftime('%Y-%m-%dT%H:%M:%fZ', 'now') WHERE id = ?
-                    """).execute(arguments: [assessmentID])
+                           completed_at = strftime('%Y-%m-%dT%H:%M:%fZ', 'now'), time_spent_ms = time_spent_ms + ?,
+                           last_answer_at = (SELECT created_at FROM assessment_answers WHERE id = ?) WHERE id = ?
+                    """).execute(arguments: [spent, answerID, assessmentID])
             }
         }
         // Committed (a batch commits later and may still roll back: its runs are read again).

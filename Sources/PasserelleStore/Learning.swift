@@ -203,11 +203,9 @@ extension Store {
             let rows = try Row.fetchAll(db, sql: """
                 SELECT l.id AS learner,
                        COALESCE((SELECT TOTAL(time_spent_ms) FROM activity_attempts WHERE learner_id = l.id), 0)
-                     + COALESCE((SELECT TOTAL(aa.time_spent_ms) FROM assessment_answers aa
-                                 JOIN assessments a ON a.id = aa.assessment_id WHERE a.learner_id = l.id), 0) AS spent,
+                     + COALESCE((SELECT TOTAL(time_spent_ms) FROM assessments WHERE learner_id = l.id), 0) AS spent,
                        MAX(COALESCE((SELECT MAX(created_at) FROM activity_attempts WHERE learner_id = l.id), ''),
-                           COALESCE((SELECT MAX(aa.created_at) FROM assessment_answers aa
-                                     JOIN assessments a ON a.id = aa.assessment_id WHERE a.learner_id = l.id), ''),
+                           COALESCE((SELECT MAX(last_answer_at) FROM assessments WHERE learner_id = l.id), ''),
                            COALESCE((SELECT MAX(updated_at) FROM lesson_progress WHERE learner_id = l.id), '')) AS last
                 FROM learners l WHERE l.cohort_id = ? AND l.archived_at IS NULL
                 """, arguments: [cohortID])

@@ -1,6 +1,6 @@
 import Foundation
 import PasserelleContent
-import PasserelleCore
+@testable import PasserelleCore
 import PasserelleStore
 import Testing
 import TestSupport
@@ -100,4 +100,56 @@ import TestSupport
         // A learner cannot either.
         #expect(try client.request("GET", "/formateur/cohortes/\(cohort.id)/export.csv", headers: ["Cookie": cookie]).status == 403)
     }
+
+    /// Large cohorts are built by slices of learners, two at a time on the cores: every row must still come in the
+    /// learners' order, with its own learner's results, in CSV and in JSON, past several slices.
+    @Test func aLargeCohortIsExportedInTheLearnersOrderWithEachLearnersResults() throws {
+        let fixture = try AssessmentFixture()
+        defer { fixture.remove() }
+        let store = try Store(path: temporaryFolderPath() + "/large.sqlite")
+        let catalog = try ContentLoader.load(fixture.contentRoot)
+        let org = try store.createOrganisation(name: "CCAS")
+        let cohort = try store.createCohort(organisationID: org.id, name: "Grande promo")
+        let chosen = AssessmentAssignment(settings: AssessmentSettings(frameworkID: "essai"), purpose: .initial)
+        let assignment = try store.createAssignment(cohortID: cohort.id, kind: .assessment, contentID: "essai",
+                                                    settings: String(decoding: try JSONEncoder().encode(chosen), as: UTF8.self))
+        let count = 1_100  // more than four slices of 256
+        try store.batch {
+            for index in 0..<count {
+                // Names that sort in creation order; every 7th learner shares a result whose pix is their index.
+                let learner = try store.createLearner(cohortID: cohort.id, firstName: "P\(index)",
+                                                      lastName: String(format: "Nom%05d", index), codeSelector: nil, codeHash: nil)
+                guard index % 7 == 0 else { continue }
+                let run = try store.createAssessment(learnerID: learner.id, assignmentID: assignment, frameworkID: "essai",
+                                                     algorithm: "smart-random", settings: "{}", purpose: .initial, seed: 1, firstItemID: nil)
+                let result = AssessmentResult(frameworkID: "essai", algorithm: .smartRandom, maxLevel: 6, competences: [
+                    CompetenceResult(competenceID: "1.1", title: "Compétence", level: index % 6, pix: index, theta: nil,
+                                     standardError: nil, answered: 3, targetedSkills: 10, validatedSkills: index % 11)],
+                    totalPix: index, mastery: nil)
+                try store.shareAssessment(id: run.id, result: String(decoding: try JSONEncoder().encode(result), as: UTF8.self))
+            }
+        }
+        var csv = ""
+        try CohortExport(store: store, catalog: catalog).write(cohortID: cohort.id, format: .csv, pseudonymize: false) { csv += $0 }
+        let lines = csv.dropFirst().components(separatedBy: "\r\n").filter { !$0.isEmpty }.dropFirst()
+        #expect(lines.count == count)
+        var wrong: [String] = []
+        for (index, line) in lines.enumerated() {
+            let name = String(format: "\"Nom%05d\";\"P%d\"", index, index)
+            let expected = index % 7 == 0
+                ? ";\"O\";100%;;\(index);\(index % 6);\(CSVWriter().format(.percent(Double(index % 11) / 10)));10;\(index % 11)"
+                : ";\"N\";0%;;;;;;"
+            if !line.contains(name) || !line.contains(expected) { wrong.append(line) }
+        }
+        #expect(wrong.isEmpty, "\(wrong.count) rows out of place, first: \(wrong.first ?? "")")
+
+        var json = ""
+        try CohortExport(store: store, catalog: catalog).write(cohortID: cohort.id, format: .json, pseudonymize: false) { json += $0 }
+        let object = try JSONSerialization.jsonObject(with: Data(json.utf8)) as? [String: Any]
+        let rows = try #require(object?["rows"] as? [[String: Any]])
+        #expect(rows.count == count)
+        #expect(rows.map { $0["Nom"] as? String ?? "" } == (0..<count).map { String(format: "Nom%05d", $0) })
+        #expect(rows.enumerated().allSatisfy { index, row in (row["1.1 Compétence — pix"] as? Int) == (index % 7 == 0 ? index : nil) })
+    }
 }
+
