@@ -297,8 +297,14 @@ public struct ActivitySet: Sendable, Equatable, Identifiable {
     public var title: String
     /// The lesson it follows.
     public var after: String?
-    public var activities: [Activity]
+    public var activities: [Activity] {
+        didSet { (gradedActivityIDs, ungradedActivityIDs) = ActivitySet.split(activities) }
+    }
     public var mastery: MasteryRule
+    /// The graded activities' ids and the others', in order: kept with the activities (the tracker asks for
+    /// them for every learner, module and set; filtering the activities each time was a quarter of its time).
+    public private(set) var gradedActivityIDs: [String]
+    public private(set) var ungradedActivityIDs: [String]
 
     public init(id: String, title: String, after: String?, activities: [Activity], mastery: MasteryRule) {
         self.id = id
@@ -306,9 +312,12 @@ public struct ActivitySet: Sendable, Equatable, Identifiable {
         self.after = after
         self.activities = activities
         self.mastery = mastery
+        (gradedActivityIDs, ungradedActivityIDs) = ActivitySet.split(activities)
     }
 
-    public var gradedActivityIDs: [String] { activities.filter(\.isGraded).map(\.id) }
+    static func split(_ activities: [Activity]) -> (graded: [String], ungraded: [String]) {
+        (activities.filter(\.isGraded).map(\.id), activities.filter { !$0.isGraded }.map(\.id))
+    }
 }
 
 public struct Module: Sendable, Equatable, Identifiable {
@@ -404,7 +413,7 @@ public enum Mastery {
 
     public static func isMastered(_ set: ActivitySet, record: ModuleRecord) -> Bool {
         let attempts = record.attempts[set.id] ?? []
-        let ungraded = set.activities.filter { !$0.isGraded }.map(\.id)
+        let ungraded = set.ungradedActivityIDs
         return set.mastery.isMastered(attempts, gradedActivities: set.gradedActivityIDs)
             && ungraded.allSatisfy(record.submitted.contains)
     }
@@ -417,7 +426,7 @@ public enum Mastery {
         var struggling: Set<String> = []
         for set in module.activitySets {
             let attempts = record.attempts[set.id] ?? []
-            let ungraded = set.activities.filter { !$0.isGraded }.map(\.id)
+            let ungraded = set.ungradedActivityIDs
             let graded = set.mastery.progress(attempts, gradedActivities: set.gradedActivityIDs)
             let submitted = ungraded.isEmpty ? 1 : Double(ungraded.filter(record.submitted.contains).count) / Double(ungraded.count)
             setProgress[set.id] = set.gradedActivityIDs.isEmpty ? submitted : (ungraded.isEmpty ? graded : (graded + submitted) / 2)

@@ -179,12 +179,13 @@ extension Store {
         return try read { db in
             var result: [Int64: [AssessmentRecord]] = [:]
             let placeholders = Array(repeating: "?", count: learnerIDs.count).joined(separator: ",")
-            let rows = try Row.fetchCursor(db, sql: "SELECT * FROM assessments WHERE learner_id IN (\(placeholders)) ORDER BY id DESC",
+            let rows = try Row.fetchCursor(db, sql: "SELECT * FROM assessments WHERE learner_id IN (\(placeholders))",
                                            arguments: StatementArguments(learnerIDs))
             while let row = try rows.next() {
                 let record = Store.assessment(row)
                 result[record.learnerID, default: []].append(record)
             }
+            for (learner, runs) in result where runs.count > 1 { result[learner] = runs.sorted { $0.id > $1.id } }
             return result
         }
     }
@@ -193,13 +194,16 @@ extension Store {
     public func assessments(cohortID: Int64) throws -> [Int64: [AssessmentRecord]] {
         try read { db in
             var result: [Int64: [AssessmentRecord]] = [:]
+            // From the cohort's learners (the cost follows the cohort, not the installation), sorted here: an
+            // ORDER BY made SQLite sort the runs' wide rows.
             let rows = try Row.fetchCursor(db, sql: """
-                SELECT a.* FROM assessments a JOIN learners l ON l.id = a.learner_id WHERE l.cohort_id = ? ORDER BY a.id DESC
+                SELECT a.* FROM learners l CROSS JOIN assessments a ON a.learner_id = l.id WHERE l.cohort_id = ?
                 """, arguments: [cohortID])
             while let row = try rows.next() {
                 let record = Store.assessment(row)
                 result[record.learnerID, default: []].append(record)
             }
+            for (learner, runs) in result where runs.count > 1 { result[learner] = runs.sorted { $0.id > $1.id } }
             return result
         }
     }

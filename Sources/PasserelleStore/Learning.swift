@@ -153,7 +153,7 @@ extension Store {
         try read { db in
             try Row.fetchAll(db, sql: """
                 SELECT a.module_id, a.activity_id
-                FROM activity_attempts a JOIN learners l ON l.id = a.learner_id
+                FROM learners l CROSS JOIN activity_attempts a ON a.learner_id = l.id
                 WHERE l.cohort_id = ? AND l.archived_at IS NULL AND a.result = 'submitted'
                   AND NOT EXISTS (SELECT 1 FROM attempt_reviews r WHERE r.attempt_id = a.id)
                 """, arguments: [cohortID]).map { (moduleID: $0["module_id"], activityID: $0["activity_id"]) }
@@ -199,24 +199,42 @@ extension Store {
     /// Time spent and last activity of each learner of a cohort (modules and assessments together).
     public func learnerActivity(cohortID: Int64) throws -> [Int64: LearnerActivity] {
         try read { db in
-            var result: [Int64: LearnerActivity] = [:]
-            let rows = try Row.fetchAll(db, sql: """
-                SELECT l.id AS learner,
-                       COALESCE((SELECT TOTAL(time_spent_ms) FROM activity_attempts WHERE learner_id = l.id), 0)
-                     + COALESCE((SELECT TOTAL(time_spent_ms) FROM assessments WHERE learner_id = l.id), 0) AS spent,
-                       MAX(COALESCE((SELECT MAX(created_at) FROM activity_attempts WHERE learner_id = l.id), ''),
-                           COALESCE((SELECT MAX(last_answer_at) FROM assessments WHERE learner_id = l.id), ''),
-                           COALESCE((SELECT MAX(updated_at) FROM lesson_progress WHERE learner_id = l.id), '')) AS last
-                FROM learners l WHERE l.cohort_id = ? AND l.archived_at IS NULL
-                """, arguments: [cohortID])
-            for row in rows {
-                let last: String = row["last"]
-                // TOTAL() sums in floating point: no overflow whatever was stored.
-                let spent: Double = row["spent"] ?? 0
-                let milliseconds = spent.isFinite && spent < 1e15 ? Int(max(0, spent)) : Int(1e15)
-                result[row["learner"]] = LearnerActivity(timeSpentMs: milliseconds, lastActivity: last.isEmpty ? nil : last)
+            // One grouped pass per table, merged here: correlated subqueries read each run twice (its totals sit
+            // after its shared result, so reading them walks the result's pages). Cohort queries start from the
+            // cohort's learners (CROSS JOIN fixes SQLite's join order): left to itself, SQLite walked the whole
+            // table's index, so a 30-learner cohort paid for every learner of the installation.
+            var spent: [Int64: Double] = [:], last: [Int64: String] = [:]
+            for id in try Int64.fetchAll(db, sql: "SELECT id FROM learners WHERE cohort_id = ? AND archived_at IS NULL",
+                                         arguments: [cohortID]) {
+                spent[id] = 0
             }
-            return result
+            for sql in [
+                """
+                SELECT a.learner_id, TOTAL(a.time_spent_ms), MAX(a.created_at) FROM learners l
+                CROSS JOIN activity_attempts a ON a.learner_id = l.id WHERE l.cohort_id = ? GROUP BY a.learner_id
+                """,
+                """
+                SELECT a.learner_id, TOTAL(a.time_spent_ms), MAX(a.last_answer_at) FROM learners l
+                CROSS JOIN assessments a ON a.learner_id = l.id WHERE l.cohort_id = ? GROUP BY a.learner_id
+                """,
+                """
+                SELECT p.learner_id, 0.0, MAX(p.updated_at) FROM learners l
+                CROSS JOIN lesson_progress p ON p.learner_id = l.id WHERE l.cohort_id = ? GROUP BY p.learner_id
+                """,
+            ] {
+                let rows = try Row.fetchCursor(db, sql: sql, arguments: [cohortID])
+                while let row = try rows.next() {
+                    let learner: Int64 = row[0]
+                    guard let total = spent[learner] else { continue }  // archived
+                    // TOTAL() sums in floating point: no overflow whatever was stored.
+                    spent[learner] = total + (row[1] as Double? ?? 0)
+                    if let latest = row[2] as String?, !latest.isEmpty, latest > (last[learner] ?? "") { last[learner] = latest }
+                }
+            }
+            return spent.reduce(into: [:]) { result, entry in
+                let milliseconds = entry.value.isFinite && entry.value < 1e15 ? Int(max(0, entry.value)) : Int(1e15)
+                result[entry.key] = LearnerActivity(timeSpentMs: milliseconds, lastActivity: last[entry.key])
+            }
         }
     }
 
@@ -330,22 +348,26 @@ extension Store {
         try read { db in
             var work = CohortModuleWork()
             let lessons = try Row.fetchCursor(db, sql: """
-                SELECT p.learner_id, p.module_id, p.lesson_id FROM lesson_progress p JOIN learners l ON l.id = p.learner_id
+                SELECT p.learner_id, p.module_id, p.lesson_id FROM learners l CROSS JOIN lesson_progress p ON p.learner_id = l.id
                 WHERE l.cohort_id = ? AND p.completed_at IS NOT NULL
                 """, arguments: [cohortID])
             while let row = try lessons.next() {
                 work.lessonsRead[row[0], default: [:]][row[1] as String, default: []].insert(row[2])
             }
-            let attempts = try Row.fetchCursor(db, sql: """
-                SELECT a.learner_id, a.module_id, a.activity_set_id, a.activity_id, a.result
-                FROM activity_attempts a JOIN learners l ON l.id = a.learner_id WHERE l.cohort_id = ? ORDER BY a.id
+            // Sorted here rather than by SQLite (ORDER BY over a cohort's attempts cost more than the query).
+            var attempts: [(id: Int64, learner: Int64, module: String, outcome: AttemptOutcome)] = []
+            let rows = try Row.fetchCursor(db, sql: """
+                SELECT a.id, a.learner_id, a.module_id, a.activity_set_id, a.activity_id, a.result
+                FROM learners l CROSS JOIN activity_attempts a ON a.learner_id = l.id WHERE l.cohort_id = ?
                 """, arguments: [cohortID])
-            while let row = try attempts.next() {
-                work.attempts[row[0], default: [:]][row[1] as String, default: []]
-                    .append(AttemptOutcome(activitySetID: row[2], activityID: row[3], result: row[4]))
+            while let row = try rows.next() {
+                attempts.append((row[0], row[1], row[2], AttemptOutcome(activitySetID: row[3], activityID: row[4], result: row[5])))
+            }
+            for attempt in attempts.sorted(by: { $0.id < $1.id }) {
+                work.attempts[attempt.learner, default: [:]][attempt.module, default: []].append(attempt.outcome)
             }
             let unlocks = try Row.fetchCursor(db, sql: """
-                SELECT u.learner_id, u.module_id FROM module_unlocks u JOIN learners l ON l.id = u.learner_id WHERE l.cohort_id = ?
+                SELECT u.learner_id, u.module_id FROM learners l CROSS JOIN module_unlocks u ON u.learner_id = l.id WHERE l.cohort_id = ?
                 """, arguments: [cohortID])
             while let row = try unlocks.next() { work.unlocked[row[0], default: []].insert(row[1]) }
             return work
