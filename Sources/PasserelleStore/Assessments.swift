@@ -47,6 +47,8 @@ public struct AssessmentRecord: Sendable, Equatable {
     public var completedAt: String?
     public var sharedAt: String?
     public var sharedResult: String?
+    /// The shared result's `SharedLevels` line (nil before migration v7 filled it, or if it could not be made).
+    public var sharedLevels: String? = nil
 }
 
 /// A stored answer.
@@ -354,12 +356,18 @@ extension Store {
 
     /// Shares a completed run's result with the trainer (once; sharing again changes nothing).
     public func shareAssessment(id: Int64, result: String) throws {
+        let levels = Store.sharedLevels(of: result)
         try write { db in
             try db.execute(sql: """
-                UPDATE assessments SET shared_at = strftime('%Y-%m-%dT%H:%M:%fZ', 'now'), shared_result = ?
+                UPDATE assessments SET shared_at = strftime('%Y-%m-%dT%H:%M:%fZ', 'now'), shared_result = ?, shared_levels = ?
                 WHERE id = ? AND state = 'completed' AND shared_at IS NULL
-                """, arguments: [result, id])
+                """, arguments: [result, levels, id])
         }
+    }
+
+    /// The `SharedLevels` line of a shared result's JSON; nil when it is not a result (readers then decode the JSON).
+    static func sharedLevels(of result: String) -> String? {
+        (try? JSONDecoder().decode(AssessmentResult.self, from: Data(result.utf8))).flatMap { SharedLevels($0).text }
     }
 
     static func assessment(_ row: Row) -> AssessmentRecord {
@@ -369,7 +377,7 @@ extension Store {
             purpose: AssessmentRecord.Purpose(rawValue: row["purpose"]) ?? .free, seed: row["seed"],
             state: AssessmentRecord.State(rawValue: row["state"]) ?? .started, currentItemID: row["current_item_id"],
             startedAt: row["started_at"], completedAt: row["completed_at"], sharedAt: row["shared_at"],
-            sharedResult: row["shared_result"])
+            sharedResult: row["shared_result"], sharedLevels: row["shared_levels"])
     }
 
     // MARK: Calibration

@@ -15,6 +15,7 @@ enum Migrations {
         migrator.registerMigration("v5-answers-activity-index", migrate: addAnswersActivityIndex)
         migrator.registerMigration("v-workshop-1", migrate: Store.createWorkshopTables)
         migrator.registerMigration("v6-run-activity", migrate: addRunActivity)
+        migrator.registerMigration("v7-shared-levels", migrate: addSharedLevels)
         return migrator
     }
 
@@ -306,5 +307,18 @@ enum Migrations {
                 last_answer_at = (SELECT MAX(created_at) FROM assessment_answers WHERE assessment_id = assessments.id);
             DROP INDEX assessment_answers_activity;
             """)
+    }
+
+    /// Each shared run keeps what exports show of its result as one short line (`SharedLevels`), written with
+    /// the result: exports split it instead of decoding the JSON (issue 12). Runs shared before are filled here.
+    private static func addSharedLevels(_ db: Database) throws {
+        try db.execute(sql: "ALTER TABLE assessments ADD COLUMN shared_levels TEXT")
+        var levels: [(id: Int64, text: String)] = []
+        let rows = try Row.fetchCursor(db, sql: "SELECT id, shared_result FROM assessments WHERE shared_result IS NOT NULL")
+        while let row = try rows.next() {
+            if let text = Store.sharedLevels(of: row[1]) { levels.append((row[0], text)) }
+        }
+        let update = try db.makeStatement(sql: "UPDATE assessments SET shared_levels = ? WHERE id = ?")
+        for entry in levels { try update.execute(arguments: [entry.text, entry.id]) }
     }
 }

@@ -50,28 +50,9 @@ public struct CohortExport: Sendable {
         var shared: Bool
         var progress: Double
         var mastery: Double?
-        var competences: [String: ExportedResult.Competence]
+        var competences: [String: SharedLevels.Competence]
     }
 
-    /// What an export row shows of a shared result (`AssessmentResult`'s keys): decoding these alone is cheaper
-    /// than the whole result, titles and estimates included, 20,000 times over.
-    struct ExportedResult: Decodable {
-        struct Competence: Decodable {
-            var competenceID: String
-            var level: Int?
-            var pix: Int?
-            var targetedSkills: Int?
-            var validatedSkills: Int?
-
-            var mastery: Double? {
-                guard let targeted = targetedSkills, let validated = validatedSkills, targeted > 0 else { return nil }
-                return Double(validated) / Double(targeted)
-            }
-        }
-        var frameworkID: String
-        var mastery: Double?
-        var competences: [Competence]
-    }
 
     /// Writes the export of one cohort. `separator` is `;` (French spreadsheets) or `,` (RFC 4180).
     public func write(cohortID: Int64, format: Format, pseudonymize: Bool, separator: Character = ";",
@@ -143,7 +124,7 @@ public struct CohortExport: Sendable {
             guard let framework = catalog.framework(id: frameworkID) else { continue }
             for domain in framework.domains {
                 let keys = domain.competences.map { "\(framework.id):\($0.id)" }
-                @Sendable func sum(_ row: Row, _ value: (ExportedResult.Competence) -> Int?) -> Int? {
+                @Sendable func sum(_ row: Row, _ value: (SharedLevels.Competence) -> Int?) -> Int? {
                     let values = keys.compactMap { row.competences[$0].flatMap(value) }
                     return values.isEmpty ? nil : values.reduce(0, +)
                 }
@@ -195,9 +176,10 @@ public struct CohortExport: Sendable {
                                       shared: run?.sharedAt != nil, progress: 0, mastery: nil, competences: [:])
                         if let run {
                             row.progress = run.state == .completed ? 1 : try progress(of: run)
-                            // Read once, never kept: an export sees each run once (no use filling the shared cache).
-                            if run.sharedAt != nil, let text = run.sharedResult,
-                               let result = try? decoder.decode(ExportedResult.self, from: Data(text.utf8)) {
+                            // The levels line kept with the result; the JSON only for a run without one. Read once,
+                            // never kept: an export sees each run once (no use filling the shared cache).
+                            if run.sharedAt != nil, let result = run.sharedLevels.flatMap(SharedLevels.init(text:))
+                                ?? run.sharedResult.flatMap({ try? decoder.decode(AssessmentResult.self, from: Data($0.utf8)) }).map(SharedLevels.init) {
                                 row.mastery = result.mastery
                                 for competence in result.competences { row.competences["\(result.frameworkID):\(competence.competenceID)"] = competence }
                             }

@@ -1,6 +1,6 @@
 import Foundation
 import GRDB
-import PasserelleCore
+@testable import PasserelleCore
 import Testing
 @testable import PasserelleStore
 
@@ -95,5 +95,69 @@ import Testing
         #expect(runs.map { $0["last_answer_at"] as String? } == ["2026-11-02T09:01:00.000Z", "2026-11-20T14:30:00.000Z", nil])
         #expect(try store.learnerActivity(cohortID: 1) == (try fromTheAnswers(store, cohortID: 1)))
         #expect(try store.learnerActivity(cohortID: 1)[1] == Store.LearnerActivity(timeSpentMs: 4_000, lastActivity: "2026-11-20T14:30:00.000Z"))
+    }
+}
+
+/// Exports read a shared result's levels from one line kept beside its JSON (`SharedLevels`, migration
+/// `v7-shared-levels`): the line must give back exactly what the JSON says.
+@Suite struct SharedLevelsTests {
+    func result(_ mastery: Double?, _ competences: [(String, Int?, Int?, Int?, Int?)]) -> AssessmentResult {
+        AssessmentResult(frameworkID: "numerique", algorithm: .smartRandom, maxLevel: 6, competences: competences.map {
+            CompetenceResult(competenceID: $0.0, title: "Titre « \($0.0) »", level: $0.1, pix: $0.2, theta: 0.25, standardError: 0.5,
+                             answered: 3, targetedSkills: $0.3, validatedSkills: $0.4)
+        }, totalPix: 12, mastery: mastery)
+    }
+
+    @Test func theLineGivesBackEveryValue() throws {
+        // Levels and pix absent (not evaluated, IRT), skills absent (old snapshots), awkward doubles, no competence.
+        let results = [
+            result(0.1 + 0.2, [("1.1", 2, 16, 10, 6), ("1.2", nil, nil, 8, 0), ("2.1", 0, 0, nil, nil)]),
+            result(nil, [("3.4", 6, 48, 12, 12)]),
+            result(2.0 / 3.0, []),
+            result(1e-7, [("5.1", -1, Int.max, 0, 0)]),
+        ]
+        for value in results {
+            let levels = SharedLevels(value)
+            let text = try #require(levels.text)
+            #expect(SharedLevels(text: text) == levels)
+            #expect(SharedLevels(text: text)?.mastery == value.mastery)
+        }
+        // An identifier holding a separator gets no line (readers decode the JSON), and malformed lines are refused.
+        #expect(SharedLevels(result(nil, [("1\u{1F}1", 1, 8, 1, 1)])).text == nil)
+        for bad in ["", "numerique", "numerique\u{1D}x\u{1D}", "numerique\u{1D}\u{1D}1.1\u{1F}2", "numerique\u{1D}\u{1D}1.1\u{1F}a\u{1F}\u{1F}\u{1F}",
+                    "numerique\u{1D}nan\u{1D}"] {
+            #expect(SharedLevels(text: bad) == nil, "\(bad.debugDescription)")
+        }
+    }
+
+    @Test func sharingKeepsTheLineAndTheMigrationFillsItForRunsSharedBefore() throws {
+        let path = temporaryDatabasePath()
+        let before = result(0.75, [("1.1", 3, 24, 10, 7), ("1.2", nil, nil, 6, 0)])
+        let json = String(decoding: try JSONEncoder().encode(before), as: UTF8.self)
+        do {
+            let queue = try DatabaseQueue(path: path)
+            try Migrations.migrator().migrate(queue, upTo: "v6-run-activity")
+            try queue.write { db in
+                try db.execute(sql: """
+                    INSERT INTO organisations (id, name) VALUES (1, 'O');
+                    INSERT INTO cohorts (id, organisation_id, name) VALUES (1, 1, 'C');
+                    INSERT INTO learners (id, cohort_id, first_name, last_name) VALUES (1, 1, 'Ana', 'M');
+                    INSERT INTO assessments (id, learner_id, framework_id, algorithm, seed, state, shared_at, shared_result) VALUES
+                        (10, 1, 'numerique', 'smart-random', 1, 'completed', '2026-11-02T09:00:00.000Z', ?),
+                        (11, 1, 'numerique', 'smart-random', 2, 'completed', '2026-11-02T09:00:00.000Z', '{"autre": 1}'),
+                        (12, 1, 'numerique', 'smart-random', 3, 'completed', NULL, NULL);
+                    """, arguments: [json])
+            }
+        }
+        let store = try Store(path: path)
+        #expect(try store.assessment(id: 10)?.sharedLevels == SharedLevels(before).text)
+        #expect(try store.assessment(id: 11)?.sharedLevels == nil, "not a result: readers decode the JSON")
+        #expect(try store.assessment(id: 12)?.sharedLevels == nil)
+        let run = try store.createAssessment(learnerID: 1, assignmentID: nil, frameworkID: "numerique", algorithm: "smart-random",
+                                             settings: "{}", purpose: .free, seed: 4, firstItemID: nil)
+        let later = result(nil, [("2.3", 1, 8, 4, 2)])
+        try store.shareAssessment(id: run.id, result: String(decoding: try JSONEncoder().encode(later), as: UTF8.self))
+        let shared = try #require(try store.assessment(id: run.id)?.sharedLevels)
+        #expect(SharedLevels(text: shared) == SharedLevels(later))
     }
 }

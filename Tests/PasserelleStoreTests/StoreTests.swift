@@ -15,11 +15,11 @@ func temporaryDatabasePath() -> String {
         let path = temporaryDatabasePath()
         do {
             let store = try Store(path: path)
-            #expect(try store.appliedMigrations() == ["v1-data-model", "v2-assessment-runs", "v3-learner-preferences", "v4-bounded-time-spent", "v-sandbox-1", "v5-answers-activity-index", "v-workshop-1", "v6-run-activity"])
+            #expect(try store.appliedMigrations() == ["v1-data-model", "v2-assessment-runs", "v3-learner-preferences", "v4-bounded-time-spent", "v-sandbox-1", "v5-answers-activity-index", "v-workshop-1", "v6-run-activity", "v7-shared-levels"])
             _ = try store.createOrganisation(name: "CCAS de Marseille")
         }
         let reopened = try Store(path: path)
-        #expect(try reopened.appliedMigrations() == ["v1-data-model", "v2-assessment-runs", "v3-learner-preferences", "v4-bounded-time-spent", "v-sandbox-1", "v5-answers-activity-index", "v-workshop-1", "v6-run-activity"])
+        #expect(try reopened.appliedMigrations() == ["v1-data-model", "v2-assessment-runs", "v3-learner-preferences", "v4-bounded-time-spent", "v-sandbox-1", "v5-answers-activity-index", "v-workshop-1", "v6-run-activity", "v7-shared-levels"])
         let count = try reopened.read { try Int.fetchOne($0, sql: "SELECT count(*) FROM organisations") }
         #expect(count == 1)
     }
