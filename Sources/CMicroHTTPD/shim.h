@@ -38,7 +38,9 @@ static inline struct MHD_Daemon *passerelle_mhd_start(
        that had requests waiting (a learner signing in again on a new connection under load); they waited
        until the 30 s timeout closed them, and the other worker served alone. poll() is level-triggered:
        in 11 runs of 256 learners, no error (docs/PERFORMANCE.md, « 256 learners »). */
-    unsigned int flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_POLL | MHD_USE_ITC;
+    /* MHD_ALLOW_SUSPEND_RESUME: a response that takes long to make (a password hash) is made off the worker
+       threads while its connection is suspended (HTTPResponse.deferred). */
+    unsigned int flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_POLL | MHD_USE_ITC | MHD_ALLOW_SUSPEND_RESUME;
     if (ipv6) flags |= MHD_USE_IPv6;
     if (tls_key_pem != NULL && tls_cert_pem != NULL) {
         /* HTTPS (GnuTLS): the key and certificate are PEM text held by the caller while the daemon runs. */

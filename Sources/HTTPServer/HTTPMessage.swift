@@ -121,11 +121,29 @@ public struct HTTPResponse: Sendable {
     public var status: Int
     public var headers: [HTTPField]
     public var body: Body
+    /// Set by `deferred`: the server makes the response with this off its request workers.
+    public private(set) var deferredWork: (@Sendable () -> HTTPResponse)?
 
     public init(status: Int, headers: [HTTPField] = [], body: Body = .bytes([])) {
         self.status = status
         self.headers = headers
         self.body = body
+    }
+
+    /// A response that takes long to make and needs no request worker while it is made (a password hash):
+    /// `HTTPServer` suspends the connection, runs `work` on its own few threads (one per core) and sends
+    /// what it returns, so that the workers keep serving other requests meanwhile. Anyone else calling a
+    /// handler gets the response with `resolved`.
+    public static func deferred(_ work: @escaping @Sendable () -> HTTPResponse) -> HTTPResponse {
+        var response = HTTPResponse(status: 500)
+        response.deferredWork = work
+        return response
+    }
+
+    /// The response itself: a deferred one is made here, on the calling thread.
+    public var resolved: HTTPResponse {
+        guard let deferredWork else { return self }
+        return deferredWork().resolved
     }
 
     public func header(_ name: String) -> String? {

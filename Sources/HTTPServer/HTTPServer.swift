@@ -292,8 +292,15 @@ final class ServerContext: @unchecked Sendable {
     private let lock = NSLock()
     private var inFlight = 0
 
+    /// Where deferred responses are made: one at a time per core, so that hashes in progress (19 MiB each)
+    /// stay few whatever the number of sign-ins waiting.
+    let deferredWork: OperationQueue
+
     init(handler: @escaping HTTPServer.Handler, configuration: HTTPServer.Configuration) {
         self.handler = handler
+        deferredWork = OperationQueue()
+        deferredWork.name = "HTTPServer.deferred"
+        deferredWork.maxConcurrentOperationCount = max(1, ProcessInfo.processInfo.activeProcessorCount)
         self.maxBodySize = configuration.maxBodySize
         self.maxQueryParameters = max(0, configuration.maxQueryParameters)
         self.maxHeaderCount = max(1, configuration.maxHeaderCount)
@@ -377,6 +384,8 @@ final class RequestState {
     var started = false
     /// The request was counted in the server's in-flight requests.
     var counted = false
+    /// A deferred response being made (the connection is suspended until it is).
+    var deferred: DeferredResponse?
     /// The raw request target before `?`, not yet percent-decoded.
     var rawPath: [UInt8] = []
     /// Query arguments parsed by HTTPServer; nil when libmicrohttpd parsed them (see shim.h).
@@ -438,8 +447,14 @@ private let accessHandler: MHD_AccessHandlerCallback = {
         return passerelle_mhd_yes()
     }
 
-    // Final call: the whole request is here.
-    if state.answered { return passerelle_mhd_yes() }
+    // Final call: the whole request is here. (Called once more when a deferred response is ready.)
+    if state.answered {
+        if let deferred = state.deferred, let response = deferred.take() {
+            state.deferred = nil
+            return queue(response, on: connection)
+        }
+        return passerelle_mhd_yes()
+    }
     state.answered = true
     context.connections.responding(connection)
     if state.tooLarge {
@@ -458,7 +473,39 @@ private let accessHandler: MHD_AccessHandlerCallback = {
         body: state.body,
         peerAddress: peerAddress(connection))
     state.body = []
-    return queue(context.handler(request), on: connection)
+    let response = context.handler(request)
+    if let work = response.deferredWork {
+        // Made off the workers: suspended now, resumed (and this handler called again) once it is made.
+        let deferred = DeferredResponse()
+        state.deferred = deferred
+        MHD_suspend_connection(connection)
+        let address = UInt(bitPattern: connection)
+        context.deferredWork.addOperation {
+            deferred.set(work().resolved)
+            if let connection = OpaquePointer(bitPattern: address) { MHD_resume_connection(connection) }
+        }
+        return passerelle_mhd_yes()
+    }
+    return queue(response, on: connection)
+}
+
+/// A deferred response, handed from the thread that makes it to the worker that sends it.
+final class DeferredResponse: @unchecked Sendable {  // `lock` guards `response`
+    private let lock = NSLock()
+    private var response: HTTPResponse?
+
+    func set(_ value: HTTPResponse) {
+        lock.lock()
+        defer { lock.unlock() }
+        response = value
+    }
+
+    func take() -> HTTPResponse? {
+        lock.lock()
+        defer { lock.unlock() }
+        defer { response = nil }
+        return response
+    }
 }
 
 /// Called once per request with the raw target, before libmicrohttpd parses it. Makes the request's state,

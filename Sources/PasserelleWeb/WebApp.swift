@@ -44,7 +44,15 @@ public final class WebApp: Sendable {
     /// The handler to give to `HTTPServer`.
     public func handle(_ request: HTTPRequest) -> HTTPResponse {
         let start = Date()
-        let response = WebApp.secured(route(request))
+        let response = route(request)
+        if let work = response.deferredWork {  // a route that hashes: finished where the server makes it
+            return .deferred { self.finish(request, work(), since: start) }
+        }
+        return finish(request, response, since: start)
+    }
+
+    private func finish(_ request: HTTPRequest, _ routed: HTTPResponse, since start: Date) -> HTTPResponse {
+        let response = WebApp.secured(routed)
         if let log {
             // Method, path and status only: never the query, the body or the cookies.
             let milliseconds = Int(Date().timeIntervalSince(start) * 1000)

@@ -198,3 +198,77 @@ private func startServer(
         #expect(request.formValue("absent") == nil)
     }
 }
+
+/// Responses made off the request workers (`HTTPResponse.deferred`, the password hashes): while one is being
+/// made, the only worker serves other requests; then the deferred response arrives whole, on its connection.
+@Suite struct DeferredResponseTests {
+    @Test func aSlowDeferredResponseHoldsNoWorker() throws {
+        let release = DispatchSemaphore(value: 0)
+        let server = try startServer({ request in
+            guard request.path == "/lent" else { return .text("rapide \(request.path)") }
+            return .deferred {
+                _ = release.wait(timeout: .now() + 10)  // made only once the fast requests were answered
+                return HTTPResponse.text("lent, fait à part", status: 201).with(header: "X-Fait", "oui")
+            }
+        }, configure: { $0.threads = 1 })
+        defer { server.stop() }
+        let slow = Result<RawHTTPClient.Response, any Error>.Box()
+        let done = DispatchSemaphore(value: 0)
+        let port = server.port
+        Thread.detachNewThread {
+            slow.value = Result { try RawHTTPClient(port: port).request("GET", "/lent") }
+            done.signal()
+        }
+        Thread.sleep(forTimeInterval: 0.2)  // the slow request is in, its connection suspended
+        // With one worker, these would wait behind the slow response if it held the worker.
+        for index in 0..<5 {
+            let fast = try RawHTTPClient(port: port).request("GET", "/vite\(index)")
+            #expect(fast.status == 200 && String(decoding: fast.body, as: UTF8.self) == "rapide /vite\(index)")
+        }
+        #expect(slow.value == nil, "the slow response waits for its work")
+        release.signal()
+        #expect(done.wait(timeout: .now() + 10) == .success)
+        let response = try #require(try slow.value?.get())
+        #expect(response.status == 201)
+        #expect(response.headers["x-fait"] == "oui")
+        #expect(String(decoding: response.body, as: UTF8.self) == "lent, fait à part")
+    }
+
+    @Test func manyDeferredResponsesAllArriveAndTheServerStops() throws {
+        let server = try startServer({ request in
+            .deferred { Thread.sleep(forTimeInterval: 0.01); return .text("fait \(request.path)") }
+        }, configure: { $0.threads = 2 })
+        let port = server.port
+        let group = DispatchGroup()
+        let bodies = (0..<24).map { _ in Result<String, any Error>.Box() }
+        for index in 0..<24 {
+            group.enter()
+            Thread.detachNewThread {
+                defer { group.leave() }
+                bodies[index].value = Result { try RawHTTPClient(port: port).request("GET", "/n\(index)").text }
+            }
+        }
+        #expect(group.wait(timeout: .now() + 20) == .success)
+        #expect(bodies.map { try? $0.value?.get() } == (0..<24).map { "fait /n\($0)" })
+        server.stop(gracePeriod: 2)
+    }
+
+    @Test func resolvedMakesADeferredResponseHere() {
+        let response = HTTPResponse.deferred { .text("fait") }
+        #expect(response.resolved.status == 200)
+        #expect(response.resolved.deferredWork == nil)
+        #expect(HTTPResponse.text("direct").resolved.status == 200)
+    }
+}
+
+extension Result {
+    /// A result handed from one thread to another in a test.
+    final class Box: @unchecked Sendable {  // `lock` guards `stored`
+        private let lock = NSLock()
+        private var stored: Result?
+        var value: Result? {
+            get { lock.lock(); defer { lock.unlock() }; return stored }
+            set { lock.lock(); stored = newValue; lock.unlock() }
+        }
+    }
+}
