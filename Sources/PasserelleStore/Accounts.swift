@@ -152,6 +152,37 @@ extension Store {
         }
     }
 
+    /// The ids of `learners(cohortID:)`, in the same order: what a large export keeps in memory.
+    public func learnerIDs(cohortID: Int64) throws -> [Int64] {
+        try read { db in
+            try Int64.fetchAll(db, sql: """
+                SELECT id FROM learners WHERE cohort_id = ? AND archived_at IS NULL ORDER BY last_name, first_name, id
+                """, arguments: [cohortID])
+        }
+    }
+
+    /// The learners of `ids` (a few hundred at a time), in the order of `ids`; an unknown id is left out.
+    public func learners(ids: [Int64]) throws -> [Learner] {
+        guard !ids.isEmpty else { return [] }
+        let found = try read { db in
+            try Row.fetchAll(db, sql: "SELECT * FROM learners WHERE id IN (\(Array(repeating: "?", count: ids.count).joined(separator: ",")))",
+                             arguments: StatementArguments(ids)).map(Store.learner)
+        }
+        let byID = Dictionary(found.map { ($0.id, $0) }) { first, _ in first }
+        return ids.compactMap { byID[$0] }
+    }
+
+    /// Calls `body` with each learner of `learners(cohortID:)`, one at a time, none kept (a read transaction
+    /// is open meanwhile: `body` must not write).
+    public func forEachLearner(cohortID: Int64, _ body: (Learner) throws -> Void) throws {
+        try read { db in
+            let rows = try Row.fetchCursor(db, sql: """
+                SELECT * FROM learners WHERE cohort_id = ? AND archived_at IS NULL ORDER BY last_name, first_name, id
+                """, arguments: [cohortID])
+            while let row = try rows.next() { try body(Store.learner(row)) }
+        }
+    }
+
     public func learners(cohortID: Int64) throws -> [Learner] {
         try read { db in
             try Row.fetchAll(db, sql: """

@@ -70,20 +70,20 @@ public struct CohortExport: Sendable {
         }
         guard let firstCohort = cohorts.first else { throw StoreError.notFound("aucune cohorte à exporter") }
         let organisation = try store.organisation(id: firstCohort.organisationID)?.name ?? ""
-        var allLearners: [Learner] = [], allAssignments: [AssignmentRecord] = []
+        // A first pass counts the attributes' values, learner by learner, keeping none: memory stays flat
+        // whatever the number of learners.
+        var allAssignments: [AssignmentRecord] = [], counts = AttributeCounts()
         for cohort in cohorts {
-            allLearners += try store.learners(cohortID: cohort.id)
+            try store.forEachLearner(cohortID: cohort.id) { counts.add($0.attributes) }
             allAssignments += try store.assignments(cohortID: cohort.id, kind: .assessment)
         }
         let assignments = allAssignments
-        var attributeKeys = Array(Set(allLearners.flatMap(\.attributes.keys))).sorted()
         // Pseudonymised: an attribute value that fewer than `smallGroup` learners share would point at a person
         // (the only learner of a structure): it becomes « Autre », and a column left without any shared value goes.
-        var attributesOf: [Int64: [String: String]] = Dictionary(allLearners.map { ($0.id, $0.attributes) }) { first, _ in first }
-        if pseudonymize {
-            let coarse = CohortExport.coarsened(allLearners.map { ($0.id, $0.attributes) }, keys: attributeKeys)
-            attributesOf = coarse.attributes
-            attributeKeys = coarse.keys
+        let attributeKeys = pseudonymize ? counts.keptKeys : counts.keys
+        let valueCounts = counts
+        @Sendable func shownAttributes(_ attributes: [String: String]) -> [String: String] {
+            pseudonymize ? valueCounts.coarse(attributes, kept: attributeKeys) : attributes
         }
         var competenceColumns: [(framework: Framework, competence: Competence)] = []
         for frameworkID in Array(Set(assignments.map(\.contentID))).sorted() {
@@ -150,16 +150,17 @@ public struct CohortExport: Sendable {
         // shared results' JSON and the cells are most of the time), then written in order. Memory holds two
         // slices' lines, whatever the cohort's size.
         let pseudonymKey = pseudonymize ? try store.setting("pseudonym-key") { Credentials.newToken() } : ""
-        let attributesOfLearner = attributesOf, allColumns = columns
+        let allColumns = columns
         var first = true
         for cohort in cohorts {
-            let learners = try store.learners(cohortID: cohort.id)
+            let learners = try store.learnerIDs(cohortID: cohort.id)
             let assignments = allAssignments.filter { $0.cohortID == cohort.id }
             let chosenSettings = assignments.map {  // once per assignment, not once per row
                 try? JSONDecoder().decode(AssessmentAssignment.self, from: Data($0.settings.utf8))
             }
-            @Sendable func lines(_ slice: ArraySlice<Learner>) throws -> [String] {
-                let runsOf = try store.assessments(learnerIDs: slice.map(\.id))
+            @Sendable func lines(_ ids: ArraySlice<Int64>) throws -> [String] {
+                let slice = try store.learners(ids: Array(ids))
+                let runsOf = try store.assessments(learnerIDs: Array(ids))
                 let decoder = JSONDecoder()
                 var lines: [String] = []
                 for learner in slice {
@@ -169,7 +170,7 @@ public struct CohortExport: Sendable {
                         let run = runs.first { $0.assignmentID == assignment.id }
                         let framework = catalog.framework(id: assignment.contentID)
                         var row = Row(organisation: organisation, cohort: cohort.name, lastName: name.0, firstName: name.1,
-                                      externalID: pseudonymize ? "" : learner.externalID ?? "", attributes: attributesOfLearner[learner.id] ?? [:],
+                                      externalID: pseudonymize ? "" : learner.externalID ?? "", attributes: shownAttributes(learner.attributes),
                                       assessment: framework?.title ?? assignment.contentID, purpose: chosen?.purposeLabel ?? "",
                                       started: run.map { French.date($0.startedAt) } ?? "",
                                       completed: run?.completedAt.map(French.date) ?? "",
@@ -235,24 +236,48 @@ public struct CohortExport: Sendable {
     /// and the keys that still hold a value shared by `smallGroup` or more (the others are left out).
     static func coarsened(_ learners: [(id: Int64, attributes: [String: String])], keys: [String])
         -> (attributes: [Int64: [String: String]], keys: [String]) {
-        var kept: [String] = []
+        var counts = AttributeCounts()
+        for learner in learners { counts.add(learner.attributes.filter { keys.contains($0.key) }) }
+        let kept = counts.keptKeys
         var result: [Int64: [String: String]] = [:]
-        for learner in learners { result[learner.id] = [:] }
-        for key in keys {
-            var counts: [String: Int] = [:]
-            for learner in learners {
-                let value = learner.attributes[key]?.trimmingCharacters(in: .whitespaces) ?? ""
-                if !value.isEmpty { counts[value, default: 0] += 1 }
-            }
-            guard counts.values.contains(where: { $0 >= smallGroup }) else { continue }
-            kept.append(key)
-            for learner in learners {
-                let value = learner.attributes[key]?.trimmingCharacters(in: .whitespaces) ?? ""
-                guard !value.isEmpty else { continue }
-                result[learner.id]?[key] = (counts[value] ?? 0) >= smallGroup ? value : otherValue
+        for learner in learners { result[learner.id] = counts.coarse(learner.attributes, kept: kept) }
+        return (result, kept)
+    }
+
+    /// How many learners share each (trimmed, non-empty) value of each attribute, counted one learner at a time.
+    struct AttributeCounts: Sendable {
+        private var counts: [String: [String: Int]] = [:]
+        /// Every attribute name met, sorted.
+        private(set) var keys: [String] = []
+
+        mutating func add(_ attributes: [String: String]) {
+            for (key, raw) in attributes {
+                if counts[key] == nil {
+                    counts[key] = [:]
+                    keys.insert(key, at: keys.firstIndex { $0 > key } ?? keys.endIndex)
+                }
+                let value = raw.trimmingCharacters(in: .whitespaces)
+                if !value.isEmpty { counts[key]?[value, default: 0] += 1 }
             }
         }
-        return (result, kept)
+
+        /// The names that still hold a value shared by `smallGroup` learners or more.
+        var keptKeys: [String] {
+            keys.filter { key in counts[key]?.values.contains { $0 >= CohortExport.smallGroup } ?? false }
+        }
+
+        /// A learner's attributes as a pseudonymised export shows them: only the kept names, each value shared by
+        /// fewer than `smallGroup` learners replaced by `otherValue`.
+        /// `kept`: `keptKeys`, when the caller keeps it (it is counted again otherwise).
+        func coarse(_ attributes: [String: String], kept: [String]? = nil) -> [String: String] {
+            var shown: [String: String] = [:]
+            for key in kept ?? keptKeys {
+                let value = attributes[key]?.trimmingCharacters(in: .whitespaces) ?? ""
+                guard !value.isEmpty else { continue }
+                shown[key] = (counts[key]?[value] ?? 0) >= CohortExport.smallGroup ? value : CohortExport.otherValue
+            }
+            return shown
+        }
     }
 
     private func progress(of run: AssessmentRecord) throws -> Double {
