@@ -21,12 +21,8 @@ public struct CohortExport: Sendable {
         self.assessments = assessments ?? AssessmentService(store: store, catalog: catalog)
     }
 
-    /// A stable pseudonym for a learner: the same for every export of this installation, and not
-    /// reversible without the installation's key.
-    public func pseudonym(_ learnerID: Int64) throws -> String {
-        CohortExport.pseudonym(learnerID, key: try store.setting("pseudonym-key") { Credentials.newToken() })
-    }
-
+    /// A stable pseudonym for a learner: the same for every export of this installation (`key` is the
+    /// installation's « pseudonym-key » setting), and not reversible without that key.
     static func pseudonym(_ learnerID: Int64, key: String) -> String {
         "Apprenant-" + Credentials.digest("\(key):\(learnerID)").prefix(10).uppercased()
     }
@@ -147,7 +143,7 @@ public struct CohortExport: Sendable {
             try emit("{\"cohort\":\(name),\"organisation\":\(jsonString(organisation)),\"rows\":[")
         }
         // Learners go by slices: one query for a slice's runs, and two slices built at once (one per core: the
-        // shared results' JSON and the cells are most of the time), then written in order. Memory holds two
+        // cells, the runs' levels and the JSON rows are most of the time), then written in order. Memory holds two
         // slices' lines, whatever the cohort's size.
         let pseudonymKey = pseudonymize ? try store.setting("pseudonym-key") { Credentials.newToken() } : ""
         let allColumns = columns
@@ -231,18 +227,6 @@ public struct CohortExport: Sendable {
     public static let smallGroup = 5
     /// What a pseudonymised export says instead of a value shared by fewer than `smallGroup` learners.
     public static let otherValue = "Autre (moins de 5 personnes)"
-
-    /// The attributes with every value that fewer than `smallGroup` learners share replaced by `otherValue`,
-    /// and the keys that still hold a value shared by `smallGroup` or more (the others are left out).
-    static func coarsened(_ learners: [(id: Int64, attributes: [String: String])], keys: [String])
-        -> (attributes: [Int64: [String: String]], keys: [String]) {
-        var counts = AttributeCounts()
-        for learner in learners { counts.add(learner.attributes.filter { keys.contains($0.key) }) }
-        let kept = counts.keptKeys
-        var result: [Int64: [String: String]] = [:]
-        for learner in learners { result[learner.id] = counts.coarse(learner.attributes, kept: kept) }
-        return (result, kept)
-    }
 
     /// How many learners share each (trimmed, non-empty) value of each attribute, counted one learner at a time.
     struct AttributeCounts: Sendable {

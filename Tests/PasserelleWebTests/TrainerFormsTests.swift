@@ -154,11 +154,12 @@ import TestSupport
         let people: [(id: Int64, attributes: [String: String])] = (1...8).map { index in
             (Int64(index), ["structure": index <= 5 ? "CCAS" : "Médiathèque \(index)", "mission": "M\(index)"])
         }
-        let coarse = CohortExport.coarsened(people, keys: ["mission", "structure"])
-        #expect(coarse.keys == ["structure"], "every mission is someone's own: the column goes")
-        #expect(coarse.attributes[1]?["structure"] == "CCAS")
-        #expect(coarse.attributes[7]?["structure"] == CohortExport.otherValue)
-        #expect(coarse.attributes[7]?["mission"] == nil)
+        var counts = CohortExport.AttributeCounts()
+        for person in people { counts.add(person.attributes) }
+        #expect(counts.keptKeys == ["structure"], "every mission is someone's own: the column goes")
+        #expect(counts.coarse(people[0].attributes)["structure"] == "CCAS")
+        #expect(counts.coarse(people[6].attributes)["structure"] == CohortExport.otherValue)
+        #expect(counts.coarse(people[6].attributes)["mission"] == nil)
 
         let running = try RunningDemo()
         defer { running.stop() }
