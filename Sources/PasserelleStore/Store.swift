@@ -34,6 +34,8 @@ public final class Store: Sendable {
     let calibrationFingerprints = CachedValue<String>(lifetime: 5)
     /// The most missed questions of shared runs, by the set of shared runs they come from (`missedItems`).
     let missedItemsCache = MissedItemsCache()
+    /// Reports and other values computed from the data, until the data changes (`derived`).
+    let derivedValues = DerivedCache()
 
     /// Opens (creating if needed) and migrates the database at `path`.
     public init(path: String) throws {
@@ -78,6 +80,9 @@ public final class Store: Sendable {
             let fingerprints = calibrationFingerprints
             pool.add(transactionObserver: TableChangeObserver(matching: { $0.tableName == "item_parameters" },
                                                               onCommit: { fingerprints.invalidate() }), extent: .databaseLifetime)
+            let derived = derivedValues
+            pool.add(transactionObserver: TableChangeObserver(matching: { !DerivedCache.ignoredTables.contains($0.tableName) },
+                                                              onCommit: { derived.removeAll() }), extent: .databaseLifetime)
         } catch let error as DatabaseError {
             throw StoreError.cannotOpen(path: path, reason: Store.describe(error))
         }

@@ -120,3 +120,23 @@ public struct CohortReport: Codable, Sendable {
                             missedItems: missed, distribution: distribution)
     }
 }
+
+/// A cohort's report with what every view of the tracker sorts on, kept while the data does not change.
+struct TrackedCohort: Sendable {
+    let report: CohortReport
+    /// `TrackerQuery.nameKey` of each of `report.learners`, in the same order.
+    let nameKeys: [String]
+}
+
+extension WebApp {
+    /// The cohort's report, computed again only after a change to the data (`Store.derived`): the tracker, the
+    /// modules page and the printable report read it at every view.
+    func trackedCohort(_ cohortID: Int64) throws -> TrackedCohort {
+        try store.derived("tracked-cohort:\(cohortID)") {
+            let report = try CohortReport.build(store: store, catalog: catalog, cohortID: cohortID)
+            return TrackedCohort(report: report, nameKeys: report.learners.map(TrackerQuery.nameKey))
+        }
+    }
+
+    func cohortReport(_ cohortID: Int64) throws -> CohortReport { try trackedCohort(cohortID).report }
+}

@@ -19,14 +19,16 @@ struct TrackerPage {
     /// The rows of the page shown, in the asked order (sorted once).
     let shown: ArraySlice<CohortReport.LearnerRow>
 
-    init(cohortID: Int64, report: CohortReport, query: TrackerQuery, toReview: Int, path: String) {
+    /// `nameKeys`: `TrackerQuery.nameKey` of each of the report's learners, when the caller keeps them.
+    init(cohortID: Int64, report: CohortReport, nameKeys: [String]? = nil, query: TrackerQuery, toReview: Int, path: String) {
         self.cohortID = cohortID
         self.report = report
         self.query = query
         self.toReview = toReview
         self.path = path
         paging = Paging(total: report.learners.count, page: query.page)
-        shown = TrackerQuery.ordered(report.learners, by: query.sort, descending: query.descending)[paging.range]
+        let order = TrackerQuery.order(report.learners, names: nameKeys, by: query.sort, descending: query.descending)
+        shown = ArraySlice(order[paging.range].map { report.learners[$0] })
     }
 
     static func trackerPath(_ cohortID: Int64) -> String { "/formateur/cohortes/\(cohortID)/suivi" }

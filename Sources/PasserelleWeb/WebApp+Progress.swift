@@ -326,7 +326,7 @@ extension WebApp {
     /// module, the gains from each initial to the latest final positioning of a framework, the levels, and
     /// the questionnaires. Aggregates only, no learner's name, and nothing about fewer than 5 learners.
     func printableReport(_ cohort: Cohort) throws -> HTTPResponse {
-        let report = try CohortReport.build(store: store, catalog: catalog, cohortID: cohort.id)
+        let report = try cohortReport(cohort.id)
         let assignments = try store.assignments(cohortID: cohort.id, kind: .assessment)
         var gainSections: [[String: Any]] = []
         for frameworkID in Array(Set(assignments.map(\.contentID))).sorted() {

@@ -162,7 +162,8 @@ extension WebApp {
     func trainerModulesPage(_ cohort: Cohort, request: HTTPRequest, refusal: (message: String, dueDate: Bool)? = nil) throws
         -> HTTPResponse {
         let learners = try store.learners(cohortID: cohort.id)
-        let report = try CohortReport.build(store: store, catalog: catalog, cohortID: cohort.id)
+        let tracked = try trackedCohort(cohort.id)
+        let report = tracked.report
         var query = TrackerQuery({ request.queryValue($0) }, columns: [])
         query.view = .modules
         let names = Dictionary(learners.map { ($0.id, $0.displayName) }, uniquingKeysWith: { a, _ in a })
@@ -194,7 +195,8 @@ extension WebApp {
             ]
             if reviewable && submission.reviews.isEmpty { unreviewed.append(entry) } else { others.append(entry) }
         }
-        let page = TrackerPage(cohortID: cohort.id, report: report, query: query, toReview: unreviewed.count,
+        let page = TrackerPage(cohortID: cohort.id, report: report, nameKeys: tracked.nameKeys, query: query,
+                               toReview: unreviewed.count,
                                path: WebApp.modulesPage(of: cohort))
         var context = page.context()
         // A large cohort can send hundreds of texts: the oldest first, a few at a time (the next ones come up as
@@ -505,9 +507,11 @@ extension WebApp {
     /// `GET /formateur/cohortes/{cohort}/suivi[?vue=modules&tri=…&ordre=…&page=…]`: the competences heat map or
     /// the learners x modules grid, one page of learners in the asked order.
     func trackerPage(_ cohort: Cohort, request: HTTPRequest) throws -> HTTPResponse {
-        let report = try CohortReport.build(store: store, catalog: catalog, cohortID: cohort.id)
+        let tracked = try trackedCohort(cohort.id)
+        let report = tracked.report
         let query = TrackerQuery({ request.queryValue($0) }, columns: report.columns.map(\.key))
-        let page = TrackerPage(cohortID: cohort.id, report: report, query: query, toReview: try workToReview(cohort).count,
+        let page = TrackerPage(cohortID: cohort.id, report: report, nameKeys: tracked.nameKeys, query: query,
+                               toReview: try workToReview(cohort).count,
                                path: TrackerPage.trackerPath(cohort.id))
         var context = page.context()
         context["title"] = "Suivi — \(cohort.name)"
@@ -517,10 +521,13 @@ extension WebApp {
 
     /// Submitted reflections and observation grids of the cohort that no trainer has commented yet
     /// (self-assessments are not reviewed).
+    /// Read again only after a change to the data (`Store.derived`): the tracker shows its count at every view.
     func workToReview(_ cohort: Cohort) throws -> [(moduleID: String, activityID: String)] {
-        try store.uncommentedSubmissions(cohortID: cohort.id).filter { submission in
-            guard let (_, activity) = catalog.module(id: submission.moduleID)?.activity(submission.activityID) else { return false }
-            return WebApp.isReviewable(activity)
+        try store.derived("work-to-review:\(cohort.id)") {
+            try store.uncommentedSubmissions(cohortID: cohort.id).filter { submission in
+                guard let (_, activity) = catalog.module(id: submission.moduleID)?.activity(submission.activityID) else { return false }
+                return WebApp.isReviewable(activity)
+            }
         }
     }
 

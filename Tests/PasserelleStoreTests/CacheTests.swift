@@ -178,4 +178,87 @@ import Testing
         #expect(try store.eraseLearner(learnerID: other.id, by: nil))
         #expect(try missed() == ["q2:1/1"])
     }
+
+    // MARK: Derived values (`Store.derived`)
+
+    /// Counts the calls of `make` behind `store.derived`.
+    final class Counter: @unchecked Sendable { var made = 0 }
+
+    func derivedAccessible(_ store: Store, _ learner: Learner, _ counter: Counter, lifetime: TimeInterval = 60) throws -> Bool {
+        try store.derived("accessible:\(learner.id)", lifetime: lifetime) {
+            counter.made += 1
+            return try store.learner(id: learner.id)?.accessibleItems ?? false
+        }
+    }
+
+    @Test func aDerivedValueIsKeptUntilACommitChangesTheData() throws {
+        let fixture = try Fixture()
+        let store = fixture.store, counter = Counter()
+        #expect(try derivedAccessible(store, fixture.learner, counter) == false)
+        #expect(try derivedAccessible(store, fixture.learner, counter) == false)
+        #expect(counter.made == 1, "the second call reads memory")
+        // A sign-in writes a session: no derived value reads sessions.
+        try store.createSession(tokenHash: "s", principal: .learner(fixture.learner), expiresAt: Date().addingTimeInterval(600))
+        _ = try derivedAccessible(store, fixture.learner, counter)
+        #expect(counter.made == 1)
+        // A change to the data is seen at the next call.
+        try store.setAccessibleItems(learnerID: fixture.learner.id, true)
+        #expect(try derivedAccessible(store, fixture.learner, counter) == true)
+        #expect(counter.made == 2)
+        // A change to any other table empties it too.
+        try store.createCohort(organisationID: try #require(try store.cohort(id: fixture.learner.cohortID)).organisationID, name: "D")
+        _ = try derivedAccessible(store, fixture.learner, counter)
+        #expect(counter.made == 3)
+    }
+
+    @Test func aDerivedValueMadeWhileACommitHappensIsNotKept() throws {
+        let fixture = try Fixture()
+        let store = fixture.store, counter = Counter()
+        // The write commits after the value was read: the value is returned but not kept.
+        let first = try store.derived("accessible", lifetime: 60) { () -> Bool in
+            counter.made += 1
+            let value = try store.learner(id: fixture.learner.id)?.accessibleItems ?? false
+            try store.setAccessibleItems(learnerID: fixture.learner.id, true)
+            return value
+        }
+        #expect(first == false)
+        #expect(try derivedAccessible(store, fixture.learner, counter) == true, "made again, with the write")
+        #expect(counter.made == 2)
+    }
+
+    @Test func anotherProcessesChangeIsSeenWithinTheLifetime() throws {
+        let fixture = try Fixture()
+        let store = fixture.store, counter = Counter()
+        let other = try Store(path: store.path)
+        #expect(try derivedAccessible(store, fixture.learner, counter, lifetime: 0.2) == false)
+        try other.setAccessibleItems(learnerID: fixture.learner.id, true)
+        Thread.sleep(forTimeInterval: 0.3)
+        #expect(try derivedAccessible(store, fixture.learner, counter, lifetime: 0.2) == true)
+        #expect(counter.made == 2)
+        // At the cache's level, with a given clock: used until `lifetime`, made again at it.
+        let cache = DerivedCache()
+        #expect(cache.value("k", lifetime: 5, now: 100) { 1 } == 1)
+        #expect(cache.value("k", lifetime: 5, now: 104.9) { 2 } == 1)
+        #expect(cache.value("k", lifetime: 5, now: 105) { 3 } == 3)
+        #expect(cache.value("k", lifetime: 5, now: 99) { 4 } == 4, "a clock that went back is not trusted")
+    }
+
+    @Test func insideABatchDerivedValuesAreAlwaysMade() throws {
+        let fixture = try Fixture()
+        let store = fixture.store, counter = Counter()
+        try store.batch {
+            _ = try derivedAccessible(store, fixture.learner, counter)
+            try store.setAccessibleItems(learnerID: fixture.learner.id, true)
+            #expect(try derivedAccessible(store, fixture.learner, counter) == true, "the batch's own write is seen")
+        }
+        #expect(counter.made == 2)
+        #expect(try derivedAccessible(store, fixture.learner, counter) == true)
+        #expect(counter.made == 3, "nothing made inside the batch was kept")
+    }
+
+    @Test func derivedValuesAreBoundedInNumber() throws {
+        let cache = DerivedCache()
+        for index in 0..<(DerivedCache.capacity * 3) { _ = cache.value("k\(index)", lifetime: 60, now: 1) { index } }
+        #expect(cache.count == DerivedCache.capacity)
+    }
 }
