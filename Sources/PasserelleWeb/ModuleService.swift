@@ -112,8 +112,14 @@ public struct ModuleService: Sendable {
         }
     }
 
-    func requireOpen(_ learner: Learner, _ module: Module) throws {
-        if try progress(learner, module).state == .locked {
+    /// `record`: the module's record, when the caller has read it already.
+    func requireOpen(_ learner: Learner, _ module: Module, record known: ModuleRecord? = nil) throws {
+        let unlocked = try store.unlockedModules(learnerID: learner.id).contains(module.id)
+        let state = try progress(module, unlocked: unlocked) { other in
+            if other.id == module.id, let known { return known }
+            return try record(learner, other)
+        }.state
+        if state == .locked {
             let names = module.prerequisites.compactMap { catalog.module(id: $0)?.title }.joined(separator: ", ")
             throw Failure.locked("Ce module s'ouvrira quand vous aurez terminé : \(names). Votre formateur peut aussi l'ouvrir.")
         }

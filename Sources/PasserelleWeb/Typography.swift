@@ -13,62 +13,80 @@ enum Typography {
     static let protected: [[UInt8]] = ["textarea", "pre", "code", "script", "style"].map { Array($0.utf8) }
 
     static func french(_ html: String) -> String {
-        let bytes = Array(html.utf8)
+        var html = html
+        return html.withUTF8 { french($0) }
+    }
+
+    /// The same on the page's bytes: one pass that copies runs of bytes and allocates only the output (a
+    /// tag copied into its own array and slices compared with `starts(with:)` were a sixth of a lesson page).
+    private static func french(_ bytes: UnsafeBufferPointer<UInt8>) -> String {
+        let count = bytes.count
         var output: [UInt8] = []
-        output.reserveCapacity(bytes.count + bytes.count / 50)
-        var index = 0
-        var skipUntil: [UInt8]? = nil  // the closing tag that ends a protected element
-        while index < bytes.count {
+        output.reserveCapacity(count + count / 50)
+        var index = 0, copied = 0  // bytes[copied..<index] are still to copy as they are
+        var skipUntil: Int? = nil  // the protected element whose closing tag ends the skipped part
+        func replace(_ length: Int, with replacement: [UInt8]) {
+            output.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[copied..<index]))
+            output.append(contentsOf: replacement)
+            index += length
+            copied = index
+        }
+        func at(_ position: Int, _ expected: [UInt8]) -> Bool {
+            guard position + expected.count <= count else { return false }
+            for offset in 0..<expected.count where bytes[position + offset] != expected[offset] { return false }
+            return true
+        }
+        while index < count {
             let byte = bytes[index]
             if byte == UInt8(ascii: "<") {
-                // Copy the whole tag; note whether it opens or closes a protected element.
-                let end = bytes[index...].firstIndex(of: UInt8(ascii: ">")) ?? (bytes.count - 1)
-                let tag = Array(bytes[index...end])
-                output.append(contentsOf: tag)
-                let name = tagName(tag)
-                if let closing = skipUntil {
-                    if tag.count > 2, tag[1] == UInt8(ascii: "/"), name == closing { skipUntil = nil }
-                } else if tag.count > 1, tag[1] != UInt8(ascii: "/"), let name, protected.contains(name) {
+                // The whole tag stays; note whether it opens or closes a protected element.
+                var end = index + 1
+                while end < count, bytes[end] != UInt8(ascii: ">") { end += 1 }
+                if end == count { end = count - 1 }
+                let closing = end - index + 1 > 2 && bytes[index + 1] == UInt8(ascii: "/")
+                let name = protectedName(bytes, from: index, through: end)
+                if let open = skipUntil {
+                    if closing, name == open { skipUntil = nil }
+                } else if end > index, bytes[index + 1] != UInt8(ascii: "/"), let name {
                     skipUntil = name
                 }
                 index = end + 1
                 continue
             }
             if skipUntil == nil {
-                if byte == space, index + 1 < bytes.count {
+                if byte == space, index + 1 < count {
                     let next = bytes[index + 1]
-                    if next == UInt8(ascii: ":") { output.append(contentsOf: noBreak); index += 1; continue }
+                    if next == UInt8(ascii: ":") { replace(1, with: noBreak); continue }
                     if next == UInt8(ascii: ";") || next == UInt8(ascii: "?") || next == UInt8(ascii: "!") {
                         // Not inside an entity or a word: "&nbsp;" has no space before ";".
-                        output.append(contentsOf: narrowNoBreak); index += 1; continue
+                        replace(1, with: narrowNoBreak); continue
                     }
-                    if bytes[(index + 1)...].starts(with: closingQuote) { output.append(contentsOf: noBreak); index += 1; continue }
+                    if at(index + 1, closingQuote) { replace(1, with: noBreak); continue }
                 }
-                if bytes[index...].starts(with: openingQuote), index + openingQuote.count < bytes.count,
+                if byte == openingQuote[0], at(index, openingQuote), index + openingQuote.count < count,
                    bytes[index + openingQuote.count] == space {
-                    output.append(contentsOf: openingQuote)
-                    output.append(contentsOf: noBreak)
-                    index += openingQuote.count + 1
+                    replace(openingQuote.count + 1, with: openingQuote + noBreak)
                     continue
                 }
             }
-            output.append(byte)
             index += 1
         }
+        output.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[copied..<count]))
         return String(decoding: output, as: UTF8.self)
     }
 
-    /// The lower-case name of a tag (`<textarea id=…>` → textarea, `</pre>` → pre).
-    static func tagName(_ tag: [UInt8]) -> [UInt8]? {
-        var start = 1
-        if start < tag.count, tag[start] == UInt8(ascii: "/") { start += 1 }
-        var name: [UInt8] = []
-        while start < tag.count {
-            let byte = tag[start]
+    /// The position in `protected` of the element the tag `bytes[start...end]` names, if it is one of them.
+    private static func protectedName(_ bytes: UnsafeBufferPointer<UInt8>, from start: Int, through end: Int) -> Int? {
+        var first = start + 1
+        if first <= end, bytes[first] == UInt8(ascii: "/") { first += 1 }
+        var last = first
+        while last <= end {
+            let byte = bytes[last]
             guard (byte >= 0x41 && byte <= 0x5A) || (byte >= 0x61 && byte <= 0x7A) || (byte >= 0x30 && byte <= 0x39) else { break }
-            name.append(byte | 0x20)
-            start += 1
+            last += 1
         }
-        return name.isEmpty ? nil : name
+        return protected.firstIndex { name in
+            name.count == last - first && name.indices.allSatisfy { bytes[first + $0] | 0x20 == name[$0] }
+        }
     }
 }

@@ -213,9 +213,10 @@ extension WebApp {
     func lessonPage(_ learner: Learner, _ module: Module, _ lessonID: String, _ service: ModuleService) throws -> HTTPResponse {
         guard let index = module.lessons.firstIndex(where: { $0.id == lessonID }) else { throw ModuleService.Failure.notFound }
         // Reading changes nothing: the page's script records the visit with a POST (lecon.js).
-        try service.requireOpen(learner, module)
+        let record = try service.record(learner, module)
+        try service.requireOpen(learner, module, record: record)
         let lesson = module.lessons[index]
-        let read = try service.record(learner, module).lessonsRead.contains(lessonID)
+        let read = record.lessonsRead.contains(lessonID)
         var context: [String: Any] = [
             "title": "\(lesson.title) — \(module.title)", "module": module.title, "moduleID": module.id,
             "lessonID": lesson.id, "lessonTitle": lesson.title, "duration": lesson.duration,

@@ -19,4 +19,18 @@ import Testing
         #expect(Typography.french("texte <sans fin") == "texte <sans fin")
         #expect(Typography.french("") == "")
     }
+
+    /// Protected elements are found whatever their case, only by their whole name, and end only at their own
+    /// closing tag; the text after them is set again.
+    @Test func protectedElementsEndAtTheirOwnClosingTag() {
+        #expect(Typography.french("<PRE>a : b</Pre> c : d") == "<PRE>a : b</Pre> c\u{00A0}: d")
+        #expect(Typography.french("<code>x ; <b>y ?</b> z !</code> w !") == "<code>x ; <b>y ?</b> z !</code> w\u{202F}!")
+        #expect(Typography.french("<preface>a : b</preface>") == "<preface>a\u{00A0}: b</preface>",
+                "a longer name is not a protected one")
+        #expect(Typography.french("<pre>a : b</code> c : d</pre> e : f") == "<pre>a : b</code> c : d</pre> e\u{00A0}: f")
+        #expect(Typography.french("<") == "<")
+        #expect(Typography.french("« ") == "«\u{00A0}")
+        #expect(Typography.french("«") == "«")
+        #expect(Typography.french(" »") == "\u{00A0}»")
+    }
 }
