@@ -1,4 +1,5 @@
 import Foundation
+import PasserelleCore
 import Yams
 
 /// Reads YAML into nodes that remember their line, and collects diagnostics for one file.
@@ -88,7 +89,7 @@ final class YAMLReader {
             report(at: node, "\(what) : le champ « \(key) » doit être un texte")
             return nil
         }
-        let text = scalar.string.trimmingCharacters(in: .whitespacesAndNewlines)
+        let text = scalar.string.trimmingSpacesAndNewlines()
         if text.isEmpty {
             report(at: node, "\(what) : le champ « \(key) » est vide")
             return nil
@@ -103,7 +104,7 @@ final class YAMLReader {
             report(at: node, "\(what) : le champ « \(key) » doit être un texte")
             return ""
         }
-        return scalar.string.trimmingCharacters(in: .whitespacesAndNewlines)
+        return scalar.string.trimmingSpacesAndNewlines()
     }
 
     /// A required whole number.

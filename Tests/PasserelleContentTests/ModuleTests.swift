@@ -145,6 +145,39 @@ func moduleFixture(module: String = moduleYAML, lesson: String = lessonOne, acti
         #expect(!Markdown.html("Un fait (source : 002_430bb2faa0f0d13b.txt, lignes 5-6).").contains("002_"))
     }
 
+    /// The text read aloud and used for titles: tags become spaces (as the expression `<[^>]+>` made them), then
+    /// entities and runs of spaces go.
+    @Test func plainTextLeavesOutTagsOnly() {
+        #expect(Markdown.withoutTags("<p>Un <em>mot</em></p>") == " Un  mot  ")
+        #expect(Markdown.withoutTags("a <> b") == "a <> b", "« <> » is not a tag")
+        #expect(Markdown.withoutTags("1 < 2 et 3 > 2") == "1   2", "from « < » to « > » is a tag, as for the expression")
+        #expect(Markdown.withoutTags("fin <sans fermeture") == "fin <sans fermeture")
+        #expect(Markdown.withoutTags("<<b>>") == " >", "the first « < » opens the tag")
+        #expect(Markdown.withoutTags("é<br/>e\u{301}") == "é e\u{301}")
+        #expect(Markdown.plainText("**Attention** : « Le code & le *mot* »") == "Attention : « Le code & le mot »")
+    }
+
+    /// Entities are decoded as replacing each in turn with Foundation did (`&amp;` last), including next to a
+    /// combining mark, which Foundation does not split from the entity's « ; ».
+    @Test func entitiesAreDecodedAsFoundationReplacedThem() {
+        func replacedInTurn(_ text: String) -> String {
+            var html = text
+            for (entity, character) in [("&lt;", "<"), ("&gt;", ">"), ("&quot;", "\""), ("&#39;", "'"), ("&amp;", "&")] {
+                html = html.replacingOccurrences(of: entity, with: character)
+            }
+            return html
+        }
+        #expect(Markdown.withEntitiesDecoded("a &amp;lt; b &lt;i&gt; &quot;c&quot; l&#39;d") == "a &lt; b <i> \"c\" l'd")
+        #expect(Array(Markdown.withEntitiesDecoded("&amp;\u{301}").unicodeScalars) == Array("&amp;\u{301}".unicodeScalars))
+        let pieces = ["&", "&lt;", "&gt;", "&quot;", "&#39;", "&amp;", "amp;", "lt;", ";", "#", "a", "é", "\u{301}", " ", "\u{600}"]
+        var random = SeededRandom(seed: 7)
+        for _ in 0..<20_000 {
+            let text = (0..<Int.random(in: 0...10, using: &random)).map { _ in pieces[Int.random(in: 0..<pieces.count, using: &random)] }.joined()
+            #expect(Array(Markdown.withEntitiesDecoded(text).unicodeScalars) == Array(replacedInTurn(text).unicodeScalars),
+                    "\(text.debugDescription)")
+        }
+    }
+
     @Test func markdownIsRenderedSafely() {
         let html = Markdown.html(lessonOne)
         #expect(!html.contains("<script>"))
