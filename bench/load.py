@@ -23,6 +23,10 @@ import time
 import urllib.parse
 
 
+class ConnectionClosed(OSError):
+    """The server closed the connection before answering; says where and when, to find out why."""
+
+
 class Client:
     """One keep-alive HTTP/1.1 connection with its cookie."""
 
@@ -30,11 +34,16 @@ class Client:
         self.host, self.port, self.source = host, port, source
         self.reader = self.writer = None
         self.cookie = None
+        self.opened = self.answered = 0.0
+        self.requests = 0
 
     async def request(self, method, path, body=None, content_type=None, headers=None):
         if self.writer is None:
             self.reader, self.writer = await asyncio.open_connection(
                 self.host, self.port, local_addr=(self.source, 0) if self.source else None)
+            self.opened = self.answered = time.monotonic()
+            self.requests = 0
+        self.requests += 1
         lines = [f"{method} {path} HTTP/1.1", f"Host: {self.host}:{self.port}", "Sec-Fetch-Site: same-origin"]
         if self.cookie:
             lines.append(f"Cookie: {self.cookie}")
@@ -46,7 +55,14 @@ class Client:
         for name, value in (headers or {}).items():
             lines.append(f"{name}: {value}")
         self.writer.write(("\r\n".join(lines) + "\r\n\r\n").encode() + payload)
-        head = await self.reader.readuntil(b"\r\n\r\n")
+        try:
+            head = await self.reader.readuntil(b"\r\n\r\n")
+        except asyncio.IncompleteReadError as error:
+            now = time.monotonic()
+            raise ConnectionClosed(
+                f"{method} {path.split('?')[0]} from {self.source or 'default'}: closed after {len(error.partial)} bytes, "
+                f"request {self.requests} of a connection {now - self.opened:.3f} s old, "
+                f"{now - self.answered:.3f} s after its previous answer") from error
         status_line, *header_lines = head.decode("latin-1").split("\r\n")
         status = int(status_line.split(" ")[1])
         length, location, close = 0, None, False
@@ -66,6 +82,7 @@ class Client:
             elif name == "transfer-encoding":
                 raise RuntimeError("chunked responses are not expected")
         data = await self.reader.readexactly(length) if length else b""
+        self.answered = time.monotonic()
         if close:
             self.close()
         return status, data, location

@@ -107,3 +107,31 @@ import Glibc
         #expect(trimmedSpaces(text) == expected)
     }
 }
+
+/// The request timeout's sweep (`ConnectionWatch`): only a request that has taken longer than the limit is cut.
+@Suite struct ConnectionWatchTests {
+    @Test func aWaitThatStartedAfterTheSweepReadTheClockIsNotLate() throws {
+        var sockets: [Int32] = [-1, -1]
+        #expect(socketpair(AF_UNIX, Int32(SOCK_STREAM.rawValue), 0, &sockets) == 0)
+        defer { close(sockets[0]); close(sockets[1]) }
+        let watch = ConnectionWatch()
+        let connection = try #require(OpaquePointer(bitPattern: 0x1000))  // a key only: never dereferenced
+        watch.opened(connection, socket: sockets[0])
+        watch.responding(connection)
+        watch.awaitingRequest(connection)  // an answer was sent: the wait for the next request starts now
+        let since = try #require(watch.receivingSince(connection))
+        // A sweep whose clock was read a moment before that start: not late (before the fix, `now &- since`
+        // wrapped to 2^64 ns and the connection was shut down just after its answer).
+        watch.closeLateRequests(olderThan: 30_000_000_000, now: since - 1_000)
+        #expect(watch.receivingSince(connection) == since)
+        var byte: UInt8 = 0
+        #expect(recv(sockets[1], &byte, 1, Int32(MSG_DONTWAIT)) == -1, "the socket is still open: nothing to read yet")
+        // Within the limit: kept. Past it: shut down, and the peer reads the end of the stream.
+        watch.closeLateRequests(olderThan: 30_000_000_000, now: since + 30_000_000_000)
+        #expect(watch.receivingSince(connection) == since)
+        watch.closeLateRequests(olderThan: 30_000_000_000, now: since + 30_000_000_001)
+        #expect(watch.receivingSince(connection) == nil)
+        #expect(recv(sockets[1], &byte, 1, Int32(MSG_DONTWAIT)) == 0)
+        watch.closed(connection)
+    }
+}
