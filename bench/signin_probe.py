@@ -3,29 +3,52 @@ GETs /api/health in a loop (from 127.0.0.3); prints the health latency during th
 
     python3 bench/signin_probe.py PORT CREDENTIALS.json   # a server on a copy of `suite.py --keep DIR`'s http.sqlite
 """
-import asyncio, json, os, sys, time
+import asyncio
+import json
+import os
+import sys
+import time
+
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from load import Client
-async def main(port, creds):
-    codes = json.load(open(creds))["codes"][:32]
-    probe_lat, sign_lat = [], []
-    async def sign(code):
-        c = Client("127.0.0.1", port, source="127.0.0.2")
-        t = time.monotonic(); status, _, _ = await c.request("POST", "/api/session", json.dumps({"code": code})); sign_lat.append(time.monotonic() - t); c.close()
+from load import Client  # noqa: E402
+
+
+def quantile_ms(values, fraction):
+    return round(sorted(values)[min(len(values) - 1, int(fraction * len(values)))] * 1000, 1)
+
+
+async def main(port, credentials):
+    codes = json.load(open(credentials))["codes"][:32]
+    health, signins = [], []
+
+    async def sign_in(code):
+        client = Client("127.0.0.1", port, source="127.0.0.2")
+        started = time.monotonic()
+        status, _, _ = await client.request("POST", "/api/session", json.dumps({"code": code}))
+        signins.append(time.monotonic() - started)
+        client.close()
         return status
+
     async def probe(stop):
-        c = Client("127.0.0.1", port, source="127.0.0.3")
+        client = Client("127.0.0.1", port, source="127.0.0.3")
         while not stop.is_set():
-            t = time.monotonic(); await c.request("GET", "/api/health"); probe_lat.append(time.monotonic() - t)
+            started = time.monotonic()
+            await client.request("GET", "/api/health")
+            health.append(time.monotonic() - started)
             await asyncio.sleep(0.002)
-        c.close()
+        client.close()
+
     for _ in range(5):
-        stop = asyncio.Event(); task = asyncio.create_task(probe(stop))
+        stop = asyncio.Event()
+        task = asyncio.create_task(probe(stop))
         await asyncio.sleep(0.05)
-        statuses = await asyncio.gather(*(sign(code) for code in codes))
-        stop.set(); await task
-        assert all(s == 200 for s in statuses), statuses
-    q = lambda xs, p: sorted(xs)[min(len(xs) - 1, int(p * len(xs)))] * 1000
-    print(json.dumps({"probe_n": len(probe_lat), "probe_p50_ms": round(q(probe_lat, .5), 1), "probe_p99_ms": round(q(probe_lat, .99), 1),
-                      "probe_max_ms": round(max(probe_lat) * 1000, 1), "signin_p50_ms": round(q(sign_lat, .5), 1), "signin_p99_ms": round(q(sign_lat, .99), 1)}))
+        statuses = await asyncio.gather(*(sign_in(code) for code in codes))
+        stop.set()
+        await task
+        assert all(status == 200 for status in statuses), statuses
+    print(json.dumps({"probe_n": len(health), "probe_p50_ms": quantile_ms(health, .5), "probe_p99_ms": quantile_ms(health, .99),
+                      "probe_max_ms": round(max(health) * 1000, 1), "signin_p50_ms": quantile_ms(signins, .5),
+                      "signin_p99_ms": quantile_ms(signins, .99)}))
+
+
 asyncio.run(main(int(sys.argv[1]), sys.argv[2]))

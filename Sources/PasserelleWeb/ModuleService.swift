@@ -64,9 +64,13 @@ public struct ModuleService: Sendable {
         return record
     }
 
-    public func progress(_ learner: Learner, _ module: Module) throws -> ModuleProgress {
+    /// `record`: the module's own record, when the caller has read it already (its prerequisites' are read here).
+    public func progress(_ learner: Learner, _ module: Module, record known: ModuleRecord? = nil) throws -> ModuleProgress {
         let unlocked = try store.unlockedModules(learnerID: learner.id).contains(module.id)
-        return try progress(module, unlocked: unlocked) { try record(learner, $0) }
+        return try progress(module, unlocked: unlocked) { other in
+            if other.id == module.id, let known { return known }
+            return try record(learner, other)
+        }
     }
 
     /// Progress in a module given how to get a module's record (from the database, or from a cohort's work
@@ -114,12 +118,7 @@ public struct ModuleService: Sendable {
 
     /// `record`: the module's record, when the caller has read it already.
     func requireOpen(_ learner: Learner, _ module: Module, record known: ModuleRecord? = nil) throws {
-        let unlocked = try store.unlockedModules(learnerID: learner.id).contains(module.id)
-        let state = try progress(module, unlocked: unlocked) { other in
-            if other.id == module.id, let known { return known }
-            return try record(learner, other)
-        }.state
-        if state == .locked {
+        if try progress(learner, module, record: known).state == .locked {
             let names = module.prerequisites.compactMap { catalog.module(id: $0)?.title }.joined(separator: ", ")
             throw Failure.locked("Ce module s'ouvrira quand vous aurez terminé : \(names). Votre formateur peut aussi l'ouvrir.")
         }

@@ -10,6 +10,7 @@ enum Typography {
     static let narrowNoBreak = Array("\u{202F}".utf8)
     static let openingQuote = Array("«".utf8)
     static let closingQuote = Array("»".utf8)
+    static let openingQuoteAndNoBreak = openingQuote + noBreak
     static let protected: [[UInt8]] = ["textarea", "pre", "code", "script", "style"].map { Array($0.utf8) }
 
     static func french(_ html: String) -> String {
@@ -43,7 +44,7 @@ enum Typography {
                 var end = index + 1
                 while end < count, bytes[end] != UInt8(ascii: ">") { end += 1 }
                 if end == count { end = count - 1 }
-                let closing = end - index + 1 > 2 && bytes[index + 1] == UInt8(ascii: "/")
+                let closing = end > index + 1 && bytes[index + 1] == UInt8(ascii: "/")  // « </x… »
                 let name = protectedName(bytes, from: index, through: end)
                 if let open = skipUntil {
                     if closing, name == open { skipUntil = nil }
@@ -65,7 +66,7 @@ enum Typography {
                 }
                 if byte == openingQuote[0], at(index, openingQuote), index + openingQuote.count < count,
                    bytes[index + openingQuote.count] == space {
-                    replace(openingQuote.count + 1, with: openingQuote + noBreak)
+                    replace(openingQuote.count + 1, with: openingQuoteAndNoBreak)
                     continue
                 }
             }
